@@ -1,0 +1,108 @@
+"""Citizen portal for cross-sector psychiatric plans."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from citizen_portal import db
+from citizen_portal.config import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    cookie_name = "__Host-session" if settings.secure_cookies else "session"
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME=cookie_name,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
+        WTF_CSRF_TIME_LIMIT=3600,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        TEMPLATES_AUTO_RELOAD=not settings.is_production,
+    )
+    if settings.is_production:
+        # Behind one load balancer that sets X-Forwarded-For/Proto.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+
+    db.init_app(app, settings.database_url)
+    CSRFProtect(app)
+
+    from citizen_portal.auth.sessions import init_login
+    from citizen_portal.auth.services import init_oidc
+    from citizen_portal.errors import init_errors
+    from citizen_portal.i18n import LANGUAGE_NAMES, init_i18n
+    from citizen_portal.security.headers import init_headers
+
+    login_manager = LoginManager(app)
+    init_login(login_manager)
+    init_oidc(app, settings)
+    init_i18n(app, settings.languages)
+    init_headers(app, settings)
+    init_errors(app)
+
+    from citizen_portal import views
+    from citizen_portal.auth import views as auth_views
+    from citizen_portal.plans import views as plan_views
+    from citizen_portal.pwa import views as pwa_views
+    from citizen_portal.security.permissions import public
+
+    app.register_blueprint(views.blueprint)
+    app.register_blueprint(auth_views.blueprint)
+    app.register_blueprint(plan_views.blueprint)
+    app.register_blueprint(pwa_views.blueprint)
+    # Flask's own static route: declared public like every other route.
+    app.view_functions["static"] = public(_static_view(app))
+
+    if settings.dev_idp_enabled:
+        from citizen_portal.demo.data import PERSONAS
+        from citizen_portal.devidp import views as idp_views
+        from citizen_portal.devidp.provider import DevIdentityProvider
+
+        DevIdentityProvider(settings, PERSONAS).init_app(app)
+        app.register_blueprint(idp_views.blueprint)
+        app.extensions["csrf"].exempt(idp_views.token)
+
+    @app.before_request
+    def _request_id() -> None:
+        g.request_id = secrets.token_hex(8)
+
+    from flask_babel import format_date, format_time, get_locale
+
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        format_date=format_date,
+        format_time=format_time,
+        language_names=LANGUAGE_NAMES,
+    )
+
+    from citizen_portal.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _static_view(app: Flask) -> Any:
+    send = app.send_static_file
+
+    def static(filename: str) -> Any:
+        return send(filename)
+
+    return static

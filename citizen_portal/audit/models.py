@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from citizen_portal.db import Base, UTCDateTime, utcnow
+
+
+class AuditTag(StrEnum):
+    """What happened, as ``resource:action`` (Warehouse style)."""
+
+    ACCOUNT_SIGNED_IN = "account:signed_in"
+    ACCOUNT_SIGNED_OUT = "account:signed_out"
+    ACCOUNT_SIGN_IN_REFUSED = "account:sign_in_refused"
+    ACCOUNT_SESSION_EXPIRED = "account:session_expired"
+    PLANS_LISTED = "plans:listed"
+    PLAN_VIEWED = "plan:viewed"
+    PLAN_VERSION_VIEWED = "plan_version:viewed"
+
+
+class ActorKind(StrEnum):
+    CITIZEN = "citizen"
+    REPRESENTATIVE = "representative"
+    SYSTEM = "system"
+    ANONYMOUS = "anonymous"
+
+
+class AuditEvent(Base):
+    """Append-only: who did what to whose data, and when."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_subject_time", "subject_person_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    tag: Mapped[AuditTag] = mapped_column(
+        Enum(AuditTag, native_enum=False, length=60, values_callable=lambda e: [m.value for m in e])
+    )
+    actor_kind: Mapped[ActorKind] = mapped_column(
+        Enum(ActorKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Whose data was touched; the citizen's own log (a later issue) filters on it.
+    subject_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    resource_type: Mapped[str | None] = mapped_column(String(60))
+    resource_id: Mapped[str | None] = mapped_column(String(100))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)

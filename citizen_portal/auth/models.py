@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.people.models import Person
+
+
+class UserSession(Base):
+    """A server-side sign-in session.
+
+    The browser holds only the random ``token`` (inside Flask's signed cookie),
+    so signing out or expiry ends the session on every worker at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acr: Mapped[str | None] = mapped_column(String(200))
+    # Kept for RP-initiated logout at the provider (id_token_hint).
+    id_token: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[Person] = relationship()

@@ -1,0 +1,93 @@
+"""Server-side sessions behind Flask-Login.
+
+Flask-Login keeps only an opaque token in the signed session cookie; the
+token's hash finds a ``UserSession`` row. Idle and absolute timeouts are
+checked on every request, and signing out ends the row, not just the cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_login import LoginManager, UserMixin
+from sqlalchemy import select
+
+from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.services import record_event
+from citizen_portal.auth.models import UserSession
+from citizen_portal.config import Settings
+from citizen_portal.db import get_session, utcnow
+from citizen_portal.people.models import Person
+
+# Writing last_seen on every request would cost a write per page; a minute of
+# slack on a 15-minute idle timeout is harmless.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+@dataclass
+class SignedInUser(UserMixin):
+    token: str
+    person_id: int
+    display_name: str
+
+    def get_id(self) -> str:
+        return self.token
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(person: Person, acr: str | None, id_token: str | None) -> SignedInUser:
+    token = secrets.token_urlsafe(32)
+    db = get_session()
+    db.add(
+        UserSession(token_hash=_hash(token), person_id=person.id, acr=acr, id_token=id_token)
+    )
+    db.flush()
+    return SignedInUser(token=token, person_id=person.id, display_name=person.full_name)
+
+
+def end_session(token: str) -> UserSession | None:
+    db = get_session()
+    row = db.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    if row is not None and row.ended_at is None:
+        row.ended_at = utcnow()
+    return row
+
+
+def load_user(token: str) -> SignedInUser | None:
+    settings: Settings = current_app.config["SETTINGS"]
+    db = get_session()
+    row = db.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None:
+        return None
+    now = utcnow()
+    idle = now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
+    too_old = now - row.created_at > timedelta(hours=settings.session_absolute_hours)
+    if idle or too_old:
+        row.ended_at = now
+        record_event(
+            db,
+            tag=AuditTag.ACCOUNT_SESSION_EXPIRED,
+            actor_kind=ActorKind.CITIZEN,
+            actor_person_id=row.person_id,
+            subject_person_id=row.person_id,
+            details={"reason": "idle" if idle else "absolute"},
+        )
+        db.commit()
+        return None
+    if now - row.last_seen_at > TOUCH_INTERVAL:
+        row.last_seen_at = now
+        db.commit()
+    return SignedInUser(token=token, person_id=row.person_id, display_name=row.person.full_name)
+
+
+def init_login(login_manager: LoginManager) -> None:
+    login_manager.user_loader(load_user)
+    # Flask-Login's own "remember me" cookie would outlive the server session.
+    login_manager.session_protection = None

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.services import record_event
+from citizen_portal.auth import services
+from citizen_portal.auth.sessions import end_session, start_session
+from citizen_portal.config import Settings
+from citizen_portal.db import get_session
+from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr
+from citizen_portal.security.permissions import Permission, public, requires
+
+blueprint = Blueprint("auth", __name__, url_prefix="/auth")
+
+NEXT_KEY = "after_sign_in"
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only paths on this site: never an open redirect to another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["SETTINGS"]
+    return settings
+
+
+def _refused(reason: str) -> tuple[str, int]:
+    db = get_session()
+    db.rollback()
+    record_event(
+        db,
+        tag=AuditTag.ACCOUNT_SIGN_IN_REFUSED,
+        actor_kind=ActorKind.ANONYMOUS,
+        details={"reason": reason[:200]},
+    )
+    db.commit()
+    current_app.logger.warning("sign-in refused: %s", reason)
+    return render_template("auth/sign_in_failed.html"), 400
+
+
+@blueprint.get("/sign-in")
+@public
+def sign_in() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("plans.my_plans"))
+    target = _safe_next(request.args.get("next"))
+    if target:
+        session[NEXT_KEY] = target
+    try:
+        return services.authorization_redirect(
+            _settings().base_url + url_for("auth.callback"),
+            ui_locales=str(request.accept_languages.best or "da"),
+        )
+    except services.SignInRefused as exc:
+        return _refused(exc.reason)
+
+
+@blueprint.get("/callback")
+@public
+def callback() -> Any:
+    try:
+        identity = services.complete_sign_in()
+    except services.SignInRefused as exc:
+        return _refused(exc.reason)
+    db = get_session()
+    try:
+        person = find_or_create_by_cpr(
+            db,
+            identity.cpr,
+            _settings().cpr_hash_key,
+            given_name=identity.given_name,
+            family_name=identity.family_name,
+        )
+    except InvalidCpr:
+        return _refused("person identifier claim is not a CPR number")
+    target = session.pop(NEXT_KEY, None)
+    # A fresh session after sign-in: nothing from before survives (fixation).
+    session.clear()
+    user = start_session(person, acr=identity.acr, id_token=identity.id_token)
+    record_event(
+        db,
+        tag=AuditTag.ACCOUNT_SIGNED_IN,
+        actor_kind=ActorKind.CITIZEN,
+        actor_person_id=person.id,
+        subject_person_id=person.id,
+        details={"acr": identity.acr or ""},
+    )
+    db.commit()
+    login_user(user)
+    return redirect(_safe_next(target) or url_for("plans.my_plans"))
+
+
+@blueprint.post("/sign-out")
+@requires(Permission.ACCOUNT_USE)
+def sign_out() -> Any:
+    db = get_session()
+    row = end_session(current_user.get_id())
+    record_event(
+        db,
+        tag=AuditTag.ACCOUNT_SIGNED_OUT,
+        actor_kind=ActorKind.CITIZEN,
+        actor_person_id=current_user.person_id,
+        subject_person_id=current_user.person_id,
+    )
+    db.commit()
+    logout_user()
+    session.clear()
+    signed_out = _settings().base_url + url_for("auth.signed_out")
+    provider_url = services.end_session_url(row.id_token if row else None, signed_out)
+    return redirect(provider_url or url_for("auth.signed_out"))
+
+
+@blueprint.get("/signed-out")
+@public
+def signed_out() -> Any:
+    return render_template("auth/signed_out.html")

@@ -1,0 +1,131 @@
+"""Configuration from environment variables.
+
+Everything that differs between a laptop and production is read here, once,
+into a frozen object; the rest of the code never reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment asks for something unsafe or incomplete."""
+
+
+DEFAULT_INSTANCE = Path.cwd() / "instance"
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: Environment
+    base_url: str
+    database_url: str
+    secret_key: str
+    cpr_hash_key: bytes
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_secret: str
+    oidc_scopes: str = "openid profile"
+    # The claim that carries the person's CPR number. The Danish national
+    # broker (MitID Erhverv/Nets) uses "dk:gov:saml:attribute:CprNumberIdentifier".
+    oidc_person_claim: str = "cpr"
+    oidc_required_acr: str | None = None
+    oidc_allowed_algorithms: tuple[str, ...] = ("RS256", "PS256", "ES256")
+    dev_idp_enabled: bool = False
+    session_idle_minutes: int = 15
+    session_absolute_hours: int = 8
+    languages: tuple[str, ...] = ("da", "en")
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def secure_cookies(self) -> bool:
+        # Plain http is only tolerated on a developer's own machine or in tests.
+        return self.base_url.startswith("https://")
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret(instance: Path, name: str) -> str:
+    """A per-checkout random secret, kept so sessions survive a restart."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Settings:
+    env = dict(os.environ if env is None else env)
+    environment = Environment(env.get("PORTAL_ENV", "development"))
+    instance = Path(env.get("PORTAL_INSTANCE_PATH", str(DEFAULT_INSTANCE)))
+    base_url = env.get("PORTAL_BASE_URL", "http://localhost:5000").rstrip("/")
+    dev_idp = environment is not Environment.PRODUCTION and _flag(
+        env.get("PORTAL_DEV_IDP", "1")
+    )
+
+    if environment is Environment.PRODUCTION:
+        missing = [
+            name
+            for name in (
+                "PORTAL_SECRET_KEY",
+                "PORTAL_CPR_HASH_KEY",
+                "DATABASE_URL",
+                "OIDC_ISSUER",
+                "OIDC_CLIENT_ID",
+                "OIDC_CLIENT_SECRET",
+            )
+            if not env.get(name)
+        ]
+        if missing:
+            raise ConfigurationError(
+                "Production needs these environment variables: " + ", ".join(missing)
+            )
+        if _flag(env.get("PORTAL_DEV_IDP")):
+            raise ConfigurationError(
+                "The development identity provider cannot run in production."
+            )
+        if not base_url.startswith("https://"):
+            raise ConfigurationError("PORTAL_BASE_URL must use https in production.")
+
+    def secret(name: str) -> str:
+        if env.get(name):
+            return env[name]
+        return _dev_secret(instance, name.lower())
+
+    default_db = f"sqlite:///{instance / 'portal.db'}"
+    values: dict[str, object] = dict(
+        environment=environment,
+        base_url=base_url,
+        database_url=env.get("DATABASE_URL", default_db),
+        secret_key=secret("PORTAL_SECRET_KEY"),
+        cpr_hash_key=secret("PORTAL_CPR_HASH_KEY").encode(),
+        oidc_issuer=env.get("OIDC_ISSUER", f"{base_url}/dev-idp").rstrip("/"),
+        oidc_client_id=env.get("OIDC_CLIENT_ID", "citizen-portal-dev"),
+        oidc_client_secret=env.get("OIDC_CLIENT_SECRET") or secret("DEV_IDP_CLIENT_SECRET"),
+        oidc_scopes=env.get("OIDC_SCOPES", "openid profile"),
+        oidc_person_claim=env.get("OIDC_PERSON_CLAIM", "cpr"),
+        oidc_required_acr=env.get("OIDC_REQUIRED_ACR") or None,
+        dev_idp_enabled=dev_idp,
+        session_idle_minutes=int(env.get("PORTAL_SESSION_IDLE_MINUTES", "15")),
+        session_absolute_hours=int(env.get("PORTAL_SESSION_ABSOLUTE_HOURS", "8")),
+    )
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,46 @@
+"""Plain, translated error pages: never a stack trace, never a bare 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (_l("Something in the request was wrong"), _l("Go back and try again.")),
+    403: (_l("You cannot see this page"), _l("You do not have access to this page.")),
+    404: (
+        _l("Page not found"),
+        _l("Check the address, or go to your plans."),
+    ),
+    405: (_l("Something in the request was wrong"), _l("Go back and try again.")),
+    500: (
+        _l("Sorry, something went wrong on our side"),
+        _l("Try again later. If you need help now, call the number on your plan."),
+    ),
+}
+
+
+def _render(code: int) -> tuple[str, int]:
+    title, body = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    return render_template("errors/error.html", title=title, body=body, code=code), code
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> Any:
+        title = _l("Your page had expired")
+        body = _l("For your safety, forms stop working after a while. Go back and try again.")
+        return render_template("errors/error.html", title=title, body=body, code=400), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        app.logger.exception("unhandled error")
+        return _render(500)

@@ -1,0 +1,41 @@
+"""Language: Danish by default, chosen by the browser or by the person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response, request
+from flask_babel import Babel
+
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def init_i18n(app: Flask, languages: tuple[str, ...]) -> Babel:
+    def select_locale() -> str:
+        chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+        if chosen in languages:
+            return chosen
+        return request.accept_languages.best_match(languages) or languages[0]
+
+    app.config["BABEL_DEFAULT_LOCALE"] = languages[0]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Copenhagen"
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    babel = Babel(app, locale_selector=select_locale)
+
+    @app.after_request
+    def _remember_language(response: Response) -> Response:
+        chosen = request.args.get("lang")
+        if chosen in languages and chosen != request.cookies.get(LANGUAGE_COOKIE):
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                chosen,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=request.is_secure,
+                httponly=True,
+            )
+        return response
+
+    return babel

@@ -1,0 +1,36 @@
+"""Every model, imported once so the metadata is complete (for Alembic and tests)."""
+
+from citizen_portal.audit.models import AuditEvent
+from citizen_portal.auth.models import UserSession
+from citizen_portal.db import Base
+from citizen_portal.organisations.models import Function, Organisation
+from citizen_portal.people.models import Person
+from citizen_portal.plans.models import (
+    Action,
+    Appointment,
+    Challenge,
+    ExistingPlanSummary,
+    Goal,
+    Participant,
+    Plan,
+    PlanVersion,
+)
+
+metadata = Base.metadata
+
+__all__ = [
+    "Action",
+    "Appointment",
+    "AuditEvent",
+    "Challenge",
+    "ExistingPlanSummary",
+    "Function",
+    "Goal",
+    "Organisation",
+    "Participant",
+    "Person",
+    "Plan",
+    "PlanVersion",
+    "UserSession",
+    "metadata",
+]

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from citizen_portal.db import Base
+
+
+class OrganisationKind(StrEnum):
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+    GP_PRACTICE = "gp_practice"
+    OTHER = "other"
+
+
+class Sector(StrEnum):
+    PSYCHIATRY = "psychiatry"
+    SOMATIC_HOSPITAL = "somatic_hospital"
+    SOCIAL_SERVICES = "social_services"
+    ADDICTION = "addiction"
+    EMPLOYMENT = "employment"
+    HOUSING_SUPPORT = "housing_support"
+    GENERAL_PRACTICE = "general_practice"
+    PRIVATE_PSYCHIATRIST = "private_psychiatrist"
+    PROBATION = "probation"
+    OTHER = "other"
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # E.g. an SOR code or a municipality number, so partners can refer to it.
+    identifier: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        Enum(OrganisationKind, native_enum=False, length=30)
+    )
+    sector: Mapped[Sector] = mapped_column(Enum(Sector, native_enum=False, length=30))
+
+    functions: Mapped[list[Function]] = relationship(back_populates="organisation")
+
+
+class Function(Base):
+    """A role in an organisation, e.g. "Forløbskoordinator, Lokalpsykiatri Køge".
+
+    Responsibility sits with a function, not a person, so it survives holidays
+    and staff turnover (the national recommendation).
+    """
+
+    __tablename__ = "functions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    opening_hours: Mapped[str | None] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(Text)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="functions")

@@ -1,0 +1,73 @@
+"""Finding people by CPR number without ever keeping the number itself."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citizen_portal.people.models import Person
+
+_CPR = re.compile(r"^\d{6}-?\d{4}$")
+
+
+class InvalidCpr(ValueError):
+    pass
+
+
+def normalise_cpr(cpr: str) -> str:
+    cpr = cpr.strip()
+    if not _CPR.match(cpr):
+        raise InvalidCpr("A CPR number has ten digits")
+    return cpr.replace("-", "")
+
+
+def hash_cpr(cpr: str, key: bytes) -> str:
+    """Keyed hash (HMAC-SHA256): without the key, a hash cannot be reversed by
+    trying all ~10^10 CPR numbers, which a plain hash could."""
+    return hmac.new(key, normalise_cpr(cpr).encode(), hashlib.sha256).hexdigest()
+
+
+def birth_date_from_cpr(cpr: str) -> date | None:
+    """The date part of a CPR number, with the century from the 7th digit."""
+    digits = normalise_cpr(cpr)
+    day, month, year2, seventh = (
+        int(digits[0:2]),
+        int(digits[2:4]),
+        int(digits[4:6]),
+        int(digits[6]),
+    )
+    if seventh <= 3:
+        century = 1900
+    elif seventh in (4, 9):
+        century = 2000 if year2 <= 36 else 1900
+    else:
+        century = 2000 if year2 <= 57 else 1800
+    try:
+        return date(century + year2, month, day)
+    except ValueError:
+        return None
+
+
+def find_by_cpr(session: Session, cpr: str, key: bytes) -> Person | None:
+    return session.scalar(select(Person).where(Person.cpr_hash == hash_cpr(cpr, key)))
+
+
+def find_or_create_by_cpr(
+    session: Session, cpr: str, key: bytes, given_name: str, family_name: str
+) -> Person:
+    person = find_by_cpr(session, cpr, key)
+    if person is None:
+        person = Person(
+            cpr_hash=hash_cpr(cpr, key),
+            given_name=given_name,
+            family_name=family_name,
+            birth_date=birth_date_from_cpr(cpr),
+        )
+        session.add(person)
+        session.flush()
+    return person

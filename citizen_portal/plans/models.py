@@ -1,0 +1,301 @@
+"""Plans and their immutable versions.
+
+A ``Plan`` is the identity (whose plan, which type, the partner's business
+identifier). Everything a follow-up meeting can change lives on a
+``PlanVersion`` and its children. A stored version is never changed: a revision
+is a new version, so history is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.organisations.models import Function, Organisation
+from citizen_portal.people.models import Person
+
+
+def _enum(cls: type[StrEnum]) -> Enum:
+    return Enum(cls, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
+
+
+class PlanType(StrEnum):
+    DISCHARGE_AGREEMENT = "discharge_agreement"  # udskrivningsaftale, Psychiatry Act §13a
+    COORDINATION_PLAN = "coordination_plan"  # koordinationsplan, §13b
+    COORDINATED_ACTION_PLAN = "coordinated_action_plan"  # koordinerende indsatsplan (KIP)
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Sequencing(StrEnum):
+    PARALLEL = "parallel"
+    SEQUENTIAL = "sequential"
+
+
+class AppointmentKind(StrEnum):
+    FIRST_AFTER_DISCHARGE = "first_after_discharge"
+    FOLLOW_UP_MEETING = "follow_up_meeting"
+    COORDINATION_MEETING = "coordination_meeting"
+    OTHER = "other"
+
+
+class PlanGround(StrEnum):
+    """Grounds for a coordinated action plan (at least one, per the template)."""
+
+    IN_OUTPATIENT_PSYCHIATRY = "in_outpatient_psychiatry"
+    IN_SUBSTANCE_TREATMENT = "in_substance_treatment"
+    NEEDS_PSYCHIATRIC_TREATMENT = "needs_psychiatric_treatment"
+    NEEDS_SUBSTANCE_TREATMENT = "needs_substance_treatment"
+
+
+class ExistingPlanKind(StrEnum):
+    DRUG_TREATMENT = "drug_treatment"
+    ALCOHOL_TREATMENT = "alcohol_treatment"
+    PSYCHIATRIC_TREATMENT = "psychiatric_treatment"
+    DISCHARGE_AGREEMENT = "discharge_agreement"
+    COORDINATION_PLAN = "coordination_plan"
+    SOCIAL_ACTION_PLAN = "social_action_plan"  # Social Services Act §141
+    EDUCATION_OR_JOB_PLAN = "education_or_job_plan"
+    OTHER = "other"
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("identifier_system", "identifier_value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    plan_type: Mapped[PlanType] = mapped_column(_enum(PlanType))
+    # The author system's business identifier ties the versions together.
+    identifier_system: Mapped[str] = mapped_column(String(200))
+    identifier_value: Mapped[str] = mapped_column(String(200))
+    author_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    citizen: Mapped[Person] = relationship()
+    author_organisation: Mapped[Organisation] = relationship()
+    versions: Mapped[list[PlanVersion]] = relationship(
+        back_populates="plan", order_by="PlanVersion.number"
+    )
+
+    @property
+    def current_version(self) -> PlanVersion:
+        return self.versions[-1]
+
+
+class PlanVersion(Base):
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    # §13a/§13b: when the agreement must be reviewed. KIP: the follow-up meeting.
+    review_date: Mapped[date | None] = mapped_column(Date)
+    # Template section 4: why the plan is made (background and purpose).
+    reason: Mapped[str | None] = mapped_column(Text)
+    treatment_offers: Mapped[str | None] = mapped_column(Text)
+    social_offers: Mapped[str | None] = mapped_column(Text)
+    current_needs: Mapped[str | None] = mapped_column(Text)
+    expected_needs: Mapped[str | None] = mapped_column(Text)
+    # The patient's own wishes, as the professionals recorded them in the plan.
+    patient_wishes: Mapped[str | None] = mapped_column(Text)
+    # False for a coordination plan: the patient did not take part.
+    citizen_participated: Mapped[bool] = mapped_column(Boolean, default=True)
+    missed_appointment_response: Mapped[str | None] = mapped_column(Text)
+    coordinator_function_id: Mapped[int | None] = mapped_column(ForeignKey("functions.id"))
+    coordinator_name: Mapped[str | None] = mapped_column(String(200))
+    # §13a template section 2: the physician function also responsible for review.
+    review_responsible_function_id: Mapped[int | None] = mapped_column(
+        ForeignKey("functions.id")
+    )
+    # §13a template section 3: who must follow the patient after discharge.
+    follow_up_responsible_function_id: Mapped[int | None] = mapped_column(
+        ForeignKey("functions.id")
+    )
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    consent_given: Mapped[bool | None] = mapped_column(Boolean)
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    approved_by_citizen: Mapped[bool | None] = mapped_column(Boolean)
+    approved_date: Mapped[date | None] = mapped_column(Date)
+    grounds: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    plan: Mapped[Plan] = relationship(back_populates="versions")
+    coordinator_function: Mapped[Function | None] = relationship(
+        foreign_keys=[coordinator_function_id]
+    )
+    review_responsible_function: Mapped[Function | None] = relationship(
+        foreign_keys=[review_responsible_function_id]
+    )
+    follow_up_responsible_function: Mapped[Function | None] = relationship(
+        foreign_keys=[follow_up_responsible_function_id]
+    )
+    goals: Mapped[list[Goal]] = relationship(order_by="Goal.position", back_populates="version")
+    actions: Mapped[list[Action]] = relationship(
+        order_by="Action.position", back_populates="version"
+    )
+    appointments: Mapped[list[Appointment]] = relationship(order_by="Appointment.starts_at")
+    participants: Mapped[list[Participant]] = relationship(order_by="Participant.position")
+    challenges: Mapped[list[Challenge]] = relationship(order_by="Challenge.priority")
+    existing_plans: Mapped[list[ExistingPlanSummary]] = relationship(
+        order_by="ExistingPlanSummary.position"
+    )
+
+
+class Goal(Base):
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    success_criteria: Mapped[str | None] = mapped_column(Text)
+
+    version: Mapped[PlanVersion] = relationship(back_populates="goals")
+    actions: Mapped[list[Action]] = relationship(
+        order_by="Action.position", back_populates="goal", viewonly=True
+    )
+
+
+class Action(Base):
+    """One effort or task, owned by a function or by the citizen."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        CheckConstraint(
+            "citizen_responsible OR responsible_function_id IS NOT NULL",
+            name="has_responsible",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    citizen_responsible: Mapped[bool] = mapped_column(Boolean, default=False)
+    responsible_function_id: Mapped[int | None] = mapped_column(ForeignKey("functions.id"))
+    named_person: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    timeline: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
+    sequencing: Mapped[Sequencing | None] = mapped_column(_enum(Sequencing))
+
+    version: Mapped[PlanVersion] = relationship(back_populates="actions")
+    goal: Mapped[Goal | None] = relationship(back_populates="actions")
+    responsible_function: Mapped[Function | None] = relationship()
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    kind: Mapped[AppointmentKind] = mapped_column(_enum(AppointmentKind))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str | None] = mapped_column(String(300))
+    function_id: Mapped[int | None] = mapped_column(ForeignKey("functions.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+    participants: Mapped[str | None] = mapped_column(Text)
+
+    function: Mapped[Function | None] = relationship()
+
+
+class Participant(Base):
+    """A meeting participant or member of the discharge team, as written on the plan."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    organisation_name: Mapped[str | None] = mapped_column(String(300))
+    contact: Mapped[str | None] = mapped_column(String(300))
+
+
+class Challenge(Base):
+    """A primary or acute challenge, in priority order (KIP section 3)."""
+
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    priority: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    agreements: Mapped[str | None] = mapped_column(Text)
+    desired_outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class ExistingPlanSummary(Base):
+    """Status, goal and effort taken from an existing plan (KIP section 2)."""
+
+    __tablename__ = "existing_plan_summaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[ExistingPlanKind] = mapped_column(_enum(ExistingPlanKind))
+    status: Mapped[str | None] = mapped_column(Text)
+    goal: Mapped[str | None] = mapped_column(Text)
+    effort: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(300))
+
+
+VERSION_CONTENT = (
+    PlanVersion,
+    Goal,
+    Action,
+    Appointment,
+    Participant,
+    Challenge,
+    ExistingPlanSummary,
+)
+
+
+class ImmutableVersionError(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_stored_versions(session: Session, _ctx: Any, _instances: Any) -> None:
+    changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
+    for obj in changed:
+        if isinstance(obj, VERSION_CONTENT):
+            raise ImmutableVersionError(
+                f"{type(obj).__name__} belongs to a stored plan version; add a new version"
+            )

@@ -1,0 +1,130 @@
+"""Reading plans for the citizen's pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from citizen_portal.organisations.models import Function
+from citizen_portal.plans.models import Action, Appointment, Plan, PlanStatus, PlanVersion
+
+_VERSION_CONTENT = (
+    selectinload(PlanVersion.goals),
+    selectinload(PlanVersion.actions)
+    .selectinload(Action.responsible_function)
+    .selectinload(Function.organisation),
+    selectinload(PlanVersion.appointments)
+    .selectinload(Appointment.function)
+    .selectinload(Function.organisation),
+    selectinload(PlanVersion.participants),
+    selectinload(PlanVersion.challenges),
+    selectinload(PlanVersion.existing_plans),
+)
+
+
+@dataclass
+class PlanCard:
+    """One line on "My plans"."""
+
+    plan: Plan
+    version: PlanVersion
+    next_appointment: Appointment | None
+    next_date: date | None
+
+
+@dataclass
+class ResponsibleGroup:
+    """Actions sharing one responsible party: a function, or the citizen."""
+
+    function: Function | None
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.function is None
+
+
+def plans_for_citizen(session: Session, person_id: int) -> list[Plan]:
+    return list(
+        session.scalars(
+            select(Plan)
+            .where(Plan.citizen_id == person_id)
+            .options(
+                selectinload(Plan.versions).selectinload(PlanVersion.appointments),
+                selectinload(Plan.author_organisation),
+            )
+            .order_by(Plan.created_at.desc(), Plan.id.desc())
+        )
+    )
+
+
+def plan_cards(plans: list[Plan], now: datetime) -> list[PlanCard]:
+    cards = []
+    for plan in plans:
+        version = plan.current_version
+        cards.append(
+            PlanCard(
+                plan=plan,
+                version=version,
+                next_appointment=next_appointment(version, now),
+                next_date=version.review_date,
+            )
+        )
+    # Active plans first, then newest.
+    cards.sort(key=lambda c: c.version.status is not PlanStatus.ACTIVE)
+    return cards
+
+
+def get_plan(session: Session, plan_id: int) -> Plan | None:
+    return session.get(Plan, plan_id)
+
+
+def get_version(session: Session, plan: Plan, number: int | None) -> PlanVersion | None:
+    query = select(PlanVersion).where(PlanVersion.plan_id == plan.id).options(*_VERSION_CONTENT)
+    if number is None:
+        query = query.order_by(PlanVersion.number.desc()).limit(1)
+    else:
+        query = query.where(PlanVersion.number == number)
+    return session.scalar(query)
+
+
+def next_appointment(version: PlanVersion, now: datetime) -> Appointment | None:
+    upcoming = [a for a in version.appointments if a.starts_at >= now]
+    return min(upcoming, key=lambda a: a.starts_at, default=None)
+
+
+def group_by_responsible(actions: list[Action]) -> list[ResponsibleGroup]:
+    """Group actions by who is responsible; the citizen's own come first,
+    then functions in the order they first appear in the plan."""
+    citizen = ResponsibleGroup(function=None)
+    by_function: dict[int, ResponsibleGroup] = {}
+    for action in actions:
+        if action.citizen_responsible:
+            citizen.actions.append(action)
+        else:
+            function = action.responsible_function
+            assert function is not None  # guaranteed by the has_responsible constraint
+            by_function.setdefault(function.id, ResponsibleGroup(function=function))
+            by_function[function.id].actions.append(action)
+    groups = list(by_function.values())
+    return [citizen, *groups] if citizen.actions else groups
+
+
+def contact_function(version: PlanVersion) -> Function | None:
+    """Who to call first: the coordinator, else whoever follows up after discharge."""
+    return (
+        version.coordinator_function
+        or version.follow_up_responsible_function
+        or version.review_responsible_function
+    )
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    return (
+        action.due_date is not None
+        and action.due_date < today
+        and action.status not in ("done", "cancelled")
+    )

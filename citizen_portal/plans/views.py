@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from citizen_portal.audit.models import AuditTag
+from citizen_portal.audit.services import record_event
+from citizen_portal.db import get_session, utcnow
+from citizen_portal.plans import services, vocabulary
+from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.security.permissions import Permission, requires
+from citizen_portal.security.policy import Actor, authorize, current_actor
+
+blueprint = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+def _audit(actor: Actor, tag: AuditTag, plan: Plan | None = None, version: int | None = None) -> None:
+    db = get_session()
+    record_event(
+        db,
+        tag=tag,
+        actor_kind=actor.kind,
+        actor_person_id=actor.person_id,
+        subject_person_id=actor.subject_person_id,
+        resource_type="plan" if plan else "plan_list",
+        resource_id=plan.id if plan else None,
+        details={"version": str(version)} if version is not None else None,
+    )
+    # Committed before the page is rendered: no plan data is shown unaudited.
+    db.commit()
+
+
+@blueprint.get("")
+@requires(Permission.PLANS_READ)
+def my_plans() -> Any:
+    actor = current_actor()
+    assert actor is not None  # @requires guarantees a signed-in actor
+    db = get_session()
+    plans = services.plans_for_citizen(db, actor.subject_person_id)
+    cards = services.plan_cards(plans, utcnow())
+    _audit(actor, AuditTag.PLANS_LISTED)
+    return render_template("plans/my_plans.html", cards=cards, vocabulary=vocabulary)
+
+
+def _plan_page(plan_id: int, number: int | None) -> Any:
+    db = get_session()
+    plan = services.get_plan(db, plan_id)
+    if plan is None:
+        abort(404)
+    actor = authorize(Permission.PLANS_READ, plan)
+    version = services.get_version(db, plan, number)
+    if version is None:
+        abort(404)
+    latest = plan.current_version
+    _audit(
+        actor,
+        AuditTag.PLAN_VIEWED if number is None else AuditTag.PLAN_VERSION_VIEWED,
+        plan,
+        version.number,
+    )
+    now = utcnow()
+    return render_template(
+        "plans/plan.html",
+        plan=plan,
+        version=version,
+        is_latest=version.number == latest.number,
+        latest=latest,
+        groups=services.group_by_responsible(version.actions),
+        next_appointment=services.next_appointment(version, now),
+        contact=services.contact_function(version),
+        today=now.date(),
+        is_overdue=services.is_overdue,
+        vocabulary=vocabulary,
+        PlanType=PlanType,
+        person_name=current_user.display_name,
+    )
+
+
+@blueprint.get("/<int:plan_id>")
+@requires(Permission.PLANS_READ)
+def plan(plan_id: int) -> Any:
+    return _plan_page(plan_id, None)
+
+
+@blueprint.get("/<int:plan_id>/versions/<int:number>")
+@requires(Permission.PLANS_READ)
+def plan_version(plan_id: int, number: int) -> Any:
+    return _plan_page(plan_id, number)

@@ -1,0 +1,57 @@
+"""The permission vocabulary and the decorators every route must carry.
+
+A test walks the URL map and fails for any view without one of them, so a
+new route cannot be added without saying who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PERMISSION_ATTRIBUTE = "required_permission"
+
+
+class Permission(StrEnum):
+    """``resource:action``. PUBLIC routes show no citizen data."""
+
+    PUBLIC = "public"
+    ACCOUNT_USE = "account:use"
+    PLANS_READ = "plans:read"
+
+
+def public(view: F) -> F:
+    """Anyone may use this route, signed in or not."""
+    setattr(view, PERMISSION_ATTRIBUTE, Permission.PUBLIC)
+    return view
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    """The signed-in person must hold ``permission`` (decided by the policy)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            from citizen_portal.security.policy import can, current_actor
+
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.sign_in", next=request.full_path))
+            if not can(current_actor(), permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        setattr(wrapped, PERMISSION_ATTRIBUTE, permission)
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def declared_permission(view: Callable[..., Any]) -> Permission | None:
+    return getattr(view, PERMISSION_ATTRIBUTE, None)
