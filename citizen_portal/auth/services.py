@@ -90,8 +90,15 @@ def complete_sign_in() -> VerifiedIdentity:
     from authlib.integrations.base_client.errors import OAuthError
     from joserfc.errors import JoseError
 
+    from flask import request
+
     settings: Settings = current_app.config["SETTINGS"]
     load_metadata()
+    # RFC 9207: a provider that names itself in the response must name the
+    # right issuer, which defeats mix-up attacks between providers.
+    returned_issuer = request.args.get("iss")
+    if returned_issuer is not None and returned_issuer.rstrip("/") != settings.oidc_issuer:
+        raise SignInRefused("authorization response from another issuer")
     claims_options: dict[str, Any] = {
         "iss": {"essential": True, "values": [settings.oidc_issuer]},
         "sub": {"essential": True},

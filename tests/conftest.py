@@ -1,0 +1,160 @@
+"""Shared fixtures.
+
+The database is migrated once per session; each test runs inside an outer
+transaction that is rolled back, and the app's commits become savepoints.
+Every HTML page a test fetches is checked for one h1, a title that matches
+it, and unique ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from citizen_portal import create_app, migrate
+from citizen_portal.auth.models import UserSession
+from citizen_portal.config import Settings, load_settings
+from citizen_portal.db import utcnow
+from citizen_portal.demo.data import PERSONAS
+from citizen_portal.demo.loader import load_demo_data
+from citizen_portal.people.models import Person
+from citizen_portal.people.services import hash_cpr
+from tests.support.databases import fresh_database
+
+CPR_KEY = "test-cpr-hash-key"
+APP_NAME = {"en": "My plans", "da": "Mine planer"}
+
+
+def make_settings(database_url: str, base_url: str = "http://localhost", **env: str) -> Settings:
+    return load_settings(
+        {
+            "PORTAL_ENV": "test",
+            "PORTAL_BASE_URL": base_url,
+            "DATABASE_URL": database_url,
+            "PORTAL_SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "PORTAL_CPR_HASH_KEY": CPR_KEY,
+            "OIDC_CLIENT_SECRET": "dev-idp-test-secret",
+            "PORTAL_DEV_IDP": "1",
+            **env,
+        }
+    )
+
+
+def check_page(html: str) -> BeautifulSoup:
+    """GOV.UK Notify's page checks: one h1, a title that starts with it, unique ids."""
+    soup = BeautifulSoup(html, "html.parser")
+    h1s = soup.find_all("h1")
+    assert len(h1s) == 1, f"expected one h1, found {len(h1s)}"
+    heading = " ".join(h1s[0].get_text().split())
+    title = " ".join(soup.title.get_text().split()) if soup.title else ""
+    expected = [f"{heading} – {name}" for name in APP_NAME.values()]
+    expected += [f"Error: {e}" for e in expected] + [f"Fejl: {e}" for e in expected]
+    assert title in expected, f"title {title!r} does not match h1 {heading!r}"
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    return soup
+
+
+class CheckingClient(FlaskClient):
+    """A test client that reads pages in English and checks every HTML page."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("Accept-Language", "en")
+        response = super().open(*args, headers=headers, **kwargs)
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+            check_page(response.get_data(as_text=True))
+        return response
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = fresh_database("portal_test", tmp_path_factory.mktemp("db"))
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Flask:
+    app = create_app(make_settings(database_url))
+    app.test_client_class = CheckingClient
+    return app
+
+
+@pytest.fixture
+def connection(app: Flask) -> Iterator[Connection]:
+    database = app.extensions["database"]
+    original = database.session_factory
+    with database.engine.connect() as conn:
+        outer = conn.begin()
+        database.session_factory = sessionmaker(
+            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        try:
+            yield conn
+        finally:
+            database.session_factory = original
+            outer.rollback()
+
+
+@pytest.fixture
+def db(connection: Connection) -> Iterator[Session]:
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def client(app: Flask, connection: Connection) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def today() -> date:
+    return utcnow().date()
+
+
+@pytest.fixture
+def demo(db: Session, today: date) -> dict[str, Person]:
+    """The demo citizens, by persona subject (e.g. "demo-mette")."""
+    load_demo_data(db, CPR_KEY.encode(), today)
+    db.flush()
+    people = {}
+    for persona in PERSONAS:
+        person = db.scalar(
+            select(Person).where(Person.cpr_hash == hash_cpr(persona.cpr, CPR_KEY.encode()))
+        )
+        assert person is not None
+        people[persona.subject] = person
+    db.commit()
+    return people
+
+
+def sign_in(client: FlaskClient, db: Session, person: Person) -> str:
+    """Give ``client`` a server-side session for ``person``, as the callback would."""
+    token = secrets.token_urlsafe(16)
+    db.add(UserSession(token_hash=hashlib.sha256(token.encode()).hexdigest(), person_id=person.id))
+    db.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return token
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    path = Path(__file__).resolve().parent.parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

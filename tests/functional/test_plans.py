@@ -1,0 +1,264 @@
+"""What a citizen sees on "My plans" and on a plan page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from citizen_portal.audit.models import AuditEvent, AuditTag
+from citizen_portal.people.models import Person
+from citizen_portal.plans.models import Plan, PlanType
+from tests.conftest import sign_in
+
+
+def _soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def _text(node) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(node.get_text(" ").split())
+
+
+def _plan_of(db: Session, person: Person, plan_type: PlanType) -> Plan:
+    plan = db.scalar(select(Plan).where(Plan.citizen_id == person.id, Plan.plan_type == plan_type))
+    assert plan is not None
+    return plan
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client: FlaskClient) -> None:
+    response = client.get("/plans")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/sign-in?next=/plans")
+
+
+def test_my_plans_lists_plan_with_status_next_appointment_and_review(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    sign_in(client, db, demo["demo-mette"])
+    response = client.get("/plans")
+    assert response.status_code == 200
+    card = _soup(response).select_one(".card")
+    assert card is not None
+    text = _text(card)
+    assert "Discharge agreement" in text
+    assert "Psykiatrisk Afdeling Roskilde" in text
+    assert "Active" in text
+    # The demo's follow-up meeting is 4 days ahead at 13:30 Copenhagen time.
+    assert "1:30" in text or "13:30" in text
+    assert "Review of the plan" in text
+    link = card.select_one("a")
+    assert link is not None
+    assert link["href"] == f"/plans/{_plan_of(db, demo['demo-mette'], PlanType.DISCHARGE_AGREEMENT).id}"
+
+
+def test_my_plans_shows_only_own_plans(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    sign_in(client, db, demo["demo-peter"])
+    text = _text(_soup(client.get("/plans")))
+    assert "Coordinated action plan" in text
+    assert "Discharge agreement" not in text
+    assert "Coordination plan" not in text
+
+
+def test_citizen_without_plans_is_told_plainly(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    sign_in(client, db, demo["demo-sara"])
+    text = _text(_soup(client.get("/plans")))
+    assert "You have no plans here yet." in text
+
+
+def test_plan_page_starts_with_summary_and_who_to_call(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    mette = demo["demo-mette"]
+    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    sign_in(client, db, mette)
+    soup = _soup(client.get(f"/plans/{plan.id}"))
+    sections = soup.select("main section")
+    assert sections[0]["class"] == ["summary"], "the summary comes first"
+    summary = _text(sections[0])
+    assert "before you went home" in summary
+    assert "Your next appointment" in summary
+    assert "Køge Rådhus" in summary
+    assert "When the plan is reviewed" in summary
+    call = sections[0].select_one("a.phone")
+    assert call is not None
+    assert call["href"] == "tel:+4556676767"
+
+
+def test_who_does_what_groups_actions_by_responsible_function_citizen_first(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    mette = demo["demo-mette"]
+    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    sign_in(client, db, mette)
+    soup = _soup(client.get(f"/plans/{plan.id}"))
+    groups = soup.select("section.responsible")
+    headings = [_text(g.select_one("h3")) for g in groups]
+    assert headings[0] == "What you do yourself"
+    assert "responsible-citizen" in groups[0]["class"]
+    assert headings[1:] == [
+        "Behandlerteam, Lokalpsykiatri Køge",
+        "Opsøgende team, Socialpsykiatrien",
+        "Sagsbehandler, voksenområdet",
+        "Praktiserende læge",
+    ]
+    caseworker = groups[3]
+    assert len(caseworker.select("li.action")) == 2
+    assert "Open: Man-ons 10-14, tor 10-17" in _text(caseworker)
+    assert caseworker.select_one("a.phone")["href"] == "tel:+4556676767"
+    outreach = _text(groups[2])
+    assert "Contact person: Lise (kontaktperson)" in outreach
+    assert "In progress" in outreach
+
+
+def test_overdue_action_is_flagged(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = _plan_of(db, peter, PlanType.COORDINATED_ACTION_PLAN)
+    sign_in(client, db, peter)
+    soup = _soup(client.get(f"/plans/{plan.id}"))
+    late = [a for a in soup.select("li.action") if a.select_one(".late")]
+    assert [_text(a.select_one("p")) for a in late] == [
+        "Tilbyde en første samtale om alkoholbehandling."
+    ]
+
+
+def test_coordinated_action_plan_shows_goals_consent_and_challenges_in_order(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = _plan_of(db, peter, PlanType.COORDINATED_ACTION_PLAN)
+    sign_in(client, db, peter)
+    soup = _soup(client.get(f"/plans/{plan.id}"))
+    text = _text(soup)
+    assert "Next follow-up meeting" in text
+    goals = [_text(li.select_one("strong")) for li in soup.select("ol.goals > li")]
+    assert goals[0] == "Fastholdelse i psykiatrisk behandling"
+    assert len(goals) == 3
+    assert "You gave consent" in text
+    assert "You get help from outpatient psychiatry." in text
+    assert text.index("Komme stabilt til samtaler") < text.index("Ingen plan for arbejde.")
+
+
+def test_coordination_plan_says_plainly_the_citizen_did_not_take_part(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    jonas = demo["demo-jonas"]
+    plan = _plan_of(db, jonas, PlanType.COORDINATION_PLAN)
+    sign_in(client, db, jonas)
+    summary = _text(_soup(client.get(f"/plans/{plan.id}")).select_one(".summary"))
+    assert "You did not want to take part in a discharge agreement, and that is your right." in (
+        summary
+    )
+
+
+def test_version_history_lists_versions_and_older_version_is_readable(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    mette = demo["demo-mette"]
+    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    sign_in(client, db, mette)
+    soup = _soup(client.get(f"/plans/{plan.id}"))
+    items = soup.select("ol.versions li")
+    assert [_text(i).split(",")[0] for i in items] == ["Version 2", "Version 1"]
+    assert items[0].select_one("[aria-current=page]") is not None
+    older = items[1].select_one("a")
+    assert older["href"] == f"/plans/{plan.id}/versions/1"
+
+    old = _soup(client.get(older["href"]))
+    assert _text(old.select_one("h1")) == "Discharge agreement, version 1"
+    assert "This is an older version of the plan." in _text(old)
+    # In version 1 Team Øst, not the outreach team, gave housing support.
+    headings = [_text(h) for h in old.select("section.responsible h3")]
+    assert "Bostøtte (§85), Team Øst" in headings
+    assert "Opsøgende team, Socialpsykiatrien" not in headings
+
+
+def test_another_citizens_plan_is_not_found(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    others = _plan_of(db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
+    sign_in(client, db, demo["demo-mette"])
+    for path in (f"/plans/{others.id}", f"/plans/{others.id}/versions/1"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Koordinerende" not in response.get_data(as_text=True)
+    assert client.get("/plans/999999").status_code == 404
+    own = _plan_of(db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    assert client.get(f"/plans/{own.id}/versions/9").status_code == 404
+
+
+def _audit_count(db: Session, tag: AuditTag) -> int:
+    return db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.tag == tag)) or 0
+
+
+def test_every_view_of_plan_data_writes_one_audit_record(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    mette = demo["demo-mette"]
+    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    sign_in(client, db, mette)
+    before = {tag: _audit_count(db, tag) for tag in AuditTag}
+
+    client.get("/plans")
+    client.get(f"/plans/{plan.id}")
+    client.get(f"/plans/{plan.id}/versions/1")
+
+    after = {tag: _audit_count(db, tag) for tag in AuditTag}
+    changed = {tag: after[tag] - before[tag] for tag in AuditTag if after[tag] != before[tag]}
+    assert changed == {
+        AuditTag.PLANS_LISTED: 1,
+        AuditTag.PLAN_VIEWED: 1,
+        AuditTag.PLAN_VERSION_VIEWED: 1,
+    }
+    event = db.scalars(
+        select(AuditEvent).where(AuditEvent.tag == AuditTag.PLAN_VERSION_VIEWED)
+    ).one()
+    assert event.actor_person_id == mette.id
+    assert event.subject_person_id == mette.id
+    assert event.resource_id == str(plan.id)
+    assert event.details == {"version": "1"}
+    assert event.occurred_at.date() >= date(2026, 1, 1)
+
+
+def test_refused_read_is_not_logged_as_a_view(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    others = _plan_of(db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
+    sign_in(client, db, demo["demo-mette"])
+    client.get(f"/plans/{others.id}")
+    assert _audit_count(db, AuditTag.PLAN_VIEWED) == 0
+
+
+def test_pages_with_personal_data_are_never_cached(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    sign_in(client, db, demo["demo-mette"])
+    response = client.get("/plans")
+    assert response.headers["Cache-Control"] == "no-store"
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_work_without_javascript(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    mette = demo["demo-mette"]
+    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    sign_in(client, db, mette)
+    soup = _soup(client.get(f"/plans/{plan.id}"))
+    # Only the one deferred enhancement script; all content is in the HTML itself.
+    scripts = soup.find_all("script")
+    assert [s.get("src") for s in scripts] == ["/static/js/app.js"]
+    assert all(not s.string for s in scripts)
+    assert soup.select("details > summary"), "more detail opens with plain HTML"
