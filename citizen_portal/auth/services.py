@@ -102,6 +102,9 @@ def complete_sign_in() -> VerifiedIdentity:
     claims_options: dict[str, Any] = {
         "iss": {"essential": True, "values": [settings.oidc_issuer]},
         "sub": {"essential": True},
+        # Authlib checks the audience only when told to; without this, a token
+        # for another client that names us in "azp" would be accepted.
+        "aud": {"essential": True, "values": [settings.oidc_client_id]},
     }
     if settings.oidc_required_acr:
         claims_options["acr"] = {"essential": True, "values": [settings.oidc_required_acr]}

@@ -25,6 +25,8 @@ DEFECTS = (
     "wrong_nonce",
     "wrong_issuer",
     "wrong_audience",
+    "wrong_audience_with_azp",
+    "wrong_issuer_in_response",
     "expired",
     "alg_none",
     "tampered_signature",
@@ -63,6 +65,10 @@ class HostileProvider:
             claims["iss"] = "https://evil.example"
         elif self.defect == "wrong_audience":
             claims["aud"] = "some-other-client"
+        elif self.defect == "wrong_audience_with_azp":
+            # Issued to another client, naming us as authorised party.
+            claims["aud"] = "some-other-client"
+            claims["azp"] = CLIENT_ID
         elif self.defect == "expired":
             claims["iat"] = now - 7200
             claims["exp"] = now - 3600
@@ -109,7 +115,10 @@ class HostileProvider:
             state = request.args["state"]
             if self.defect == "wrong_state":
                 state = "a-state-the-portal-never-sent"
-            query = urlencode({"code": code, "state": state})
+            params = {"code": code, "state": state}
+            if self.defect == "wrong_issuer_in_response":
+                params["iss"] = "https://evil.example"  # RFC 9207 mix-up
+            query = urlencode(params)
             return redirect(f"{request.args['redirect_uri']}?{query}")
 
         @app.post("/token")

@@ -1,0 +1,62 @@
+"""Danish by default, English on request; catalogues complete and current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask.testing import FlaskClient
+
+from citizen_portal import i18n_catalogues
+
+
+def test_danish_is_the_default(client: FlaskClient) -> None:
+    page = client.get("/", headers={"Accept-Language": ""}).get_data(as_text=True)
+    assert '<html lang="da"' in page
+    assert "Log ind med MitID" in page
+
+
+def test_browser_language_is_followed(client: FlaskClient) -> None:
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert "Sign in with MitID" in page
+
+
+def test_chosen_language_is_remembered(client: FlaskClient) -> None:
+    response = client.get("/?lang=en", headers={"Accept-Language": "da"})
+    assert "Sign in with MitID" in response.get_data(as_text=True)
+    assert "lang=en" in response.headers["Set-Cookie"]
+    later = client.get("/", headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "Sign in with MitID" in later
+
+
+def test_unknown_language_falls_back_to_danish(client: FlaskClient) -> None:
+    page = client.get("/?lang=xx", headers={"Accept-Language": ""}).get_data(as_text=True)
+    assert "Log ind med MitID" in page
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_catalogue_is_complete(language: str) -> None:
+    path = i18n_catalogues.TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_message_template_is_current(tmp_path: Path) -> None:
+    fresh = tmp_path / "messages.pot"
+    i18n_catalogues.extract(fresh)
+    with fresh.open("rb") as f:
+        extracted = {m.id for m in read_po(f) if m.id}
+    with i18n_catalogues.TEMPLATE.open("rb") as f:
+        committed = {m.id for m in read_po(f) if m.id}
+    assert extracted == committed, "run: python -m citizen_portal.i18n_catalogues update"
+    for language in i18n_catalogues.languages():
+        with (i18n_catalogues.TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open(
+            "rb"
+        ) as f:
+            assert {m.id for m in read_po(f) if m.id} == committed, language
