@@ -6,8 +6,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, g
+from flask import Flask, g, redirect, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -45,8 +46,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     db.init_app(app, settings.database_url)
     CSRFProtect(app)
 
-    from citizen_portal.auth.sessions import init_login
     from citizen_portal.auth.services import init_oidc
+    from citizen_portal.auth.sessions import init_login
     from citizen_portal.errors import init_errors
     from citizen_portal.i18n import LANGUAGE_NAMES, init_i18n
     from citizen_portal.security.headers import init_headers
@@ -80,9 +81,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(idp_views.blueprint)
         app.extensions["csrf"].exempt(idp_views.token)
 
+    canonical_host = urlsplit(settings.base_url).netloc
+
     @app.before_request
-    def _request_id() -> None:
+    def _request_id_and_canonical_host() -> Any:
         g.request_id = secrets.token_hex(8)
+        # Sign-in state lives in a cookie for one host name: serve everything
+        # from the configured one (the load balancer's health check excepted).
+        if request.host != canonical_host and request.endpoint != "public.health":
+            return redirect(settings.base_url + request.full_path.rstrip("?"), code=308)
+        return None
 
     from flask_babel import format_date, format_time, get_locale
 

@@ -77,9 +77,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
     environment = Environment(env.get("PORTAL_ENV", "development"))
     instance = Path(env.get("PORTAL_INSTANCE_PATH", str(DEFAULT_INSTANCE)))
     base_url = env.get("PORTAL_BASE_URL", "http://localhost:5000").rstrip("/")
-    dev_idp = environment is not Environment.PRODUCTION and _flag(
-        env.get("PORTAL_DEV_IDP", "1")
-    )
+    dev_idp = environment is not Environment.PRODUCTION and _flag(env.get("PORTAL_DEV_IDP", "1"))
 
     if environment is Environment.PRODUCTION:
         missing = [
@@ -99,9 +97,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
                 "Production needs these environment variables: " + ", ".join(missing)
             )
         if _flag(env.get("PORTAL_DEV_IDP")):
-            raise ConfigurationError(
-                "The development identity provider cannot run in production."
-            )
+            raise ConfigurationError("The development identity provider cannot run in production.")
         if not base_url.startswith("https://"):
             raise ConfigurationError("PORTAL_BASE_URL must use https in production.")
 
@@ -111,21 +107,21 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         return _dev_secret(instance, name.lower())
 
     default_db = f"sqlite:///{instance / 'portal.db'}"
-    values: dict[str, object] = dict(
-        environment=environment,
-        base_url=base_url,
-        database_url=env.get("DATABASE_URL", default_db),
-        secret_key=secret("PORTAL_SECRET_KEY"),
-        cpr_hash_key=secret("PORTAL_CPR_HASH_KEY").encode(),
-        oidc_issuer=env.get("OIDC_ISSUER", f"{base_url}/dev-idp").rstrip("/"),
-        oidc_client_id=env.get("OIDC_CLIENT_ID", "citizen-portal-dev"),
-        oidc_client_secret=env.get("OIDC_CLIENT_SECRET") or secret("DEV_IDP_CLIENT_SECRET"),
-        oidc_scopes=env.get("OIDC_SCOPES", "openid profile"),
-        oidc_person_claim=env.get("OIDC_PERSON_CLAIM", "cpr"),
-        oidc_required_acr=env.get("OIDC_REQUIRED_ACR") or None,
-        dev_idp_enabled=dev_idp,
-        session_idle_minutes=int(env.get("PORTAL_SESSION_IDLE_MINUTES", "15")),
-        session_absolute_hours=int(env.get("PORTAL_SESSION_ABSOLUTE_HOURS", "8")),
-    )
+    values: dict[str, object] = {
+        "environment": environment,
+        "base_url": base_url,
+        "database_url": env.get("DATABASE_URL", default_db),
+        "secret_key": secret("PORTAL_SECRET_KEY"),
+        "cpr_hash_key": secret("PORTAL_CPR_HASH_KEY").encode(),
+        "oidc_issuer": env.get("OIDC_ISSUER", f"{base_url}/dev-idp").rstrip("/"),
+        "oidc_client_id": env.get("OIDC_CLIENT_ID", "citizen-portal-dev"),
+        "oidc_client_secret": env.get("OIDC_CLIENT_SECRET") or secret("DEV_IDP_CLIENT_SECRET"),
+        "oidc_scopes": env.get("OIDC_SCOPES", "openid profile"),
+        "oidc_person_claim": env.get("OIDC_PERSON_CLAIM", "cpr"),
+        "oidc_required_acr": env.get("OIDC_REQUIRED_ACR") or None,
+        "dev_idp_enabled": dev_idp,
+        "session_idle_minutes": int(env.get("PORTAL_SESSION_IDLE_MINUTES", "15")),
+        "session_absolute_hours": int(env.get("PORTAL_SESSION_ABSOLUTE_HOURS", "8")),
+    }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

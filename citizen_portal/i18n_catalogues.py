@@ -28,8 +28,19 @@ def _pybabel(*args: str) -> None:
 
 def extract(output: Path = TEMPLATE) -> None:
     _pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-        "--sort-output", "--omit-header", "-o", str(output), ".",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        "-o",
+        str(output),
+        ".",
     )
 
 

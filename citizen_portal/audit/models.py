@@ -40,7 +40,9 @@ class AuditEvent(Base):
         Enum(AuditTag, native_enum=False, length=60, values_callable=lambda e: [m.value for m in e])
     )
     actor_kind: Mapped[ActorKind] = mapped_column(
-        Enum(ActorKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            ActorKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
     )
     actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # Whose data was touched; the citizen's own log (a later issue) filters on it.

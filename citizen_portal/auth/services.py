@@ -88,9 +88,8 @@ def authorization_redirect(redirect_uri: str, **params: Any) -> Any:
 def complete_sign_in() -> VerifiedIdentity:
     """Exchange the code and verify everything; raise ``SignInRefused`` otherwise."""
     from authlib.integrations.base_client.errors import OAuthError
-    from joserfc.errors import JoseError
-
     from flask import request
+    from joserfc.errors import JoseError
 
     settings: Settings = current_app.config["SETTINGS"]
     load_metadata()

@@ -45,9 +45,7 @@ def _hash(token: str) -> str:
 def start_session(person: Person, acr: str | None, id_token: str | None) -> SignedInUser:
     token = secrets.token_urlsafe(32)
     db = get_session()
-    db.add(
-        UserSession(token_hash=_hash(token), person_id=person.id, acr=acr, id_token=id_token)
-    )
+    db.add(UserSession(token_hash=_hash(token), person_id=person.id, acr=acr, id_token=id_token))
     db.flush()
     return SignedInUser(token=token, person_id=person.id, display_name=person.full_name)
 

@@ -9,7 +9,7 @@ the demo always shows upcoming appointments.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from citizen_portal.devidp.provider import Persona
@@ -28,11 +28,17 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 DEMO_SYSTEM = "urn:demo:citizen-portal:plan-id"
 
 PERSONAS = [
-    Persona("demo-mette", "1403881234", "Mette", "Nielsen",
-            "Discharge agreement with two versions"),
+    Persona(
+        "demo-mette", "1403881234", "Mette", "Nielsen", "Discharge agreement with two versions"
+    ),
     Persona("demo-jonas", "2207952345", "Jonas", "Holm", "Coordination plan"),
-    Persona("demo-peter", "0911843456", "Peter", "Sørensen",
-            "Coordinated action plan (like the guidelines' example)"),
+    Persona(
+        "demo-peter",
+        "0911843456",
+        "Peter",
+        "Sørensen",
+        "Coordinated action plan (like the guidelines' example)",
+    ),
     Persona("demo-sara", "0502014567", "Sara", "Ahmed", "No plans yet"),
 ]
 
@@ -57,47 +63,132 @@ class Fn:
 
 
 ORGANISATIONS = [
-    Org("sor:psyk-roskilde-r3", "Psykiatrisk Afdeling Roskilde, Afsnit R3",
-        OrganisationKind.REGION, Sector.PSYCHIATRY),
+    Org(
+        "sor:psyk-roskilde-r3",
+        "Psykiatrisk Afdeling Roskilde, Afsnit R3",
+        OrganisationKind.REGION,
+        Sector.PSYCHIATRY,
+    ),
     Org("sor:lokalpsyk-koege", "Lokalpsykiatri Køge", OrganisationKind.REGION, Sector.PSYCHIATRY),
-    Org("sor:dp-naestved", "Distriktspsykiatrien Næstved", OrganisationKind.REGION,
-        Sector.PSYCHIATRY),
-    Org("kommune:259:social", "Køge Kommune, Socialpsykiatrien", OrganisationKind.MUNICIPALITY,
-        Sector.HOUSING_SUPPORT),
-    Org("kommune:259:voksen", "Køge Kommune, Rådgivningen for voksne",
-        OrganisationKind.MUNICIPALITY, Sector.SOCIAL_SERVICES),
-    Org("kommune:370:misbrug", "Næstved Kommune, Rusmiddelcenter", OrganisationKind.MUNICIPALITY,
-        Sector.ADDICTION),
+    Org(
+        "sor:dp-naestved",
+        "Distriktspsykiatrien Næstved",
+        OrganisationKind.REGION,
+        Sector.PSYCHIATRY,
+    ),
+    Org(
+        "kommune:259:social",
+        "Køge Kommune, Socialpsykiatrien",
+        OrganisationKind.MUNICIPALITY,
+        Sector.HOUSING_SUPPORT,
+    ),
+    Org(
+        "kommune:259:voksen",
+        "Køge Kommune, Rådgivningen for voksne",
+        OrganisationKind.MUNICIPALITY,
+        Sector.SOCIAL_SERVICES,
+    ),
+    Org(
+        "kommune:370:misbrug",
+        "Næstved Kommune, Rusmiddelcenter",
+        OrganisationKind.MUNICIPALITY,
+        Sector.ADDICTION,
+    ),
     Org("kommune:370:job", "Jobcenter Næstved", OrganisationKind.MUNICIPALITY, Sector.EMPLOYMENT),
-    Org("kommune:370:social", "Næstved Kommune, Socialpsykiatrien",
-        OrganisationKind.MUNICIPALITY, Sector.HOUSING_SUPPORT),
-    Org("yder:lægehuset-torvet", "Lægehuset Torvet", OrganisationKind.GP_PRACTICE,
-        Sector.GENERAL_PRACTICE),
+    Org(
+        "kommune:370:social",
+        "Næstved Kommune, Socialpsykiatrien",
+        OrganisationKind.MUNICIPALITY,
+        Sector.HOUSING_SUPPORT,
+    ),
+    Org(
+        "yder:lægehuset-torvet",
+        "Lægehuset Torvet",
+        OrganisationKind.GP_PRACTICE,
+        Sector.GENERAL_PRACTICE,
+    ),
 ]
 
 FUNCTIONS = [
-    Fn("r3-overlaege", "sor:psyk-roskilde-r3", "Overlæge, Afsnit R3", "+45 47 32 40 00",
-       "Hele døgnet", address="Smedegade 10, 4000 Roskilde"),
-    Fn("lp-koege-team", "sor:lokalpsyk-koege", "Behandlerteam, Lokalpsykiatri Køge",
-       "+45 56 63 15 00", "Man-tor 8-15, fre 8-13", address="Lyngvej 12, 4600 Køge"),
-    Fn("koege-bostoette", "kommune:259:social", "Bostøtte (§85), Team Øst", "+45 56 67 22 00",
-       "Man-fre 8-15"),
-    Fn("koege-opsoegende", "kommune:259:social", "Opsøgende team, Socialpsykiatrien",
-       "+45 56 67 22 10", "Man-fre 9-14"),
-    Fn("koege-sagsbehandler", "kommune:259:voksen", "Sagsbehandler, voksenområdet",
-       "+45 56 67 67 67", "Man-ons 10-14, tor 10-17"),
-    Fn("gp-torvet", "yder:lægehuset-torvet", "Praktiserende læge", "+45 56 65 01 01",
-       "Man-fre 8-9 (telefontid)"),
-    Fn("dp-koordinator", "sor:dp-naestved", "Forløbskoordinator, Distriktspsykiatrien",
-       "+45 56 51 80 00", "Man-fre 8-15"),
-    Fn("dp-behandler", "sor:dp-naestved", "Behandler, angstteamet", "+45 56 51 80 10",
-       "Man-fre 8-15"),
-    Fn("naestved-alkohol", "kommune:370:misbrug", "Alkoholbehandlingen", "+45 55 88 56 00",
-       "Man-fre 8-15, tor til 18"),
-    Fn("naestved-job", "kommune:370:job", "Koordinerende sagsbehandler, jobcenter",
-       "+45 55 88 40 00", "Man-fre 9-14"),
-    Fn("naestved-skp", "kommune:370:social", "Støtte-kontaktperson (SKP)", "+45 55 88 50 50",
-       "Man-fre 8-16"),
+    Fn(
+        "r3-overlaege",
+        "sor:psyk-roskilde-r3",
+        "Overlæge, Afsnit R3",
+        "+45 47 32 40 00",
+        "Hele døgnet",
+        address="Smedegade 10, 4000 Roskilde",
+    ),
+    Fn(
+        "lp-koege-team",
+        "sor:lokalpsyk-koege",
+        "Behandlerteam, Lokalpsykiatri Køge",
+        "+45 56 63 15 00",
+        "Man-tor 8-15, fre 8-13",
+        address="Lyngvej 12, 4600 Køge",
+    ),
+    Fn(
+        "koege-bostoette",
+        "kommune:259:social",
+        "Bostøtte (§85), Team Øst",
+        "+45 56 67 22 00",
+        "Man-fre 8-15",
+    ),
+    Fn(
+        "koege-opsoegende",
+        "kommune:259:social",
+        "Opsøgende team, Socialpsykiatrien",
+        "+45 56 67 22 10",
+        "Man-fre 9-14",
+    ),
+    Fn(
+        "koege-sagsbehandler",
+        "kommune:259:voksen",
+        "Sagsbehandler, voksenområdet",
+        "+45 56 67 67 67",
+        "Man-ons 10-14, tor 10-17",
+    ),
+    Fn(
+        "gp-torvet",
+        "yder:lægehuset-torvet",
+        "Praktiserende læge",
+        "+45 56 65 01 01",
+        "Man-fre 8-9 (telefontid)",
+    ),
+    Fn(
+        "dp-koordinator",
+        "sor:dp-naestved",
+        "Forløbskoordinator, Distriktspsykiatrien",
+        "+45 56 51 80 00",
+        "Man-fre 8-15",
+    ),
+    Fn(
+        "dp-behandler",
+        "sor:dp-naestved",
+        "Behandler, angstteamet",
+        "+45 56 51 80 10",
+        "Man-fre 8-15",
+    ),
+    Fn(
+        "naestved-alkohol",
+        "kommune:370:misbrug",
+        "Alkoholbehandlingen",
+        "+45 55 88 56 00",
+        "Man-fre 8-15, tor til 18",
+    ),
+    Fn(
+        "naestved-job",
+        "kommune:370:job",
+        "Koordinerende sagsbehandler, jobcenter",
+        "+45 55 88 40 00",
+        "Man-fre 9-14",
+    ),
+    Fn(
+        "naestved-skp",
+        "kommune:370:social",
+        "Støtte-kontaktperson (SKP)",
+        "+45 55 88 50 50",
+        "Man-fre 8-16",
+    ),
 ]
 
 
@@ -166,19 +257,47 @@ class DemoPlan:
 
 
 _DISCHARGE_V1_ACTIONS = [
-    DemoAction("Samtaler om medicin og hvordan det går. Første gang 5 dage efter udskrivelsen.",
-               "lp-koege-team", ActionStatus.PLANNED, 5, "Hver 14. dag i 3 måneder"),
-    DemoAction("Bostøtte i hjemmet to gange om ugen: hjælp til indkøb, post og struktur i "
-               "hverdagen.", "koege-bostoette", ActionStatus.PLANNED, 7, "Fra første uge",
-               sequencing=Sequencing.PARALLEL),
-    DemoAction("Sagsbehandler vurderer behov for botilbud eller mere støtte (§85).",
-               "koege-sagsbehandler", ActionStatus.IN_PROGRESS, 30),
-    DemoAction("Lægen får udskrivningsbrevet (epikrise) og ser Mette til blodprøver.",
-               "gp-torvet", ActionStatus.PLANNED, 14),
-    DemoAction("Tage medicinen hver morgen og skrive i dagbogen, hvordan jeg sover.", None,
-               ActionStatus.IN_PROGRESS, None, "Hver dag"),
-    DemoAction("Ringe til Lokalpsykiatrien, hvis de tidlige tegn kommer (mindre søvn, uro).",
-               None, ActionStatus.PLANNED, None, "Ved behov"),
+    DemoAction(
+        "Samtaler om medicin og hvordan det går. Første gang 5 dage efter udskrivelsen.",
+        "lp-koege-team",
+        ActionStatus.PLANNED,
+        5,
+        "Hver 14. dag i 3 måneder",
+    ),
+    DemoAction(
+        "Bostøtte i hjemmet to gange om ugen: hjælp til indkøb, post og struktur i hverdagen.",
+        "koege-bostoette",
+        ActionStatus.PLANNED,
+        7,
+        "Fra første uge",
+        sequencing=Sequencing.PARALLEL,
+    ),
+    DemoAction(
+        "Sagsbehandler vurderer behov for botilbud eller mere støtte (§85).",
+        "koege-sagsbehandler",
+        ActionStatus.IN_PROGRESS,
+        30,
+    ),
+    DemoAction(
+        "Lægen får udskrivningsbrevet (epikrise) og ser Mette til blodprøver.",
+        "gp-torvet",
+        ActionStatus.PLANNED,
+        14,
+    ),
+    DemoAction(
+        "Tage medicinen hver morgen og skrive i dagbogen, hvordan jeg sover.",
+        None,
+        ActionStatus.IN_PROGRESS,
+        None,
+        "Hver dag",
+    ),
+    DemoAction(
+        "Ringe til Lokalpsykiatrien, hvis de tidlige tegn kommer (mindre søvn, uro).",
+        None,
+        ActionStatus.PLANNED,
+        None,
+        "Ved behov",
+    ),
 ]
 
 
@@ -190,100 +309,162 @@ def _discharge_v2_actions() -> list[DemoAction]:
     actions[1].status = ActionStatus.IN_PROGRESS
     actions[1].named_person = "Lise (kontaktperson)"
     actions[3].status = ActionStatus.DONE
-    actions.append(DemoAction("Hjælp til at søge om ressourceforløb.", "koege-sagsbehandler",
-                              ActionStatus.PLANNED, 45))
+    actions.append(
+        DemoAction(
+            "Hjælp til at søge om ressourceforløb.", "koege-sagsbehandler", ActionStatus.PLANNED, 45
+        )
+    )
     return actions
 
 
-_DISCHARGE_COMMON = dict(
-    reason="Mette har været indlagt i 3 uger med en depression med psykotiske symptomer. "
+_DISCHARGE_COMMON = {
+    "reason": "Mette har været indlagt i 3 uger med en depression med psykotiske symptomer. "
     "Hun modtager socialpædagogisk støtte fra Køge Kommune. Aftalen skal sikre, at hjælpen "
     "fra hospital, kommune og egen læge hænger sammen efter udskrivelsen.",
-    treatment_offers="Ambulant behandling i Lokalpsykiatri Køge. Medicin: fortsat som ved "
+    "treatment_offers": "Ambulant behandling i Lokalpsykiatri Køge. Medicin: fortsat som ved "
     "udskrivelsen.",
-    social_offers="Bostøtte efter servicelovens §85. Vurdering af yderligere støtte.",
-    current_needs="Støtte til at tage medicin, komme op om morgenen og handle ind.",
-    expected_needs="Mindre støtte efter 3 måneder, hvis det går godt.",
-    patient_wishes="Mette ønsker at bo i egen lejlighed. Hun vil gerne have besøg om "
+    "social_offers": "Bostøtte efter servicelovens §85. Vurdering af yderligere støtte.",
+    "current_needs": "Støtte til at tage medicin, komme op om morgenen og handle ind.",
+    "expected_needs": "Mindre støtte efter 3 måneder, hvis det går godt.",
+    "patient_wishes": "Mette ønsker at bo i egen lejlighed. Hun vil gerne have besøg om "
     "formiddagen og ikke om aftenen. Hun vil have sin søster med til møder.",
-    missed_appointment_response="Hvis Mette ikke kommer, ringer Lokalpsykiatrien samme dag. "
+    "missed_appointment_response": "Hvis Mette ikke kommer, ringer Lokalpsykiatrien samme dag. "
     "Svarer hun ikke, kontakter de bostøtten, som kigger forbi.",
-    review_responsible="r3-overlaege",
-    follow_up_responsible="koege-sagsbehandler",
-    participants=[
+    "review_responsible": "r3-overlaege",
+    "follow_up_responsible": "koege-sagsbehandler",
+    "participants": [
         ("Anne Berg", "Overlæge", "Psykiatrisk Afdeling Roskilde", "+45 47 32 40 00"),
         ("Jens Krogh", "Sagsbehandler", "Køge Kommune", "+45 56 67 67 67"),
         ("Hanne Lund", "Bostøttemedarbejder", "Køge Kommune", "+45 56 67 22 00"),
     ],
-)
+}
 
 DEMO_PLANS = [
     DemoPlan(
-        "demo-mette", PlanType.DISCHARGE_AGREEMENT, "ua-2026-0142", "sor:psyk-roskilde-r3",
+        "demo-mette",
+        PlanType.DISCHARGE_AGREEMENT,
+        "ua-2026-0142",
+        "sor:psyk-roskilde-r3",
         [
             DemoVersion(
-                status=PlanStatus.ACTIVE, issued_days_ago=12, period_start_days_ago=12,
-                review_in_days=78, actions=_DISCHARGE_V1_ACTIONS, meeting_days_ago=13,
+                status=PlanStatus.ACTIVE,
+                issued_days_ago=12,
+                period_start_days_ago=12,
+                review_in_days=78,
+                actions=_DISCHARGE_V1_ACTIONS,
+                meeting_days_ago=13,
                 appointments=[
-                    DemoAppointment(AppointmentKind.FIRST_AFTER_DISCHARGE, -7, time(10, 0),
-                                    "Lokalpsykiatri Køge, Lyngvej 12", "lp-koege-team",
-                                    "Første samtale efter udskrivelsen", "Mette, behandler"),
+                    DemoAppointment(
+                        AppointmentKind.FIRST_AFTER_DISCHARGE,
+                        -7,
+                        time(10, 0),
+                        "Lokalpsykiatri Køge, Lyngvej 12",
+                        "lp-koege-team",
+                        "Første samtale efter udskrivelsen",
+                        "Mette, behandler",
+                    ),
                 ],
                 **_DISCHARGE_COMMON,  # type: ignore[arg-type]
             ),
             DemoVersion(
-                status=PlanStatus.ACTIVE, issued_days_ago=2, period_start_days_ago=12,
-                review_in_days=78, actions=_discharge_v2_actions(), meeting_days_ago=3,
+                status=PlanStatus.ACTIVE,
+                issued_days_ago=2,
+                period_start_days_ago=12,
+                review_in_days=78,
+                actions=_discharge_v2_actions(),
+                meeting_days_ago=3,
                 appointments=[
-                    DemoAppointment(AppointmentKind.FIRST_AFTER_DISCHARGE, -7, time(10, 0),
-                                    "Lokalpsykiatri Køge, Lyngvej 12", "lp-koege-team",
-                                    "Første samtale efter udskrivelsen", "Mette, behandler"),
-                    DemoAppointment(AppointmentKind.FOLLOW_UP_MEETING, 4, time(13, 30),
-                                    "Køge Rådhus, mødelokale 2", "koege-sagsbehandler",
-                                    "Opfølgning på udskrivningsaftalen",
-                                    "Mette, søster, sagsbehandler, bostøtte, Lokalpsykiatrien"),
+                    DemoAppointment(
+                        AppointmentKind.FIRST_AFTER_DISCHARGE,
+                        -7,
+                        time(10, 0),
+                        "Lokalpsykiatri Køge, Lyngvej 12",
+                        "lp-koege-team",
+                        "Første samtale efter udskrivelsen",
+                        "Mette, behandler",
+                    ),
+                    DemoAppointment(
+                        AppointmentKind.FOLLOW_UP_MEETING,
+                        4,
+                        time(13, 30),
+                        "Køge Rådhus, mødelokale 2",
+                        "koege-sagsbehandler",
+                        "Opfølgning på udskrivningsaftalen",
+                        "Mette, søster, sagsbehandler, bostøtte, Lokalpsykiatrien",
+                    ),
                 ],
                 **_DISCHARGE_COMMON,  # type: ignore[arg-type]
             ),
         ],
     ),
     DemoPlan(
-        "demo-jonas", PlanType.COORDINATION_PLAN, "kp-2026-0077", "sor:psyk-roskilde-r3",
+        "demo-jonas",
+        PlanType.COORDINATION_PLAN,
+        "kp-2026-0077",
+        "sor:psyk-roskilde-r3",
         [
             DemoVersion(
-                status=PlanStatus.ACTIVE, issued_days_ago=5, period_start_days_ago=5,
-                review_in_days=60, citizen_participated=False,
+                status=PlanStatus.ACTIVE,
+                issued_days_ago=5,
+                period_start_days_ago=5,
+                review_in_days=60,
+                citizen_participated=False,
                 reason="Jonas er udskrevet efter en akut indlæggelse. Han ønskede ikke at "
                 "deltage i en udskrivningsaftale. Planen skal sikre, at han får tilbudt hjælp.",
                 treatment_offers="Tilbud om ambulant behandling i Lokalpsykiatri Køge.",
                 social_offers="Tilbud om kontakt fra det opsøgende team.",
-                review_responsible="r3-overlaege", follow_up_responsible="koege-opsoegende",
+                review_responsible="r3-overlaege",
+                follow_up_responsible="koege-opsoegende",
                 actions=[
-                    DemoAction("Tilbyde Jonas en tid til samtale. Ringe igen, hvis han ikke "
-                               "svarer.", "lp-koege-team", ActionStatus.PLANNED, 3),
-                    DemoAction("Besøge Jonas og tilbyde hjælp i hverdagen.", "koege-opsoegende",
-                               ActionStatus.PLANNED, 7),
-                    DemoAction("Få besked om udskrivelsen og tilbyde en tid.", "gp-torvet",
-                               ActionStatus.DONE, -2),
+                    DemoAction(
+                        "Tilbyde Jonas en tid til samtale. Ringe igen, hvis han ikke svarer.",
+                        "lp-koege-team",
+                        ActionStatus.PLANNED,
+                        3,
+                    ),
+                    DemoAction(
+                        "Besøge Jonas og tilbyde hjælp i hverdagen.",
+                        "koege-opsoegende",
+                        ActionStatus.PLANNED,
+                        7,
+                    ),
+                    DemoAction(
+                        "Få besked om udskrivelsen og tilbyde en tid.",
+                        "gp-torvet",
+                        ActionStatus.DONE,
+                        -2,
+                    ),
                 ],
                 appointments=[
-                    DemoAppointment(AppointmentKind.FIRST_AFTER_DISCHARGE, 3, time(11, 0),
-                                    "Lokalpsykiatri Køge, Lyngvej 12", "lp-koege-team",
-                                    "Tilbud om samtale"),
+                    DemoAppointment(
+                        AppointmentKind.FIRST_AFTER_DISCHARGE,
+                        3,
+                        time(11, 0),
+                        "Lokalpsykiatri Køge, Lyngvej 12",
+                        "lp-koege-team",
+                        "Tilbud om samtale",
+                    ),
                 ],
             ),
         ],
     ),
     DemoPlan(
-        "demo-peter", PlanType.COORDINATED_ACTION_PLAN, "kip-2026-0031", "sor:dp-naestved",
+        "demo-peter",
+        PlanType.COORDINATED_ACTION_PLAN,
+        "kip-2026-0031",
+        "sor:dp-naestved",
         [
             DemoVersion(
-                status=PlanStatus.ACTIVE, issued_days_ago=20, period_start_days_ago=20,
-                review_in_days=100, meeting_days_ago=21, consent_given=True,
-                approved_by_citizen=True, coordinator="dp-koordinator",
+                status=PlanStatus.ACTIVE,
+                issued_days_ago=20,
+                period_start_days_ago=20,
+                review_in_days=100,
+                meeting_days_ago=21,
+                consent_given=True,
+                approved_by_citizen=True,
+                coordinator="dp-koordinator",
                 coordinator_name="Birgitte Holm",
-                grounds=[PlanGround.IN_OUTPATIENT_PSYCHIATRY,
-                         PlanGround.NEEDS_SUBSTANCE_TREATMENT],
+                grounds=[PlanGround.IN_OUTPATIENT_PSYCHIATRY, PlanGround.NEEDS_SUBSTANCE_TREATMENT],
                 reason="Peter har angst og drikker meget. Han får hjælp fra flere steder. "
                 "Planen samler hjælpen, så alle arbejder mod de samme mål.",
                 patient_wishes="Peter vil gerne kunne gå ud og handle selv. Han vil have "
@@ -291,67 +472,141 @@ DEMO_PLANS = [
                 missed_appointment_response="Hvis Peter ikke møder op, ringer "
                 "støtte-kontaktpersonen til ham samme dag.",
                 participants=[
-                    ("Birgitte Holm", "Forløbskoordinator", "Distriktspsykiatrien Næstved",
-                     "+45 56 51 80 00"),
+                    (
+                        "Birgitte Holm",
+                        "Forløbskoordinator",
+                        "Distriktspsykiatrien Næstved",
+                        "+45 56 51 80 00",
+                    ),
                     ("Ole Friis", "Alkoholbehandler", "Næstved Kommune", "+45 55 88 56 00"),
                     ("Rikke Dam", "Sagsbehandler", "Jobcenter Næstved", "+45 55 88 40 00"),
                     ("Said Amin", "Støtte-kontaktperson", "Næstved Kommune", "+45 55 88 50 50"),
                 ],
                 challenges=[
-                    ("Komme stabilt til samtaler i distriktspsykiatrien.", "Samtaler hver 14. "
-                     "dag. SKP følger med.", "Ingen aflyste samtaler i 3 måneder."),
-                    ("Angsten gør, at Peter bliver hjemme. Han drikker for at dæmpe angsten.",
-                     "Behandling for angst og tilbud om alkoholbehandling.",
-                     "Peter går selv ud og handler."),
-                    ("Ingen plan for arbejde.", "Jobplan der tager hensyn til angsten.",
-                     "Små skridt i jobaktiviteter."),
+                    (
+                        "Komme stabilt til samtaler i distriktspsykiatrien.",
+                        "Samtaler hver 14. dag. SKP følger med.",
+                        "Ingen aflyste samtaler i 3 måneder.",
+                    ),
+                    (
+                        "Angsten gør, at Peter bliver hjemme. Han drikker for at dæmpe angsten.",
+                        "Behandling for angst og tilbud om alkoholbehandling.",
+                        "Peter går selv ud og handler.",
+                    ),
+                    (
+                        "Ingen plan for arbejde.",
+                        "Jobplan der tager hensyn til angsten.",
+                        "Små skridt i jobaktiviteter.",
+                    ),
                 ],
                 existing_plans=[
                     (ExistingPlanKind.DRUG_TREATMENT, "Ikke aktuelt", None, None),
                     (ExistingPlanKind.ALCOHOL_TREATMENT, "Findes ikke", None, None),
-                    (ExistingPlanKind.PSYCHIATRIC_TREATMENT, "Behandlingsplan",
-                     "Stabilisere angstlidelsen og justere medicinen.",
-                     "Samtaler hver 14. dag. Kriseplan for svære situationer."),
-                    (ExistingPlanKind.SOCIAL_ACTION_PLAN, "Handleplan (§141)",
-                     "En overskuelig hverdag.", "Støtte-kontaktperson."),
+                    (
+                        ExistingPlanKind.PSYCHIATRIC_TREATMENT,
+                        "Behandlingsplan",
+                        "Stabilisere angstlidelsen og justere medicinen.",
+                        "Samtaler hver 14. dag. Kriseplan for svære situationer.",
+                    ),
+                    (
+                        ExistingPlanKind.SOCIAL_ACTION_PLAN,
+                        "Handleplan (§141)",
+                        "En overskuelig hverdag.",
+                        "Støtte-kontaktperson.",
+                    ),
                     (ExistingPlanKind.EDUCATION_OR_JOB_PLAN, "Bør udarbejdes", None, None),
                 ],
                 goals=[
-                    ("Fastholdelse i psykiatrisk behandling",
-                     "Angsten fylder mindre, og Peter kommer ud og deltager i aktiviteter."),
-                    ("Motivere til behandling for alkohol",
-                     "Peter ved, hvordan angst og alkohol hænger sammen, og starter behandling."),
-                    ("Kontakt til jobcenter",
-                     "Peter oplever succes med små skridt og er med til at sætte egne mål."),
+                    (
+                        "Fastholdelse i psykiatrisk behandling",
+                        "Angsten fylder mindre, og Peter kommer ud og deltager i aktiviteter.",
+                    ),
+                    (
+                        "Motivere til behandling for alkohol",
+                        "Peter ved, hvordan angst og alkohol hænger sammen, og starter behandling.",
+                    ),
+                    (
+                        "Kontakt til jobcenter",
+                        "Peter oplever succes med små skridt og er med til at sætte egne mål.",
+                    ),
                 ],
                 actions=[
-                    DemoAction("Samtaler om angst hver 14. dag.", "dp-behandler",
-                               ActionStatus.IN_PROGRESS, None, "Hver 14. dag", goal=0,
-                               sequencing=Sequencing.PARALLEL),
-                    DemoAction("Følge Peter til samtalerne og støtte ham i hverdagen.",
-                               "naestved-skp", ActionStatus.IN_PROGRESS, None, "Løbende",
-                               named_person="Said Amin", goal=0),
-                    DemoAction("Komme til samtalerne, eller ringe og aflyse.", None,
-                               ActionStatus.IN_PROGRESS, None, "Hver 14. dag", goal=0),
-                    DemoAction("Fortælle om sammenhængen mellem angst og alkohol.",
-                               "dp-behandler", ActionStatus.PLANNED, 30, goal=1),
-                    DemoAction("Tilbyde en første samtale om alkoholbehandling.",
-                               "naestved-alkohol", ActionStatus.PLANNED, -3, goal=1,
-                               sequencing=Sequencing.SEQUENTIAL),
-                    DemoAction("Lave en jobplan sammen med Peter, SKP og distriktspsykiatrien.",
-                               "naestved-job", ActionStatus.PLANNED, 40, goal=2,
-                               sequencing=Sequencing.SEQUENTIAL),
-                    DemoAction("Tænke over, hvilket arbejde jeg kunne tænke mig.", None,
-                               ActionStatus.PLANNED, 40, goal=2),
+                    DemoAction(
+                        "Samtaler om angst hver 14. dag.",
+                        "dp-behandler",
+                        ActionStatus.IN_PROGRESS,
+                        None,
+                        "Hver 14. dag",
+                        goal=0,
+                        sequencing=Sequencing.PARALLEL,
+                    ),
+                    DemoAction(
+                        "Følge Peter til samtalerne og støtte ham i hverdagen.",
+                        "naestved-skp",
+                        ActionStatus.IN_PROGRESS,
+                        None,
+                        "Løbende",
+                        named_person="Said Amin",
+                        goal=0,
+                    ),
+                    DemoAction(
+                        "Komme til samtalerne, eller ringe og aflyse.",
+                        None,
+                        ActionStatus.IN_PROGRESS,
+                        None,
+                        "Hver 14. dag",
+                        goal=0,
+                    ),
+                    DemoAction(
+                        "Fortælle om sammenhængen mellem angst og alkohol.",
+                        "dp-behandler",
+                        ActionStatus.PLANNED,
+                        30,
+                        goal=1,
+                    ),
+                    DemoAction(
+                        "Tilbyde en første samtale om alkoholbehandling.",
+                        "naestved-alkohol",
+                        ActionStatus.PLANNED,
+                        -3,
+                        goal=1,
+                        sequencing=Sequencing.SEQUENTIAL,
+                    ),
+                    DemoAction(
+                        "Lave en jobplan sammen med Peter, SKP og distriktspsykiatrien.",
+                        "naestved-job",
+                        ActionStatus.PLANNED,
+                        40,
+                        goal=2,
+                        sequencing=Sequencing.SEQUENTIAL,
+                    ),
+                    DemoAction(
+                        "Tænke over, hvilket arbejde jeg kunne tænke mig.",
+                        None,
+                        ActionStatus.PLANNED,
+                        40,
+                        goal=2,
+                    ),
                 ],
                 appointments=[
-                    DemoAppointment(AppointmentKind.OTHER, 2, time(9, 30),
-                                    "Distriktspsykiatrien Næstved", "dp-behandler",
-                                    "Samtale om angst", "Peter, behandler, Said (SKP)"),
-                    DemoAppointment(AppointmentKind.FOLLOW_UP_MEETING, 100, time(10, 0),
-                                    "Distriktspsykiatrien Næstved", "dp-koordinator",
-                                    "Opfølgning på indsatsplanen",
-                                    "Peter og alle deltagere fra mødet"),
+                    DemoAppointment(
+                        AppointmentKind.OTHER,
+                        2,
+                        time(9, 30),
+                        "Distriktspsykiatrien Næstved",
+                        "dp-behandler",
+                        "Samtale om angst",
+                        "Peter, behandler, Said (SKP)",
+                    ),
+                    DemoAppointment(
+                        AppointmentKind.FOLLOW_UP_MEETING,
+                        100,
+                        time(10, 0),
+                        "Distriktspsykiatrien Næstved",
+                        "dp-koordinator",
+                        "Opfølgning på indsatsplanen",
+                        "Peter og alle deltagere fra mødet",
+                    ),
                 ],
             ),
         ],

@@ -123,10 +123,12 @@ def _build_version(
         follow_up_responsible_function=fn(v.follow_up_responsible),
         meeting_date=days(-v.meeting_days_ago if v.meeting_days_ago is not None else None),
         consent_given=v.consent_given,
-        consent_date=days(-v.meeting_days_ago - 7) if v.consent_given and v.meeting_days_ago
+        consent_date=days(-v.meeting_days_ago - 7)
+        if v.consent_given and v.meeting_days_ago
         else None,
         approved_by_citizen=v.approved_by_citizen,
-        approved_date=days(-v.meeting_days_ago) if v.approved_by_citizen and v.meeting_days_ago
+        approved_date=days(-v.meeting_days_ago)
+        if v.approved_by_citizen and v.meeting_days_ago
         else None,
         grounds=[g.value for g in v.grounds],
     )
@@ -162,17 +164,18 @@ def _build_version(
         )
     for i, (name, title, org, contact) in enumerate(v.participants):
         version.participants.append(
-            Participant(position=i, name=name, job_title=title, organisation_name=org,
-                        contact=contact)
+            Participant(
+                position=i, name=name, job_title=title, organisation_name=org, contact=contact
+            )
         )
     for i, (description, agreements, outcome) in enumerate(v.challenges, start=1):
         version.challenges.append(
-            Challenge(priority=i, description=description, agreements=agreements,
-                      desired_outcome=outcome)
+            Challenge(
+                priority=i, description=description, agreements=agreements, desired_outcome=outcome
+            )
         )
     for i, (kind, status, goal, effort) in enumerate(v.existing_plans):
         version.existing_plans.append(
             ExistingPlanSummary(position=i, kind=kind, status=status, goal=goal, effort=effort)
         )
     return version
-

@@ -12,8 +12,7 @@ connection = config.attributes.get("connection")
 
 def run_online() -> None:
     if connection is not None:
-        context.configure(connection=connection, target_metadata=metadata,
-                          render_as_batch=True)
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
         return

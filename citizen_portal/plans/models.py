@@ -139,9 +139,7 @@ class PlanVersion(Base):
     coordinator_function_id: Mapped[int | None] = mapped_column(ForeignKey("functions.id"))
     coordinator_name: Mapped[str | None] = mapped_column(String(200))
     # §13a template section 2: the physician function also responsible for review.
-    review_responsible_function_id: Mapped[int | None] = mapped_column(
-        ForeignKey("functions.id")
-    )
+    review_responsible_function_id: Mapped[int | None] = mapped_column(ForeignKey("functions.id"))
     # §13a template section 3: who must follow the patient after discharge.
     follow_up_responsible_function_id: Mapped[int | None] = mapped_column(
         ForeignKey("functions.id")

@@ -16,7 +16,9 @@ from citizen_portal.security.policy import Actor, authorize, current_actor
 blueprint = Blueprint("plans", __name__, url_prefix="/plans")
 
 
-def _audit(actor: Actor, tag: AuditTag, plan: Plan | None = None, version: int | None = None) -> None:
+def _audit(
+    actor: Actor, tag: AuditTag, plan: Plan | None = None, version: int | None = None
+) -> None:
     db = get_session()
     record_event(
         db,

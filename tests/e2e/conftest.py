@@ -75,13 +75,16 @@ def dev_portal(start_portal: PortalFactory) -> Iterator[LivePortal]:
 def certified_portal(start_portal: PortalFactory) -> Iterator[LivePortal]:
     """A portal whose only identity provider is the npm oidc-provider."""
     port = free_port()
-    with oidc_provider(f"http://127.0.0.1:{port}") as provider, start_portal(
-        port=port,
-        OIDC_ISSUER=provider.issuer,
-        OIDC_CLIENT_ID=provider.client_id,
-        OIDC_CLIENT_SECRET=provider.client_secret,
-        PORTAL_DEV_IDP="0",
-    ) as portal:
+    with (
+        oidc_provider(f"http://127.0.0.1:{port}") as provider,
+        start_portal(
+            port=port,
+            OIDC_ISSUER=provider.issuer,
+            OIDC_CLIENT_ID=provider.client_id,
+            OIDC_CLIENT_SECRET=provider.client_secret,
+            PORTAL_DEV_IDP="0",
+        ) as portal,
+    ):
         yield portal
 
 

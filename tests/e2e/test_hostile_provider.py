@@ -33,7 +33,7 @@ def _attempt(setup: HostileSetup, defect: str) -> tuple[requests.Session, reques
 
 
 def test_well_behaved_answer_signs_in(hostile: HostileSetup) -> None:
-    session, response = _attempt(hostile, "none")
+    _session, response = _attempt(hostile, "none")
     assert response.status_code == 200
     assert response.url == f"{hostile.portal.url}/plans"
     assert "Signed in as Mette Nielsen" in response.text

@@ -22,7 +22,7 @@ def test_citizen_signs_in_with_the_dev_provider_and_sees_their_plans(
     dev_portal: LivePortal,
 ) -> None:
     before = len(_signed_in_tags(dev_portal))
-    session, response = sign_in_with_dev_idp(dev_portal.url, "demo-mette")
+    _session, response = sign_in_with_dev_idp(dev_portal.url, "demo-mette")
     assert response.status_code == 200
     assert response.url == f"{dev_portal.url}/plans"
     assert "Signed in as Mette Nielsen" in response.text
@@ -68,7 +68,7 @@ def test_cpr_numbers_are_never_stored_in_clear(dev_portal: LivePortal) -> None:
 
 @pytest.mark.oidc_provider
 def test_citizen_signs_in_through_certified_oidc_provider(certified_portal: LivePortal) -> None:
-    session, response = sign_in_with_oidc_provider(certified_portal.url, "demo-peter")
+    _session, response = sign_in_with_oidc_provider(certified_portal.url, "demo-peter")
     assert response.url == f"{certified_portal.url}/plans", response.text[:800]
     assert "Signed in as Peter Sørensen" in response.text
     assert "Coordinated action plan" in response.text

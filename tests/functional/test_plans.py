@@ -52,7 +52,10 @@ def test_my_plans_lists_plan_with_status_next_appointment_and_review(
     assert "Review of the plan" in text
     link = card.select_one("a")
     assert link is not None
-    assert link["href"] == f"/plans/{_plan_of(db, demo['demo-mette'], PlanType.DISCHARGE_AGREEMENT).id}"
+    assert (
+        link["href"]
+        == f"/plans/{_plan_of(db, demo['demo-mette'], PlanType.DISCHARGE_AGREEMENT).id}"
+    )
 
 
 def test_my_plans_shows_only_own_plans(
@@ -262,3 +265,15 @@ def test_pages_work_without_javascript(
     assert [s.get("src") for s in scripts] == ["/static/js/app.js"]
     assert all(not s.string for s in scripts)
     assert soup.select("details > summary"), "more detail opens with plain HTML"
+
+
+def test_stored_plan_versions_cannot_be_changed(db: Session, demo: dict[str, Person]) -> None:
+    import pytest
+
+    from citizen_portal.plans.models import ImmutableVersionError
+
+    plan = _plan_of(db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    plan.versions[0].actions[0].description = "Rewritten history"
+    with pytest.raises(ImmutableVersionError):
+        db.flush()
+    db.rollback()

@@ -96,3 +96,10 @@ def test_sign_in_only_redirects_to_paths_on_this_site(client: FlaskClient) -> No
     assert _safe_next("/plans/3") == "/plans/3"
     for hostile in ("https://evil.example/", "//evil.example", "/\\evil.example", "", None):
         assert _safe_next(hostile) is None
+
+
+def test_other_host_names_are_sent_to_the_configured_one(client: FlaskClient) -> None:
+    response = client.get("/plans?x=1", base_url="http://127.0.0.1")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "http://localhost/plans?x=1"
+    assert client.get("/healthz", base_url="http://10.0.0.7").status_code == 200

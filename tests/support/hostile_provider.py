@@ -82,7 +82,7 @@ class HostileProvider:
             return jwt.encode({"alg": "RS256", "kid": "stranger"}, claims, self.stranger_key)
         token = jwt.encode({"alg": "RS256", "kid": "good-key"}, claims, self.key)
         if self.defect == "tampered_signature":
-            header, payload, signature = token.split(".")
+            header, _payload, signature = token.split(".")
             # Change the claims after signing: the signature no longer matches.
             forged = _b64({**claims, "cpr": "0911843456"})
             token = f"{header}.{forged}.{signature}"
