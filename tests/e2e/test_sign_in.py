@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.auth.models import UserSession
-from tests.e2e.conftest import LivePortal
-from tests.e2e.flows import sign_in_with_dev_idp, sign_in_with_oidc_provider
+from citizen_portal.devidp.provider import ACR_SUBSTANTIAL
+from tests.e2e.conftest import HostileSetup, LivePortal, PortalFactory
+from tests.e2e.flows import sign_in_with_dev_idp, sign_in_with_oidc_provider, submit_form
 
 
 def _signed_in_tags(portal: LivePortal) -> list[AuditTag]:
@@ -35,8 +36,6 @@ def test_sign_in_returns_to_the_page_asked_for(dev_portal: LivePortal) -> None:
     session = requests.Session()
     first = session.get(f"{dev_portal.url}/plans", timeout=10)
     assert "/dev-idp/authorize" in first.url
-    from tests.e2e.flows import submit_form
-
     landed = submit_form(session, first, {"persona": "demo-peter"})
     assert landed.url == f"{dev_portal.url}/plans"
 
@@ -45,8 +44,6 @@ def test_sign_out_ends_the_session_at_the_portal_and_the_provider(
     dev_portal: LivePortal,
 ) -> None:
     session, response = sign_in_with_dev_idp(dev_portal.url, "demo-jonas")
-    from tests.e2e.flows import submit_form
-
     out = submit_form(session, response, {})
     assert out.url.split("?")[0] == f"{dev_portal.url}/auth/signed-out"
     assert "You are signed out" in out.text
@@ -85,8 +82,6 @@ def test_sign_out_uses_the_certified_providers_end_session_endpoint(
 ) -> None:
     session, response = sign_in_with_oidc_provider(certified_portal.url, "demo-sara")
     assert "You have no plans here yet." in response.text
-    from tests.e2e.flows import submit_form
-
     out = submit_form(session, response, {})
     # oidc-provider asks the person to confirm signing out of the provider too.
     assert "/session/end" in out.url
@@ -94,3 +89,28 @@ def test_sign_out_uses_the_certified_providers_end_session_endpoint(
     assert done.url.split("?")[0] == f"{certified_portal.url}/auth/signed-out"
     again = session.get(f"{certified_portal.url}/plans", timeout=10)
     assert not again.url.startswith(certified_portal.url), "the portal session has ended"
+
+
+def test_required_assurance_level_is_enforced(start_portal: PortalFactory) -> None:
+    high = "https://data.gov.dk/concept/core/nsis/high"
+    with start_portal(OIDC_REQUIRED_ACR=high) as strict:
+        _session, response = sign_in_with_dev_idp(strict.url, "demo-mette")
+        assert response.status_code == 400
+        assert "We could not sign you in" in response.text
+    with start_portal(OIDC_REQUIRED_ACR=ACR_SUBSTANTIAL) as portal:
+        _session, response = sign_in_with_dev_idp(portal.url, "demo-mette")
+        assert response.url == f"{portal.url}/plans"
+
+
+def test_sign_out_without_provider_end_session_lands_on_the_portal(
+    hostile: HostileSetup,
+) -> None:
+    hostile.provider.defect = "none"
+    session = requests.Session()
+    signed_in = session.get(f"{hostile.portal.url}/auth/sign-in", timeout=10)
+    assert signed_in.url == f"{hostile.portal.url}/plans"
+    out = submit_form(session, signed_in, {})
+    assert out.url == f"{hostile.portal.url}/auth/signed-out"
+    again = session.get(f"{hostile.portal.url}/plans", allow_redirects=False, timeout=10)
+    assert again.status_code == 302, "signed out: the portal asks for a new sign-in"
+    assert again.headers["Location"].startswith("/auth/sign-in")
