@@ -60,6 +60,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_errors(app)
 
     from citizen_portal import views
+    from citizen_portal.api import views as api_views
+    from citizen_portal.api.oauth import init_api_oauth
     from citizen_portal.auth import views as auth_views
     from citizen_portal.plans import views as plan_views
     from citizen_portal.pwa import views as pwa_views
@@ -69,6 +71,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(auth_views.blueprint)
     app.register_blueprint(plan_views.blueprint)
     app.register_blueprint(pwa_views.blueprint)
+    init_api_oauth(app)
+    app.register_blueprint(api_views.blueprint)
+    # Systems authenticate with bearer tokens or client secrets, not cookies: no CSRF.
+    app.extensions["csrf"].exempt(api_views.blueprint)
     # Flask's own static route: declared public like every other route.
     app.view_functions["static"] = public(_static_view(app))
 
@@ -94,7 +100,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from flask_babel import format_date, format_time, get_locale
 
+    from citizen_portal.formatting import opening_hours
+
     app.jinja_env.globals.update(
+        opening_hours=opening_hours,
         get_locale=get_locale,
         format_date=format_date,
         format_time=format_time,

@@ -26,5 +26,4 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException("Demo data cannot be loaded in production.")
         session = get_session()
         created = load_demo_data(session, settings.cpr_hash_key, utcnow().date())
-        session.commit()
-        click.echo(f"Demo data loaded: {created} new plans.")
+        click.echo(f"Demo data loaded: {created} new plan versions.")

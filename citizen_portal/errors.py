@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -24,9 +24,26 @@ MESSAGES = {
 }
 
 
-def _render(code: int) -> tuple[str, int]:
+def _render(code: int) -> Any:
     title, body = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    if request.path.startswith("/api/"):
+        # Partner systems get FHIR's error shape, never an HTML page.
+        from citizen_portal.fhir.outcome import outcome_response
+        from citizen_portal.fhir.reader import Issue
+
+        message = API_MESSAGES.get(code, title)
+        return outcome_response(
+            [Issue(request.path, message, API_CODES.get(code, "exception"))], code
+        )
     return render_template("errors/error.html", title=title, body=body, code=code), code
+
+
+API_MESSAGES = {
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not accept that method."),
+    413: _l("The request is larger than 1 MB."),
+}
+API_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 500: "exception"}
 
 
 def init_errors(app: Flask) -> None:

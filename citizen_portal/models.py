@@ -1,5 +1,6 @@
 """Every model, imported once so the metadata is complete (for Alembic and tests)."""
 
+from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.audit.models import AuditEvent
 from citizen_portal.auth.models import UserSession
 from citizen_portal.db import Base
@@ -13,6 +14,7 @@ from citizen_portal.plans.models import (
     Goal,
     Participant,
     Plan,
+    PlanSeen,
     PlanVersion,
 )
 
@@ -20,6 +22,8 @@ metadata = Base.metadata
 
 __all__ = [
     "Action",
+    "ApiClient",
+    "ApiToken",
     "Appointment",
     "AuditEvent",
     "Challenge",
@@ -30,6 +34,7 @@ __all__ = [
     "Participant",
     "Person",
     "Plan",
+    "PlanSeen",
     "PlanVersion",
     "UserSession",
     "metadata",

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citizen_portal.db import Base
@@ -33,7 +34,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # E.g. an SOR code or a municipality number, so partners can refer to it.
-    identifier: Mapped[str] = mapped_column(String(100), unique=True)
+    identifier: Mapped[str] = mapped_column(String(400), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[OrganisationKind] = mapped_column(
         Enum(OrganisationKind, native_enum=False, length=30)
@@ -53,10 +54,16 @@ class Function(Base):
     __tablename__ = "functions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable across plan versions: the partner's PractitionerRole identifier,
+    # else "<organisation identifier>|<title>".
+    identifier: Mapped[str] = mapped_column(String(700), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     title: Mapped[str] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
+    # FHIR availableTime: [{"days": ["mon", ...], "start": "08:00", "end": "15:00"}]
+    available_times: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Free text beside the times (FHIR availabilityExceptions).
     opening_hours: Mapped[str | None] = mapped_column(String(300))
     address: Mapped[str | None] = mapped_column(Text)
 

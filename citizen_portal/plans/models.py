@@ -150,6 +150,11 @@ class PlanVersion(Base):
     approved_by_citizen: Mapped[bool | None] = mapped_column(Boolean)
     approved_date: Mapped[date | None] = mapped_column(Date)
     grounds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Sending the same content again finds this and creates nothing new.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # The bundle as the partner sent it, for export and for the record.
+    source_bundle: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    received_from: Mapped[str | None] = mapped_column(String(200))
 
     plan: Mapped[Plan] = relationship(back_populates="versions")
     coordinator_function: Mapped[Function | None] = relationship(
@@ -203,6 +208,8 @@ class Action(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
     position: Mapped[int] = mapped_column(Integer)
+    # Ties "the same action" across versions (the activity's id, else its text).
+    key: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text)
     citizen_responsible: Mapped[bool] = mapped_column(Boolean, default=False)
     responsible_function_id: Mapped[int | None] = mapped_column(ForeignKey("functions.id"))
@@ -272,6 +279,19 @@ class ExistingPlanSummary(Base):
     goal: Mapped[str | None] = mapped_column(Text)
     effort: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(300))
+
+
+class PlanSeen(Base):
+    """The newest version a person has seen of a plan, for "what changed"."""
+
+    __tablename__ = "plan_seen"
+    __table_args__ = (UniqueConstraint("person_id", "plan_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    version_number: Mapped[int] = mapped_column(Integer)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 VERSION_CONTENT = (

@@ -8,8 +8,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from citizen_portal.db import utcnow
 from citizen_portal.organisations.models import Function
-from citizen_portal.plans.models import Action, Appointment, Plan, PlanStatus, PlanVersion
+from citizen_portal.plans.models import (
+    Action,
+    Appointment,
+    Plan,
+    PlanSeen,
+    PlanStatus,
+    PlanVersion,
+)
 
 _VERSION_CONTENT = (
     selectinload(PlanVersion.goals),
@@ -128,3 +136,23 @@ def is_overdue(action: Action, today: date) -> bool:
         and action.due_date < today
         and action.status not in ("done", "cancelled")
     )
+
+
+def seen_versions(session: Session, person_id: int) -> dict[int, int]:
+    """Plan id -> the newest version number this person has seen."""
+    rows = session.execute(
+        select(PlanSeen.plan_id, PlanSeen.version_number).where(PlanSeen.person_id == person_id)
+    )
+    return {row.plan_id: row.version_number for row in rows}
+
+
+def mark_seen(session: Session, person_id: int, plan_id: int, number: int) -> None:
+    row = session.scalar(
+        select(PlanSeen).where(PlanSeen.person_id == person_id, PlanSeen.plan_id == plan_id)
+    )
+    if row is None:
+        session.add(PlanSeen(person_id=person_id, plan_id=plan_id, version_number=number))
+    elif row.version_number < number:
+        row.version_number = number
+        row.seen_at = utcnow()
+    session.flush()

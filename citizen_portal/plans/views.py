@@ -9,6 +9,8 @@ from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.plans import services, vocabulary
+from citizen_portal.plans.changes import ChangeKind, compare
+from citizen_portal.plans.ingest import with_retries
 from citizen_portal.plans.models import Plan, PlanType
 from citizen_portal.security.permissions import Permission, requires
 from citizen_portal.security.policy import Actor, authorize, current_actor
@@ -42,8 +44,9 @@ def my_plans() -> Any:
     db = get_session()
     plans = services.plans_for_citizen(db, actor.subject_person_id)
     cards = services.plan_cards(plans, utcnow())
+    seen = services.seen_versions(db, actor.person_id)
     _audit(actor, AuditTag.PLANS_LISTED)
-    return render_template("plans/my_plans.html", cards=cards, vocabulary=vocabulary)
+    return render_template("plans/my_plans.html", cards=cards, seen=seen, vocabulary=vocabulary)
 
 
 def _plan_page(plan_id: int, number: int | None) -> Any:
@@ -56,12 +59,22 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
     if version is None:
         abort(404)
     latest = plan.current_version
+    changes, changed_since = [], None
+    if number is None:
+        seen = services.seen_versions(db, actor.person_id).get(plan.id)
+        if seen is not None and seen < version.number:
+            changed_since = services.get_version(db, plan, seen)
+            if changed_since is not None:
+                changes = compare(changed_since, version)
     _audit(
         actor,
         AuditTag.PLAN_VIEWED if number is None else AuditTag.PLAN_VERSION_VIEWED,
         plan,
         version.number,
     )
+    if number is None:
+        # Shown once: the next visit highlights only what changes after this.
+        with_retries(db, lambda: services.mark_seen(db, actor.person_id, plan.id, version.number))
     now = utcnow()
     return render_template(
         "plans/plan.html",
@@ -75,6 +88,9 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
         today=now.date(),
         is_overdue=services.is_overdue,
         vocabulary=vocabulary,
+        changes=changes,
+        changed_since=changed_since,
+        ChangeKind=ChangeKind,
         PlanType=PlanType,
         person_name=current_user.display_name,
     )

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     PUBLIC = "public"
     ACCOUNT_USE = "account:use"
     PLANS_READ = "plans:read"
+    # Scopes of professional systems (OAuth 2.0 client credentials).
+    API_PLANS_WRITE = "api:plans:write"
 
 
 def public(view: F) -> F:
@@ -35,6 +37,9 @@ def public(view: F) -> F:
 
 def requires(permission: Permission) -> Callable[[F], F]:
     """The signed-in person must hold ``permission`` (decided by the policy)."""
+
+    if permission.value.startswith("api:"):
+        raise ValueError("API routes use @requires_client")
 
     def decorator(view: F) -> F:
         @wraps(view)

@@ -12,6 +12,7 @@ from flask import abort
 from flask_login import current_user
 
 from citizen_portal.audit.models import ActorKind
+from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.plans.models import Plan
 from citizen_portal.security.permissions import Permission
 
@@ -26,6 +27,15 @@ class Actor:
     kind: ActorKind = ActorKind.CITIZEN
 
 
+@dataclass(frozen=True)
+class ClientActor:
+    """A registered professional system, writing for its organisations only."""
+
+    client_id: str
+    organisations: frozenset[str]  # organisation identifiers
+    scopes: frozenset[str]
+
+
 def current_actor() -> Actor | None:
     if not current_user.is_authenticated:
         return None
@@ -33,11 +43,15 @@ def current_actor() -> Actor | None:
     return Actor(person_id=person_id, subject_person_id=person_id)
 
 
-def can(actor: Actor | None, permission: Permission, resource: object | None = None) -> bool:
+def can(
+    actor: Actor | ClientActor | None, permission: Permission, resource: object | None = None
+) -> bool:
     if permission is Permission.PUBLIC:
         return True
     if actor is None:
         return False
+    if isinstance(actor, ClientActor):
+        return _client_can(actor, permission, resource)
     if permission is Permission.ACCOUNT_USE:
         return resource is None
     if permission is Permission.PLANS_READ:
@@ -54,3 +68,17 @@ def authorize(permission: Permission, resource: object) -> Actor:
     if actor is None or not can(actor, permission, resource):
         abort(404)
     return actor
+
+
+def _client_can(client: ClientActor, permission: Permission, resource: object | None) -> bool:
+    if permission.value not in client.scopes:
+        return False
+    if permission is Permission.API_PLANS_WRITE:
+        if resource is None:
+            return True  # may call the endpoint; each plan is checked below
+        if isinstance(resource, Plan):
+            # A plan stays with the organisation that first authored it.
+            return resource.author_organisation.identifier in client.organisations
+        if isinstance(resource, ParsedPlan):
+            return resource.author in client.organisations
+    return False

@@ -277,3 +277,62 @@ def test_stored_plan_versions_cannot_be_changed(db: Session, demo: dict[str, Per
     with pytest.raises(ImmutableVersionError):
         db.flush()
     db.rollback()
+
+
+def test_what_changed_is_shown_once_with_the_hand_over_first(
+    client: FlaskClient, db: Session, today: date
+) -> None:
+    from citizen_portal.demo.bundles import build_bundle
+    from citizen_portal.demo.data import DEMO_PLANS
+    from citizen_portal.plans.ingest import ingest_bundle
+    from tests.conftest import CPR_KEY
+
+    mette = DEMO_PLANS[0]
+    ingest_bundle(
+        db,
+        build_bundle(mette, mette.versions[0], today),
+        cpr_key=CPR_KEY.encode(),
+        client=None,
+        today=today,
+    )
+    plan = db.scalars(select(Plan)).one()
+    citizen = db.get(Person, plan.citizen_id)
+    assert citizen is not None
+    sign_in(client, db, citizen)
+    assert "New" in _text(_soup(client.get("/plans")).select_one(".card"))
+    first = _soup(client.get(f"/plans/{plan.id}"))
+    assert first.select_one(".changes") is None, "nothing to compare on a first visit"
+
+    ingest_bundle(
+        db,
+        build_bundle(mette, mette.versions[1], today),
+        cpr_key=CPR_KEY.encode(),
+        client=None,
+        today=today,
+    )
+    assert "Changed since you last looked" in _text(_soup(client.get("/plans")))
+    page = _soup(client.get(f"/plans/{plan.id}"))
+    changes = page.select(".changes li")
+    texts = [_text(li) for li in changes]
+    assert texts[0].startswith("Handed over:")
+    assert "from Bostøtte (§85), Team Øst (Køge Kommune, Socialpsykiatrien)" in texts[0]
+    assert "to Opsøgende team, Socialpsykiatrien (Køge Kommune, Socialpsykiatrien)" in texts[0]
+    assert "handed_over" in " ".join(changes[0]["class"])
+    joined = " | ".join(texts)
+    assert "New: “Hjælp til at søge om ressourceforløb.” (Sagsbehandler, voksenområdet" in joined
+    assert "now Done" in joined
+    assert "New appointment: Opfølgning på udskrivningsaftalen" in joined
+
+    again = _soup(client.get(f"/plans/{plan.id}"))
+    assert again.select_one(".changes") is None, "seen changes are not highlighted again"
+    assert "Changed since" not in _text(_soup(client.get("/plans")))
+
+
+def test_opening_hours_from_fhir_available_times_read_plainly(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = _plan_of(db, peter, PlanType.COORDINATED_ACTION_PLAN)
+    sign_in(client, db, peter)
+    page = _text(_soup(client.get(f"/plans/{plan.id}")))
+    assert "Open: Mon–Fri 8:00 AM–3:00 PM" in page

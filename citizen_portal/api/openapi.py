@@ -1,0 +1,187 @@
+"""The OpenAPI 3.1 description of the system-to-system API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citizen_portal.fhir import profile
+
+OPERATION_OUTCOME = {
+    "type": "object",
+    "required": ["resourceType", "issue"],
+    "properties": {
+        "resourceType": {"const": "OperationOutcome"},
+        "issue": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["severity", "code", "diagnostics"],
+                "properties": {
+                    "severity": {"enum": ["fatal", "error", "warning", "information"]},
+                    "code": {"type": "string"},
+                    "diagnostics": {"type": "string"},
+                    "expression": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+OAUTH_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+}
+
+
+def _outcome(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Citizen portal: plans from professional systems",
+            "version": "1.0.0",
+            "description": (
+                "Professional systems push psychiatric plans (discharge agreements, "
+                "coordination plans, coordinated action plans) as HL7 FHIR R4 Bundles. "
+                f"The profile is documented in docs/fhir-profile.md (base {profile.BASE})."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/oauth/token": {
+                "post": {
+                    "summary": "Get an access token (OAuth 2.0 client credentials)",
+                    "operationId": "getToken",
+                    "security": [],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["grant_type"],
+                                    "properties": {
+                                        "grant_type": {"const": "client_credentials"},
+                                        "scope": {"type": "string"},
+                                        "client_id": {"type": "string"},
+                                        "client_secret": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "A bearer token",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["access_token", "token_type", "expires_in"],
+                                        "properties": {
+                                            "access_token": {"type": "string"},
+                                            "token_type": {"const": "Bearer"},
+                                            "expires_in": {"type": "integer"},
+                                            "scope": {"type": "string"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": {
+                            "description": "Bad request",
+                            "content": {"application/json": {"schema": OAUTH_ERROR}},
+                        },
+                        "401": {
+                            "description": "Unknown client or wrong secret",
+                            "content": {"application/json": {"schema": OAUTH_ERROR}},
+                        },
+                    },
+                }
+            },
+            "/api/fhir/Bundle": {
+                "post": {
+                    "summary": "Send a plan (one CarePlan with its resources) as a Bundle",
+                    "operationId": "sendPlanBundle",
+                    "security": [{"clientCredentials": ["api:plans:write"]}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/fhir+json": {
+                                "schema": {"$ref": "#/components/schemas/Bundle"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _outcome("The same content is already the newest version"),
+                        "201": _outcome("Stored as a new version (header X-Plan-Version)"),
+                        "400": _outcome("The body is not JSON"),
+                        "401": _outcome("No valid bearer token"),
+                        "403": _outcome("Not allowed to write for this organisation or plan"),
+                        "413": _outcome("The bundle is larger than 1 MB"),
+                        "415": _outcome("Wrong content type"),
+                        "422": _outcome(
+                            "The bundle breaks FHIR or the profile; every problem listed"
+                        ),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "This description",
+                    "operationId": "getOpenApi",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI document",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "clientCredentials": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {
+                            "tokenUrl": "/api/oauth/token",
+                            "scopes": {"api:plans:write": "Send plans for your organisations"},
+                        }
+                    },
+                }
+            },
+            "schemas": {
+                "OperationOutcome": OPERATION_OUTCOME,
+                "Bundle": {
+                    "type": "object",
+                    "required": ["resourceType", "type", "entry"],
+                    "properties": {
+                        "resourceType": {"const": "Bundle"},
+                        "type": {"enum": ["collection", "transaction"]},
+                        "entry": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "fullUrl": {"type": "string"},
+                                    "resource": {"type": "object"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }

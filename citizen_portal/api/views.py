@@ -1,0 +1,111 @@
+"""The system-to-system API: tokens, plan bundles in, and its OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+
+from citizen_portal.api.oauth import authorization_server, requires_client
+from citizen_portal.api.openapi import openapi_document
+from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.services import record_event
+from citizen_portal.db import get_session
+from citizen_portal.fhir.outcome import outcome_response
+from citizen_portal.fhir.reader import InvalidBundle, Issue
+from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
+from citizen_portal.security.permissions import Permission, public
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+ACCEPTED_TYPES = ("application/fhir+json", "application/json")
+
+
+def _audit(tag: AuditTag, **details: str) -> None:
+    db = get_session()
+    record_event(db, tag=tag, actor_kind=ActorKind.SYSTEM, details=details)
+    db.commit()
+
+
+@blueprint.post("/oauth/token")
+@public  # the client authenticates itself inside (client_secret_basic or _post)
+def token() -> Any:
+    response = authorization_server().create_token_response()
+    client_id = (request.authorization.username if request.authorization else None) or (
+        request.form.get("client_id", "")
+    )
+    if response.status_code == 200:
+        _audit(AuditTag.API_TOKEN_ISSUED, client_id=client_id[:100])
+    else:
+        get_session().rollback()
+        _audit(AuditTag.API_TOKEN_REFUSED, client_id=client_id[:100])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.post("/fhir/Bundle")
+@requires_client(Permission.API_PLANS_WRITE)
+def receive_bundle() -> Any:
+    client = g.api_client
+    if request.mimetype not in ACCEPTED_TYPES:
+        return _rejected(
+            415,
+            Issue("Content-Type", _l("Send the bundle as application/fhir+json."), "not-supported"),
+        )
+    try:
+        data = request.get_json(force=True)
+    except RequestEntityTooLarge:
+        raise
+    except BadRequest:
+        return _rejected(400, Issue("Bundle", _l("The body is not valid JSON."), "structure"))
+    settings = current_app.config["SETTINGS"]
+    try:
+        result = ingest_bundle(get_session(), data, cpr_key=settings.cpr_hash_key, client=client)
+    except InvalidBundle as error:
+        return _rejected(422, *error.issues)
+    except IngestRefused as error:
+        return _rejected(error.status, error.issue)
+    db = get_session()
+    record_event(
+        db,
+        tag=AuditTag.API_PLAN_RECEIVED,
+        actor_kind=ActorKind.SYSTEM,
+        subject_person_id=result.citizen_id,
+        resource_type="plan",
+        resource_id=result.plan_id,
+        details={
+            "client_id": client.client_id,
+            "version": str(result.version_number),
+            "created": "yes" if result.created else "no (same content as the newest version)",
+        },
+    )
+    db.commit()
+    message = (
+        _l("Stored as version %(n)s of the plan.", n=result.version_number)
+        if result.created
+        else _l("Nothing changed: version %(n)s already has this content.", n=result.version_number)
+    )
+    return outcome_response(
+        [Issue("Bundle", message, "informational")],
+        201 if result.created else 200,
+        severity="information",
+        headers={"X-Plan-Version": str(result.version_number)},
+    )
+
+
+def _rejected(status: int, *issues: Issue) -> Any:
+    get_session().rollback()
+    _audit(
+        AuditTag.API_PLAN_REJECTED,
+        client_id=g.api_client.client_id,
+        status=str(status),
+        problems=str(len(issues)),
+    )
+    return outcome_response(list(issues), status)
+
+
+@blueprint.get("/openapi.json")
+@public
+def openapi() -> Any:
+    return jsonify(openapi_document())

@@ -1,0 +1,145 @@
+"""A plan bundle, read and checked, in the portal's own terms (no FHIR types)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from citizen_portal.organisations.models import OrganisationKind, Sector
+from citizen_portal.plans.models import (
+    ActionStatus,
+    AppointmentKind,
+    ExistingPlanKind,
+    PlanStatus,
+    PlanType,
+    Sequencing,
+)
+
+
+@dataclass(frozen=True)
+class ParsedOrganisation:
+    identifier: str
+    name: str
+    kind: OrganisationKind
+    sector: Sector
+
+
+@dataclass(frozen=True)
+class AvailableTime:
+    days: tuple[str, ...]  # FHIR day codes: mon, tue, ...
+    start: str | None  # "08:00"
+    end: str | None
+
+
+@dataclass(frozen=True)
+class ParsedFunction:
+    identifier: str  # stable across versions: the role's identifier, else org|title
+    organisation: str  # organisation identifier
+    title: str
+    phone: str | None = None
+    email: str | None = None
+    available_times: tuple[AvailableTime, ...] = ()
+    opening_hours: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedAction:
+    key: str
+    description: str
+    function: str | None  # function identifier; None: the citizen's own
+    status: ActionStatus
+    named_person: str | None = None
+    due_date: date | None = None
+    timeline: str | None = None
+    sequencing: Sequencing | None = None
+    goal: int | None = None  # index into ParsedPlan.goals
+
+
+@dataclass(frozen=True)
+class ParsedAppointment:
+    kind: AppointmentKind
+    starts_at: datetime
+    place: str | None = None
+    function: str | None = None
+    description: str | None = None
+    participants: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedParticipant:
+    name: str | None
+    job_title: str | None
+    organisation_name: str | None
+    contact: str | None
+
+
+@dataclass(frozen=True)
+class ParsedChallenge:
+    priority: int
+    description: str
+    agreements: str | None
+    desired_outcome: str | None
+
+
+@dataclass(frozen=True)
+class ParsedExistingPlan:
+    kind: ExistingPlanKind
+    status: str | None
+    goal: str | None
+    effort: str | None
+    contact: str | None
+
+
+@dataclass
+class ParsedPlan:
+    plan_type: PlanType
+    identifier_system: str
+    identifier_value: str
+    author: str  # organisation identifier
+    cpr: str
+    given_name: str
+    family_name: str
+    status: PlanStatus
+    period_start: date
+    period_end: date | None = None
+    review_date: date | None = None
+    reason: str | None = None
+    treatment_offers: str | None = None
+    social_offers: str | None = None
+    current_needs: str | None = None
+    expected_needs: str | None = None
+    patient_wishes: str | None = None
+    citizen_participated: bool = True
+    missed_appointment_response: str | None = None
+    coordinator: str | None = None
+    coordinator_name: str | None = None
+    review_responsible: str | None = None
+    follow_up_responsible: str | None = None
+    meeting_date: date | None = None
+    consent_given: bool | None = None
+    consent_date: date | None = None
+    approved_by_citizen: bool | None = None
+    approved_date: date | None = None
+    grounds: list[str] = field(default_factory=list)
+    goals: list[tuple[str, str | None]] = field(default_factory=list)
+    actions: list[ParsedAction] = field(default_factory=list)
+    appointments: list[ParsedAppointment] = field(default_factory=list)
+    participants: list[ParsedParticipant] = field(default_factory=list)
+    challenges: list[ParsedChallenge] = field(default_factory=list)
+    existing_plans: list[ParsedExistingPlan] = field(default_factory=list)
+    organisations: dict[str, ParsedOrganisation] = field(default_factory=dict)
+    functions: dict[str, ParsedFunction] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """A hash of the plan's content. Organisation and function contact details
+        are left out: they are shared and updated in place, not versioned."""
+        content = asdict(self)
+        content.pop("organisations")
+        content.pop("functions")
+        content.pop("given_name")
+        content.pop("family_name")
+        canonical = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()

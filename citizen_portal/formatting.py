@@ -1,0 +1,52 @@
+"""Turn structured contact data into plain, localised text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import time
+
+from babel.dates import format_time, get_day_names
+from flask_babel import get_locale
+
+from citizen_portal.organisations.models import Function
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _day_ranges(days: list[str], names: Mapping[int, str]) -> str:
+    """["mon", "tue", "wed", "fri"] -> "man.–ons., fre." (consecutive days joined)."""
+    indexes = sorted(DAYS.index(d) for d in days if d in DAYS)
+    parts: list[str] = []
+    start = previous = None
+    for index in [*indexes, None]:
+        if index is not None and previous is not None and index == previous + 1:
+            previous = index
+            continue
+        if start is not None and previous is not None:
+            parts.append(names[start] if start == previous else f"{names[start]}–{names[previous]}")
+        start = previous = index
+    return ", ".join(parts)
+
+
+def opening_hours(function: Function) -> str | None:
+    """E.g. "man.–tors. 08.00–15.00; fre. 08.00–13.00", plus any free text."""
+    locale = get_locale() or "da"
+    names = get_day_names("abbreviated", locale=locale)
+    parts = []
+    for slot in function.available_times or []:
+        days = _day_ranges(list(slot.get("days") or []), names)
+        if slot.get("start") and slot.get("end"):
+            start = format_time(_clock(slot["start"]), "short", locale=locale)
+            end = format_time(_clock(slot["end"]), "short", locale=locale)
+            parts.append(f"{days} {start}–{end}".strip())
+        elif days:
+            parts.append(days)
+    if function.opening_hours:
+        parts.append(function.opening_hours)
+    return "; ".join(parts) or None
+
+
+def _clock(value: str) -> time:
+
+    hours, minutes = value.split(":")[:2]
+    return time(int(hours), int(minutes))

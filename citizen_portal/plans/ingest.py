@@ -1,0 +1,296 @@
+"""Store a plan bundle: the one path by which plans enter the portal.
+
+The API, the import command and the demo data all come through here. Sending
+the same content again creates nothing; changed content becomes a new version.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from citizen_portal.fhir.parsed import ParsedFunction, ParsedPlan
+from citizen_portal.fhir.reader import Issue, read_plan_bundle
+from citizen_portal.organisations.models import Function, Organisation
+from citizen_portal.people.services import find_or_create_by_cpr
+from citizen_portal.plans.models import (
+    Action,
+    Appointment,
+    Challenge,
+    ExistingPlanSummary,
+    Goal,
+    Participant,
+    Plan,
+    PlanVersion,
+)
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import ClientActor, can
+
+T = TypeVar("T")
+
+
+class IngestRefused(Exception):
+    """The bundle is valid FHIR but may not be stored (403) or conflicts (422)."""
+
+    def __init__(self, status: int, issue: Issue) -> None:
+        super().__init__(str(issue.message))
+        self.status = status
+        self.issue = issue
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    plan_id: int
+    citizen_id: int
+    version_number: int
+    created: bool  # False: the same content was already the newest version
+
+
+def ingest_bundle(
+    session: Session,
+    data: Any,
+    *,
+    cpr_key: bytes,
+    client: ClientActor | None,
+    today: date | None = None,
+) -> IngestResult:
+    """Read, check and store one bundle; commits. ``client`` None: a trusted import."""
+    parsed = read_plan_bundle(data, today)
+    if client is not None and not can(client, Permission.API_PLANS_WRITE, parsed):
+        raise IngestRefused(
+            403,
+            Issue(
+                "CarePlan.author",
+                _l("This system may not write plans for that organisation."),
+                "forbidden",
+            ),
+        )
+    return with_retries(
+        session,
+        lambda: _store(session, parsed, data, cpr_key, client),
+    )
+
+
+def with_retries(session: Session, work: Callable[[], T], attempts: int = 5) -> T:
+    """Run ``work`` and commit; when a concurrent writer won a race (a unique
+    constraint, or SQLite's lock), roll back and run it again."""
+    for attempt in range(attempts):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except (IntegrityError, OperationalError) as error:
+            session.rollback()
+            retryable = isinstance(error, IntegrityError) or "locked" in str(error)
+            if not retryable or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+        except BaseException:
+            session.rollback()  # nothing is partly stored
+            raise
+    raise AssertionError("unreachable")
+
+
+def _store(
+    session: Session, parsed: ParsedPlan, data: Any, cpr_key: bytes, client: ClientActor | None
+) -> IngestResult:
+    organisations = {
+        identifier: _upsert_organisation(session, o)
+        for identifier, o in parsed.organisations.items()
+    }
+    functions = {
+        identifier: _upsert_function(session, f, organisations[f.organisation])
+        for identifier, f in parsed.functions.items()
+    }
+    person = find_or_create_by_cpr(
+        session, parsed.cpr, cpr_key, parsed.given_name, parsed.family_name
+    )
+    plan = session.scalar(
+        select(Plan).where(
+            Plan.identifier_system == parsed.identifier_system,
+            Plan.identifier_value == parsed.identifier_value,
+        )
+    )
+    fingerprint = parsed.fingerprint()
+    if plan is None:
+        plan = Plan(
+            citizen=person,
+            plan_type=parsed.plan_type,
+            identifier_system=parsed.identifier_system,
+            identifier_value=parsed.identifier_value,
+            author_organisation=organisations[parsed.author],
+        )
+        session.add(plan)
+        number = 1
+    else:
+        if client is not None and not can(client, Permission.API_PLANS_WRITE, plan):
+            raise IngestRefused(
+                403,
+                Issue(
+                    "CarePlan.identifier",
+                    _l(
+                        "This plan was written by another "
+                        "organisation; this system may not change it."
+                    ),
+                    "forbidden",
+                ),
+            )
+        if plan.citizen_id != person.id:
+            raise IngestRefused(
+                422,
+                Issue(
+                    "CarePlan.subject", _l("This plan belongs to another citizen."), "business-rule"
+                ),
+            )
+        if plan.plan_type is not parsed.plan_type:
+            raise IngestRefused(
+                422,
+                Issue("CarePlan.category", _l("A plan cannot change its type."), "business-rule"),
+            )
+        latest = session.scalar(
+            select(PlanVersion)
+            .where(PlanVersion.plan_id == plan.id)
+            .order_by(PlanVersion.number.desc())
+            .limit(1)
+        )
+        if latest is not None and latest.content_hash == fingerprint:
+            return IngestResult(plan.id, person.id, latest.number, created=False)
+        number = (latest.number if latest else 0) + 1
+    version = build_version(parsed, plan, number, functions)
+    version.content_hash = fingerprint
+    version.source_bundle = data
+    version.received_from = client.client_id if client else None
+    session.add(version)
+    session.flush()
+    return IngestResult(plan.id, person.id, number, created=True)
+
+
+def _upsert_organisation(session: Session, parsed: Any) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.identifier == parsed.identifier))
+    if org is None:
+        org = Organisation(identifier=parsed.identifier)
+        session.add(org)
+    # Shared reference data, kept current rather than versioned.
+    org.name, org.kind, org.sector = parsed.name, parsed.kind, parsed.sector
+    return org
+
+
+def _upsert_function(session: Session, parsed: ParsedFunction, org: Organisation) -> Function:
+    function = session.scalar(select(Function).where(Function.identifier == parsed.identifier))
+    if function is None:
+        function = Function(identifier=parsed.identifier)
+        session.add(function)
+    function.organisation = org
+    function.title = parsed.title
+    function.phone = parsed.phone
+    function.email = parsed.email
+    function.opening_hours = parsed.opening_hours
+    function.address = parsed.address
+    function.available_times = [
+        {"days": list(t.days), "start": t.start, "end": t.end} for t in parsed.available_times
+    ]
+    return function
+
+
+def build_version(
+    parsed: ParsedPlan, plan: Plan, number: int, functions: dict[str, Function]
+) -> PlanVersion:
+    def fn(identifier: str | None) -> Function | None:
+        return functions[identifier] if identifier else None
+
+    version = PlanVersion(
+        plan=plan,
+        number=number,
+        status=parsed.status,
+        period_start=parsed.period_start,
+        period_end=parsed.period_end,
+        review_date=parsed.review_date,
+        reason=parsed.reason,
+        treatment_offers=parsed.treatment_offers,
+        social_offers=parsed.social_offers,
+        current_needs=parsed.current_needs,
+        expected_needs=parsed.expected_needs,
+        patient_wishes=parsed.patient_wishes,
+        citizen_participated=parsed.citizen_participated,
+        missed_appointment_response=parsed.missed_appointment_response,
+        coordinator_function=fn(parsed.coordinator),
+        coordinator_name=parsed.coordinator_name,
+        review_responsible_function=fn(parsed.review_responsible),
+        follow_up_responsible_function=fn(parsed.follow_up_responsible),
+        meeting_date=parsed.meeting_date,
+        consent_given=parsed.consent_given,
+        consent_date=parsed.consent_date,
+        approved_by_citizen=parsed.approved_by_citizen,
+        approved_date=parsed.approved_date,
+        grounds=list(parsed.grounds),
+    )
+    goals = [
+        Goal(version=version, position=i, description=d, success_criteria=s)
+        for i, (d, s) in enumerate(parsed.goals)
+    ]
+    version.actions = [
+        Action(
+            position=i,
+            key=a.key,
+            description=a.description,
+            citizen_responsible=a.function is None,
+            responsible_function=fn(a.function),
+            named_person=a.named_person,
+            due_date=a.due_date,
+            timeline=a.timeline,
+            status=a.status,
+            sequencing=a.sequencing,
+            goal=goals[a.goal] if a.goal is not None else None,
+        )
+        for i, a in enumerate(parsed.actions)
+    ]
+    version.appointments = [
+        Appointment(
+            kind=a.kind,
+            starts_at=a.starts_at,
+            place=a.place,
+            function=fn(a.function),
+            description=a.description,
+            participants=a.participants,
+        )
+        for a in parsed.appointments
+    ]
+    version.participants = [
+        Participant(
+            position=i,
+            name=x.name,
+            job_title=x.job_title,
+            organisation_name=x.organisation_name,
+            contact=x.contact,
+        )
+        for i, x in enumerate(parsed.participants)
+    ]
+    version.challenges = [
+        Challenge(
+            priority=c.priority,
+            description=c.description,
+            agreements=c.agreements,
+            desired_outcome=c.desired_outcome,
+        )
+        for c in parsed.challenges
+    ]
+    version.existing_plans = [
+        ExistingPlanSummary(
+            position=i,
+            kind=e.kind,
+            status=e.status,
+            goal=e.goal,
+            effort=e.effort,
+            contact=e.contact,
+        )
+        for i, e in enumerate(parsed.existing_plans)
+    ]
+    return version

@@ -1,0 +1,203 @@
+"""Professional systems push plans as FHIR bundles."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from citizen_portal.audit.models import AuditEvent, AuditTag
+from citizen_portal.organisations.models import Function, Organisation
+from citizen_portal.people.models import Person
+from citizen_portal.plans.models import Plan, PlanVersion
+from tests.conftest import sign_in
+from tests.support.fhir import (
+    DISTRICT_PSYCHIATRY,
+    MUNICIPALITY,
+    REGION,
+    api_token,
+    basic_auth,
+    example,
+    post_bundle,
+)
+
+
+def _count(db: Session, model: type) -> int:
+    return db.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _versions(db: Session, identifier: str) -> list[int]:
+    return list(
+        db.scalars(
+            select(PlanVersion.number)
+            .join(Plan)
+            .where(Plan.identifier_value == identifier)
+            .order_by(PlanVersion.number)
+        )
+    )
+
+
+def test_token_needs_a_registered_client_and_the_right_secret(
+    client: FlaskClient, db: Session
+) -> None:
+    api_token(client, db, [REGION])
+    wrong = client.post(
+        "/api/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": basic_auth("region-sjaelland-epj", "not-the-secret")},
+    )
+    assert wrong.status_code == 401
+    assert wrong.get_json()["error"] == "invalid_client"
+    tags = db.scalars(select(AuditEvent.tag)).all()
+    assert AuditTag.API_TOKEN_ISSUED in tags
+    assert AuditTag.API_TOKEN_REFUSED in tags
+
+
+def test_bundle_without_token_is_refused(client: FlaskClient) -> None:
+    response = post_bundle(client, "made-up-token", example("discharge-agreement"))
+    assert response.status_code == 401
+    body = response.get_json()
+    assert body["resourceType"] == "OperationOutcome"
+    assert "bearer token" in body["issue"][0]["diagnostics"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    ("name", "author"),
+    [
+        ("discharge-agreement", REGION),
+        ("coordination-plan", REGION),
+        ("coordinated-action-plan", DISTRICT_PSYCHIATRY),
+    ],
+)
+def test_each_example_bundle_is_stored_and_shown_to_its_citizen(
+    client: FlaskClient, db: Session, name: str, author: str
+) -> None:
+    token = api_token(client, db, [author])
+    response = post_bundle(client, token, example(name))
+    assert response.status_code == 201, response.get_json()
+    assert response.headers["X-Plan-Version"] == "1"
+    assert response.get_json()["issue"][0]["severity"] == "information"
+
+    plan = db.scalars(select(Plan)).one()
+    person = db.get(Person, plan.citizen_id)
+    assert person is not None
+    sign_in(client, db, person)
+    page = client.get(f"/plans/{plan.id}")
+    assert page.status_code == 200
+    assert "Who does what" in page.get_data(as_text=True)
+
+
+def test_same_content_again_creates_nothing_new(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [REGION])
+    assert post_bundle(client, token, example("discharge-agreement")).status_code == 201
+    again = post_bundle(client, token, example("discharge-agreement"))
+    assert again.status_code == 200
+    assert "Nothing changed" in again.get_json()["issue"][0]["diagnostics"]
+    assert _versions(db, "ua-2026-0142") == [1]
+
+
+def test_changed_content_is_a_new_version_and_the_old_one_stays(
+    client: FlaskClient, db: Session
+) -> None:
+    token = api_token(client, db, [REGION])
+    post_bundle(client, token, example("discharge-agreement"))
+    response = post_bundle(client, token, example("discharge-agreement-version-2"))
+    assert response.status_code == 201
+    assert response.headers["X-Plan-Version"] == "2"
+    assert _versions(db, "ua-2026-0142") == [1, 2]
+    # Sending the old content again is a change too: it becomes version 3.
+    assert post_bundle(client, token, example("discharge-agreement")).status_code == 201
+    assert _versions(db, "ua-2026-0142") == [1, 2, 3]
+
+
+def test_system_may_only_write_for_its_own_organisations(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [MUNICIPALITY], client_id="koege-nexus")
+    response = post_bundle(client, token, example("discharge-agreement"))
+    assert response.status_code == 403
+    assert (
+        "may not write plans for that organisation"
+        in (response.get_json()["issue"][0]["diagnostics"])
+    )
+    assert _count(db, Plan) == 0
+
+
+def test_municipality_cannot_overwrite_a_plan_written_by_the_region(
+    client: FlaskClient, db: Session
+) -> None:
+    region = api_token(client, db, [REGION])
+    assert post_bundle(client, region, example("discharge-agreement")).status_code == 201
+    municipality = api_token(client, db, [MUNICIPALITY], client_id="koege-nexus")
+    hijack = example("discharge-agreement-version-2")
+    for entry in hijack["entry"]:
+        res = entry["resource"]
+        if res["resourceType"] == "Organization" and res["identifier"][0]["value"] == (
+            "sor:psyk-roskilde-r3"
+        ):
+            res["identifier"][0]["value"] = "kommune:259:social"
+    response = post_bundle(client, municipality, hijack)
+    assert response.status_code == 403
+    assert "written by another organisation" in response.get_json()["issue"][0]["diagnostics"]
+    assert _versions(db, "ua-2026-0142") == [1]
+
+
+def test_bad_bundle_stores_nothing_at_all(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [REGION])
+    bad = example("discharge-agreement")
+    bad["entry"][0]["resource"]["activity"][0]["detail"].pop("performer")
+    before = [_count(db, m) for m in (Organisation, Function, Person, Plan, PlanVersion)]
+    assert post_bundle(client, token, bad).status_code == 422
+    after = [_count(db, m) for m in (Organisation, Function, Person, Plan, PlanVersion)]
+    assert after == before
+    rejected = db.scalars(
+        select(AuditEvent).where(AuditEvent.tag == AuditTag.API_PLAN_REJECTED)
+    ).one()
+    assert rejected.details["client_id"] == "region-sjaelland-epj"
+
+
+def test_accepted_bundle_is_audited_against_the_citizen(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [REGION])
+    post_bundle(client, token, example("discharge-agreement"))
+    event = db.scalars(select(AuditEvent).where(AuditEvent.tag == AuditTag.API_PLAN_RECEIVED)).one()
+    plan = db.scalars(select(Plan)).one()
+    assert event.subject_person_id == plan.citizen_id
+    assert event.details["client_id"] == "region-sjaelland-epj"
+
+
+def test_body_that_is_not_json_gets_400(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [REGION])
+    response = client.post(
+        "/api/fhir/Bundle",
+        data="{not json",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["issue"][0]["diagnostics"] == "The body is not valid JSON."
+
+
+def test_wrong_content_type_gets_415(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [REGION])
+    response = client.post(
+        "/api/fhir/Bundle",
+        data=json.dumps(example("discharge-agreement")),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "text/plain"},
+    )
+    assert response.status_code == 415
+
+
+def test_too_large_body_gets_413_as_operation_outcome(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [REGION])
+    bundle = example("discharge-agreement")
+    bundle["entry"][0]["resource"]["description"] = "x" * (1024 * 1024)
+    response = post_bundle(client, token, bundle)
+    assert response.status_code == 413
+    assert response.get_json()["resourceType"] == "OperationOutcome"
+
+
+def test_openapi_description_is_served(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    assert "/api/fhir/Bundle" in document["paths"]
