@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 
@@ -27,3 +30,90 @@ def register_commands(app: Flask) -> None:
         session = get_session()
         created = load_demo_data(session, settings.cpr_hash_key, utcnow().date())
         click.echo(f"Demo data loaded: {created} new plan versions.")
+
+    @app.cli.command("import-bundles")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    def import_bundles(folder: Path) -> None:
+        """Import every *.json plan bundle in FOLDER, in name order (for migrations).
+
+        Each file is stored whole or not at all; problems are listed per file and
+        the command fails if any file was refused.
+        """
+        from citizen_portal.fhir.reader import InvalidBundle
+        from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
+
+        settings = current_app.config["SETTINGS"]
+        session = get_session()
+        counts = {"new": 0, "unchanged": 0, "refused": 0}
+        for path in sorted(folder.glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                result = ingest_bundle(session, data, cpr_key=settings.cpr_hash_key, client=None)
+            except json.JSONDecodeError as error:
+                counts["refused"] += 1
+                click.echo(f"{path.name}: refused: not JSON ({error})", err=True)
+            except InvalidBundle as error:
+                counts["refused"] += 1
+                for issue in error.issues:
+                    click.echo(f"{path.name}: refused: {issue.path}: {issue.message}", err=True)
+            except IngestRefused as error:
+                counts["refused"] += 1
+                click.echo(f"{path.name}: refused: {error.issue.message}", err=True)
+            else:
+                counts["new" if result.created else "unchanged"] += 1
+                state = "new version" if result.created else "unchanged"
+                click.echo(f"{path.name}: {state} {result.version_number}")
+        click.echo(
+            f"{counts['new']} new versions, {counts['unchanged']} unchanged, "
+            f"{counts['refused']} refused."
+        )
+        if counts["refused"]:
+            raise SystemExit(1)
+
+    @app.cli.command("export-citizen")
+    @click.option("--cpr", prompt=True, hide_input=True, help="The citizen's CPR number.")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+    def export_citizen(cpr: str, output: Path) -> None:
+        """Write every version of one citizen's plans as a FHIR Bundle (collection)."""
+        from citizen_portal.fhir.export import export_citizen_bundle
+        from citizen_portal.people.services import InvalidCpr, find_by_cpr
+
+        settings = current_app.config["SETTINGS"]
+        session = get_session()
+        try:
+            person = find_by_cpr(session, cpr, settings.cpr_hash_key)
+        except InvalidCpr as error:
+            raise click.ClickException("A CPR number has ten digits.") from error
+        if person is None:
+            raise click.ClickException("No citizen with that CPR number.")
+        bundle = export_citizen_bundle(session, person)
+        output.write_text(json.dumps(bundle, ensure_ascii=False, indent=2), encoding="utf-8")
+        click.echo(f"Wrote {len(bundle['entry'])} plan versions to {output}.")
+
+    @app.cli.command("api-client")
+    @click.argument("client_id")
+    @click.option("--name", required=True, help="The system's name, e.g. 'Region Sjælland EPJ'.")
+    @click.option(
+        "--organisation",
+        "organisations",
+        multiple=True,
+        required=True,
+        help="An organisation identifier 'system|value' it may write for (repeat).",
+    )
+    @click.option(
+        "--scope", "scopes", multiple=True, default=["api:plans:write"], show_default=True
+    )
+    def api_client(
+        client_id: str, name: str, organisations: tuple[str, ...], scopes: tuple[str, ...]
+    ) -> None:
+        """Register a professional system; prints its secret once."""
+        from citizen_portal.api.oauth import register_client
+
+        session = get_session()
+        try:
+            secret = register_client(session, client_id, name, list(organisations), list(scopes))
+            session.commit()
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"client_id: {client_id}\nclient_secret: {secret}")
+        click.echo("Keep the secret safe: it is not stored and cannot be shown again.")

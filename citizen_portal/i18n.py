@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGE_COOKIE = "lang"
@@ -14,6 +14,8 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 def init_i18n(app: Flask, languages: tuple[str, ...]) -> Babel:
     def select_locale() -> str:
+        if not has_request_context():
+            return languages[0]  # commands and background work
         chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
         if chosen in languages:
             return chosen

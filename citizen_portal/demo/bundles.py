@@ -349,7 +349,7 @@ def example_bundles() -> dict[str, dict[str, Any]]:
     mette, jonas, peter = DEMO_PLANS
     return {
         "discharge-agreement.json": build_bundle(mette, mette.versions[0], EXAMPLE_DATE),
-        "discharge-agreement-version-2.json": build_bundle(mette, mette.versions[1], EXAMPLE_DATE),
+        "discharge-agreement.v2.json": build_bundle(mette, mette.versions[1], EXAMPLE_DATE),
         "coordination-plan.json": build_bundle(jonas, jonas.versions[0], EXAMPLE_DATE),
         "coordinated-action-plan.json": build_bundle(peter, peter.versions[0], EXAMPLE_DATE),
     }

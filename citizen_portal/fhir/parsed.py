@@ -132,6 +132,9 @@ class ParsedPlan:
     existing_plans: list[ParsedExistingPlan] = field(default_factory=list)
     organisations: dict[str, ParsedOrganisation] = field(default_factory=dict)
     functions: dict[str, ParsedFunction] = field(default_factory=dict)
+    # When the author wrote this version (CarePlan.created); tells a replay of
+    # old content from a deliberate return to it.
+    authored_at: datetime | None = None
 
     def fingerprint(self) -> str:
         """A hash of the plan's content. Organisation and function contact details
@@ -141,5 +144,6 @@ class ParsedPlan:
         content.pop("functions")
         content.pop("given_name")
         content.pop("family_name")
+        content.pop("authored_at")
         canonical = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

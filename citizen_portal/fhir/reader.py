@@ -47,6 +47,12 @@ class InvalidBundle(Exception):
         self.issues = issues
 
 
+def _as_utc(value: Any) -> datetime | None:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return None
+
+
 def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -503,6 +509,7 @@ def _read_careplan(r: _Reader, cp: Any, at: str, today: date) -> ParsedPlan | No
         existing_plans=existing,
         organisations=organisations,
         functions=functions,
+        authored_at=_as_utc(cp.created),
         **texts,
     )
 

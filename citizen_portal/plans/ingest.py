@@ -51,7 +51,7 @@ class IngestResult:
     plan_id: int
     citizen_id: int
     version_number: int
-    created: bool  # False: the same content was already the newest version
+    created: bool  # False: this content is already stored (see version_number)
 
 
 def ingest_bundle(
@@ -155,22 +155,53 @@ def _store(
                 422,
                 Issue("CarePlan.category", _l("A plan cannot change its type."), "business-rule"),
             )
-        latest = session.scalar(
-            select(PlanVersion)
-            .where(PlanVersion.plan_id == plan.id)
-            .order_by(PlanVersion.number.desc())
-            .limit(1)
-        )
-        if latest is not None and latest.content_hash == fingerprint:
-            return IngestResult(plan.id, person.id, latest.number, created=False)
-        number = (latest.number if latest else 0) + 1
+        stored = _stored_version(session, plan, parsed, fingerprint)
+        if isinstance(stored, PlanVersion):
+            return IngestResult(plan.id, person.id, stored.number, created=False)
+        number = stored + 1
     version = build_version(parsed, plan, number, functions)
     version.content_hash = fingerprint
     version.source_bundle = data
     version.received_from = client.client_id if client else None
+    version.authored_at = parsed.authored_at
     session.add(version)
     session.flush()
     return IngestResult(plan.id, person.id, number, created=True)
+
+
+def _stored_version(
+    session: Session, plan: Plan, parsed: ParsedPlan, fingerprint: str
+) -> PlanVersion | int:
+    """The stored version this bundle repeats, or else the newest version number.
+
+    The newest version's content again is a retry. An older version's content is a
+    replay (a re-run import, a re-sent message) unless the author dated it later
+    than the newest version: then it is a deliberate return, and a new version.
+    """
+    rows = session.execute(
+        select(
+            PlanVersion.id, PlanVersion.number, PlanVersion.content_hash, PlanVersion.authored_at
+        )
+        .where(PlanVersion.plan_id == plan.id)
+        .order_by(PlanVersion.number.desc())
+    ).all()
+    if not rows:
+        return 0
+    newest = rows[0]
+    for row in rows:
+        if row.content_hash != fingerprint:
+            continue
+        is_newest = row.number == newest.number
+        dated_later = (
+            parsed.authored_at is not None
+            and newest.authored_at is not None
+            and parsed.authored_at > newest.authored_at
+        )
+        if is_newest or not dated_later:
+            version = session.get(PlanVersion, row.id)
+            assert version is not None
+            return version
+    return int(newest.number)
 
 
 def _upsert_organisation(session: Session, parsed: Any) -> Organisation:

@@ -154,6 +154,7 @@ class PlanVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     # The bundle as the partner sent it, for export and for the record.
     source_bundle: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    authored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_from: Mapped[str | None] = mapped_column(String(200))
 
     plan: Mapped[Plan] = relationship(back_populates="versions")

@@ -22,6 +22,7 @@ from tests.support.fhir import (
     basic_auth,
     example,
     post_bundle,
+    resource,
 )
 
 
@@ -105,12 +106,19 @@ def test_changed_content_is_a_new_version_and_the_old_one_stays(
 ) -> None:
     token = api_token(client, db, [REGION])
     post_bundle(client, token, example("discharge-agreement"))
-    response = post_bundle(client, token, example("discharge-agreement-version-2"))
+    response = post_bundle(client, token, example("discharge-agreement.v2"))
     assert response.status_code == 201
     assert response.headers["X-Plan-Version"] == "2"
     assert _versions(db, "ua-2026-0142") == [1, 2]
-    # Sending the old content again is a change too: it becomes version 3.
-    assert post_bundle(client, token, example("discharge-agreement")).status_code == 201
+    # Old content sent again (a re-sent message) is a replay: nothing new.
+    replay = post_bundle(client, token, example("discharge-agreement"))
+    assert replay.status_code == 200
+    assert replay.headers["X-Plan-Version"] == "1"
+    assert _versions(db, "ua-2026-0142") == [1, 2]
+    # The same old content, dated by its author after version 2, is a deliberate return.
+    returned = example("discharge-agreement")
+    resource(returned, "CarePlan")["created"] = "2026-02-01T09:00:00+01:00"
+    assert post_bundle(client, token, returned).status_code == 201
     assert _versions(db, "ua-2026-0142") == [1, 2, 3]
 
 
@@ -131,7 +139,7 @@ def test_municipality_cannot_overwrite_a_plan_written_by_the_region(
     region = api_token(client, db, [REGION])
     assert post_bundle(client, region, example("discharge-agreement")).status_code == 201
     municipality = api_token(client, db, [MUNICIPALITY], client_id="koege-nexus")
-    hijack = example("discharge-agreement-version-2")
+    hijack = example("discharge-agreement.v2")
     for entry in hijack["entry"]:
         res = entry["resource"]
         if res["resourceType"] == "Organization" and res["identifier"][0]["value"] == (

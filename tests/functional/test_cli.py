@@ -1,0 +1,90 @@
+"""The import, export and client registration commands."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from citizen_portal.api.models import ApiClient
+from citizen_portal.plans.models import PlanVersion
+from tests.support.fhir import EXAMPLES, REGION
+
+
+def _versions(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(PlanVersion)) or 0
+
+
+def test_import_folder_stores_each_bundle_and_reports_refusals(
+    app: Flask, db: Session, connection: object, tmp_path: Path
+) -> None:
+    for path in EXAMPLES.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "zz-broken.json").write_text('{"resourceType": "Bundle", "type": "batch"}')
+    (tmp_path / "zz-not-json.json").write_text("{")
+
+    result = app.test_cli_runner().invoke(args=["import-bundles", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "4 new versions, 0 unchanged, 2 refused." in result.output
+    assert "zz-broken.json: refused: Bundle.type" in result.output
+    assert "zz-not-json.json: refused: not JSON" in result.output
+    assert _versions(db) == 4
+
+    again = app.test_cli_runner().invoke(args=["import-bundles", str(tmp_path)])
+    assert "0 new versions, 4 unchanged, 2 refused." in again.output
+    assert _versions(db) == 4
+
+
+def test_export_gives_every_version_and_reimporting_it_changes_nothing(
+    app: Flask, db: Session, connection: object, tmp_path: Path
+) -> None:
+    runner = app.test_cli_runner()
+    runner.invoke(args=["import-bundles", str(EXAMPLES)])
+    out = tmp_path / "mette.json"
+    result = runner.invoke(args=["export-citizen", "--cpr", "140388-1234", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(out.read_text())
+    assert exported["resourceType"] == "Bundle"
+    assert [e["resource"]["meta"]["versionId"] for e in exported["entry"]] == ["1", "2"]
+
+    folder = tmp_path / "reimport"
+    folder.mkdir()
+    for i, entry in enumerate(exported["entry"]):
+        (folder / f"{i}.json").write_text(json.dumps(entry["resource"]))
+    before = _versions(db)
+    result = runner.invoke(args=["import-bundles", str(folder)])
+    assert "0 new versions, 2 unchanged, 0 refused." in result.output
+    assert _versions(db) == before
+
+
+def test_export_of_unknown_citizen_is_a_clear_error(
+    app: Flask, connection: object, tmp_path: Path
+) -> None:
+    out = tmp_path / "never-written.json"
+    result = app.test_cli_runner().invoke(
+        args=["export-citizen", "--cpr", "0101010101", "-o", str(out)]
+    )
+    assert result.exit_code != 0
+    assert "No citizen with that CPR number." in result.output
+    assert not out.exists()
+
+
+def test_api_client_registration_prints_the_secret_once(
+    app: Flask, db: Session, connection: object
+) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["api-client", "region-epj", "--name", "Region EPJ", "--organisation", REGION]
+    )
+    assert result.exit_code == 0, result.output
+    secret = result.output.split("client_secret: ")[1].split()[0]
+    client = db.scalars(select(ApiClient)).one()
+    assert secret not in client.secret_hash
+    assert [o.identifier for o in client.organisations] == [REGION]
+    bad = app.test_cli_runner().invoke(
+        args=["api-client", "x", "--name", "X", "--organisation", REGION, "--scope", "root"]
+    )
+    assert "unknown scopes: root" in bad.output
