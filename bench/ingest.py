@@ -1,0 +1,167 @@
+"""Benchmark: import 1,000 realistic plan bundles, on SQLite and on PostgreSQL.
+
+Prints bundles per second and peak memory for each database, and the ratio to
+a baseline measured in the same run: reading and checking the same bundles
+without storing them (the work the database adds is what the ratio shows).
+Target: at least 200 bundles/s on PostgreSQL on a 2-core machine.
+
+    .venv/bin/python bench/ingest.py [--count 1000] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from citizen_portal import create_app, migrate  # noqa: E402
+from citizen_portal.config import load_settings  # noqa: E402
+from citizen_portal.db import get_session  # noqa: E402
+from citizen_portal.fhir.reader import read_plan_bundle  # noqa: E402
+from citizen_portal.plans.ingest import ingest_bundle  # noqa: E402
+
+EXAMPLES = ROOT / "docs" / "fhir-examples"
+DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/test"
+
+
+def _cpr(n: int) -> str:
+    day, month, year = 1 + n % 28, 1 + (n // 28) % 12, 50 + n % 50
+    return f"{day:02d}{month:02d}{year:02d}{1000 + n % 9000:04d}"
+
+
+def realistic_bundles(count: int) -> list[dict[str, Any]]:
+    """The profile's examples, varied into many citizens and plans. Every fourth
+    plan is a discharge agreement that gets a second version (the v2 example)."""
+    templates = {p.name: json.loads(p.read_text()) for p in EXAMPLES.glob("*.json")}
+    cycle = [
+        ("discharge-agreement.json", 0),
+        ("discharge-agreement.v2.json", 0),
+        ("coordination-plan.json", 1),
+        ("coordinated-action-plan.json", 2),
+    ]
+    bundles = []
+    for i in range(count):
+        name, offset = cycle[i % 4]
+        bundle = copy.deepcopy(templates[name])
+        group = i // 4
+        citizen = group * 3 + offset
+        for entry in bundle["entry"]:
+            res = entry["resource"]
+            if res["resourceType"] == "Patient":
+                res["identifier"][0]["value"] = _cpr(citizen)
+                res["name"][0]["given"] = [f"Borger{citizen}"]
+            elif res["resourceType"] == "CarePlan":
+                res["identifier"][0]["value"] = f"bench-{group}-{offset}"
+        bundles.append(bundle)
+    return bundles
+
+
+def fresh_database(kind: str, postgres_url: str, folder: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}"
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS bench_ingest CASCADE"))
+        conn.execute(text("CREATE SCHEMA bench_ingest"))
+    engine.dispose()
+    sep = "&" if "?" in postgres_url else "?"
+    return f"{postgres_url}{sep}options=-csearch_path%3Dbench_ingest"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_baseline(bundles: list[dict[str, Any]]) -> float:
+    start = time.perf_counter()
+    for bundle in bundles:
+        read_plan_bundle(bundle)
+    return len(bundles) / (time.perf_counter() - start)
+
+
+def measure_ingest(url: str, bundles: list[dict[str, Any]]) -> tuple[float, float, int]:
+    migrate.upgrade(url)
+    app = create_app(
+        load_settings(
+            {
+                "PORTAL_ENV": "test",
+                "DATABASE_URL": url,
+                "PORTAL_SECRET_KEY": "bench",
+                "PORTAL_CPR_HASH_KEY": "bench",
+                "OIDC_CLIENT_SECRET": "bench",
+            }
+        )
+    )
+    key = app.config["SETTINGS"].cpr_hash_key
+    with app.app_context():
+        session = get_session()
+        # Traced allocation peak of the ingest itself, in a first small pass...
+        tracemalloc.start()
+        for bundle in bundles[:50]:
+            ingest_bundle(session, bundle, cpr_key=key, client=None)
+        _, traced_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        # ...then the timed run of the rest, untraced.
+        start = time.perf_counter()
+        created = 0
+        for bundle in bundles[50:]:
+            created += ingest_bundle(session, bundle, cpr_key=key, client=None).created
+        elapsed = time.perf_counter() - start
+    app.extensions["database"].engine.dispose()
+    return (len(bundles) - 50) / elapsed, traced_peak / 1024 / 1024, created
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+
+    bundles = realistic_bundles(args.count)
+    size = sum(len(json.dumps(b)) for b in bundles) / len(bundles) / 1024
+    print(f"{args.count} bundles, {size:.1f} KiB each on average")
+    app = create_app(
+        load_settings(
+            {
+                "PORTAL_ENV": "test",
+                "DATABASE_URL": "sqlite://",
+                "PORTAL_SECRET_KEY": "b",
+                "PORTAL_CPR_HASH_KEY": "b",
+                "OIDC_CLIENT_SECRET": "b",
+            }
+        )
+    )
+    with app.app_context():
+        baseline = measure_baseline(bundles)
+    print(f"baseline (read and check only):  {baseline:8.1f} bundles/s")
+    kinds = [args.only] if args.only else ["sqlite", "postgresql"]
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in kinds:
+            url = fresh_database(kind, args.postgres, Path(folder))
+            rate, traced_mb, created = measure_ingest(url, bundles)
+            print(
+                f"{kind:<11} ingest:            {rate:8.1f} bundles/s  "
+                f"({rate / baseline:.2f} x baseline), {created} versions stored in the "
+                f"timed part, peak traced allocations {traced_mb:.1f} MiB, "
+                f"process peak RSS {peak_rss_mb():.0f} MiB"
+            )
+            if kind == "postgresql":
+                verdict = "meets" if rate >= 200 else "MISSES"
+                print(f"target >= 200 bundles/s on PostgreSQL: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
