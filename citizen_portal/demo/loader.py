@@ -21,6 +21,6 @@ def load_demo_data(session: Session, cpr_key: bytes, today: date) -> int:
     session.commit()
     created = 0
     for bundle in demo_bundles(today):
-        result = ingest_bundle(session, bundle, cpr_key=cpr_key, client=None, today=today)
+        result = ingest_bundle(session, bundle, cpr_key=cpr_key, client=None)
         created += result.created
     return created

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, current_app
 
-from citizen_portal.fhir.reader import Issue
+from citizen_portal.fhir.reading import Issue
 
 FHIR_JSON = "application/fhir+json"
 

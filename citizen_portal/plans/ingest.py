@@ -9,30 +9,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from citizen_portal.db import Base, utcnow
 from citizen_portal.fhir.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.fhir.reader import Issue, read_plan_bundle
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.people.services import birth_date_from_cpr, find_by_cpr, hash_cpr
-from citizen_portal.plans.models import (
-    Action,
-    Appointment,
-    Challenge,
-    ExistingPlanSummary,
-    Goal,
-    Participant,
-    Plan,
-    PlanVersion,
-)
+from citizen_portal.plans.models import Plan, PlanVersion
+from citizen_portal.plans.version_writer import insert_version
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import ClientActor, can
 
@@ -62,10 +52,9 @@ def ingest_bundle(
     *,
     cpr_key: bytes,
     client: ClientActor | None,
-    today: date | None = None,
 ) -> IngestResult:
     """Read, check and store one bundle; commits. ``client`` None: a trusted import."""
-    parsed = read_plan_bundle(data, today)
+    parsed = read_plan_bundle(data)
     if client is not None and not can(client, Permission.API_PLANS_WRITE, parsed):
         raise IngestRefused(
             403,
@@ -257,166 +246,3 @@ def _upsert_functions(
         if function.available_times != times:
             function.available_times = times
     return found
-
-
-def _table(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
-
-
-def insert_version(
-    session: Session,
-    parsed: ParsedPlan,
-    *,
-    plan_id: int,
-    number: int,
-    function_ids: dict[str, int],
-    content_hash: str,
-    source_bundle: Any,
-    received_from: str | None,
-) -> int:
-    """Insert a version and its content as batched INSERTs (one per table).
-
-    Version content is append-only, so the ORM's unit of work, which costs
-    several milliseconds per plan, buys nothing here.
-    """
-
-    def fn(identifier: str | None) -> int | None:
-        return function_ids[identifier] if identifier else None
-
-    # Core statements on the session's connection (same transaction).
-    connection = session.connection()
-    version_id = connection.execute(
-        insert(_table(PlanVersion)).returning(_table(PlanVersion).c.id),
-        [
-            {
-                "plan_id": plan_id,
-                "number": number,
-                "issued_at": utcnow(),
-                "status": parsed.status,
-                "period_start": parsed.period_start,
-                "period_end": parsed.period_end,
-                "review_date": parsed.review_date,
-                "reason": parsed.reason,
-                "treatment_offers": parsed.treatment_offers,
-                "social_offers": parsed.social_offers,
-                "current_needs": parsed.current_needs,
-                "expected_needs": parsed.expected_needs,
-                "patient_wishes": parsed.patient_wishes,
-                "citizen_participated": parsed.citizen_participated,
-                "missed_appointment_response": parsed.missed_appointment_response,
-                "coordinator_function_id": fn(parsed.coordinator),
-                "coordinator_name": parsed.coordinator_name,
-                "review_responsible_function_id": fn(parsed.review_responsible),
-                "follow_up_responsible_function_id": fn(parsed.follow_up_responsible),
-                "meeting_date": parsed.meeting_date,
-                "consent_given": parsed.consent_given,
-                "consent_date": parsed.consent_date,
-                "approved_by_citizen": parsed.approved_by_citizen,
-                "approved_date": parsed.approved_date,
-                "grounds": list(parsed.grounds),
-                "content_hash": content_hash,
-                "source_bundle": source_bundle,
-                "received_from": received_from,
-                "authored_at": parsed.authored_at,
-            }
-        ],
-    ).scalar_one()
-    goal_ids: list[int] = []
-    if parsed.goals:
-        goal_ids = list(
-            connection.scalars(
-                insert(_table(Goal)).returning(_table(Goal).c.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "version_id": version_id,
-                        "position": i,
-                        "description": d,
-                        "success_criteria": c,
-                    }
-                    for i, (d, c) in enumerate(parsed.goals)
-                ],
-            )
-        )
-    rows: list[tuple[type[Base], list[dict[str, Any]]]] = [
-        (
-            Action,
-            [
-                {
-                    "version_id": version_id,
-                    "position": i,
-                    "key": a.key,
-                    "description": a.description,
-                    "citizen_responsible": a.function is None,
-                    "responsible_function_id": fn(a.function),
-                    "named_person": a.named_person,
-                    "due_date": a.due_date,
-                    "timeline": a.timeline,
-                    "status": a.status,
-                    "sequencing": a.sequencing,
-                    "goal_id": goal_ids[a.goal] if a.goal is not None else None,
-                }
-                for i, a in enumerate(parsed.actions)
-            ],
-        ),
-        (
-            Appointment,
-            [
-                {
-                    "version_id": version_id,
-                    "kind": a.kind,
-                    "starts_at": a.starts_at,
-                    "place": a.place,
-                    "function_id": fn(a.function),
-                    "description": a.description,
-                    "participants": a.participants,
-                }
-                for a in parsed.appointments
-            ],
-        ),
-        (
-            Participant,
-            [
-                {
-                    "version_id": version_id,
-                    "position": i,
-                    "name": x.name,
-                    "job_title": x.job_title,
-                    "organisation_name": x.organisation_name,
-                    "contact": x.contact,
-                }
-                for i, x in enumerate(parsed.participants)
-            ],
-        ),
-        (
-            Challenge,
-            [
-                {
-                    "version_id": version_id,
-                    "priority": c.priority,
-                    "description": c.description,
-                    "agreements": c.agreements,
-                    "desired_outcome": c.desired_outcome,
-                }
-                for c in parsed.challenges
-            ],
-        ),
-        (
-            ExistingPlanSummary,
-            [
-                {
-                    "version_id": version_id,
-                    "position": i,
-                    "kind": e.kind,
-                    "status": e.status,
-                    "goal": e.goal,
-                    "effort": e.effort,
-                    "contact": e.contact,
-                }
-                for i, e in enumerate(parsed.existing_plans)
-            ],
-        ),
-    ]
-    for model, values in rows:
-        if values:
-            connection.execute(insert(_table(model)), values)
-    return int(version_id)

@@ -293,7 +293,6 @@ def test_what_changed_is_shown_once_with_the_hand_over_first(
         build_bundle(mette, mette.versions[0], today),
         cpr_key=CPR_KEY.encode(),
         client=None,
-        today=today,
     )
     plan = db.scalars(select(Plan)).one()
     citizen = db.get(Person, plan.citizen_id)
@@ -308,7 +307,6 @@ def test_what_changed_is_shown_once_with_the_hand_over_first(
         build_bundle(mette, mette.versions[1], today),
         cpr_key=CPR_KEY.encode(),
         client=None,
-        today=today,
     )
     assert "Changed since you last looked" in _text(_soup(client.get("/plans")))
     page = _soup(client.get(f"/plans/{plan.id}"))
