@@ -1,0 +1,40 @@
+"""The profile document and its examples stay true to the code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from citizen_portal.demo.bundles import example_bundles
+from citizen_portal.fhir import profile
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_committed_examples_are_what_the_builder_makes() -> None:
+    expected = example_bundles()
+    committed = {p.name for p in (DOCS / "fhir-examples").glob("*.json")}
+    assert committed == set(expected), "run: python -m citizen_portal.demo.bundles"
+    for name, bundle in expected.items():
+        on_disk = json.loads((DOCS / "fhir-examples" / name).read_text())
+        assert on_disk == json.loads(json.dumps(bundle)), name
+
+
+def test_profile_document_names_every_code_system_and_extension() -> None:
+    text = (DOCS / "fhir-profile.md").read_text()
+    urls = [
+        value
+        for name, value in vars(profile).items()
+        if name.endswith("_SYSTEM") or name.startswith("EXT_")
+    ]
+    urls += list(profile.TEXT_EXTENSIONS.values())
+    missing = [url for url in urls if url not in text and url.rsplit("/", 1)[-1] not in text]
+    assert missing == []
+    for code in [
+        *profile.PLAN_TYPES,
+        *profile.CARE_TEAM_ROLES,
+        *profile.PLAN_GROUNDS,
+        *profile.APPOINTMENT_KINDS,
+        *profile.EXISTING_PLAN_KINDS,
+    ]:
+        assert f"`{code}`" in text, code
