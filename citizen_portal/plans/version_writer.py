@@ -52,7 +52,8 @@ def insert_version(
             {
                 "plan_id": plan_id,
                 "number": number,
-                "issued_at": utcnow(),
+                # When the author issued it; else when it arrived.
+                "issued_at": parsed.authored_at or utcnow(),
                 "status": parsed.status,
                 "period_start": parsed.period_start,
                 "period_end": parsed.period_end,

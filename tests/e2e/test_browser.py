@@ -77,3 +77,45 @@ def test_citizen_signs_in_opens_a_plan_and_the_page_is_accessible(
     # Nothing on the page is wider than the phone's screen.
     overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
+
+
+def test_what_changed_is_highlighted_and_accessible(
+    certified_portal: LivePortal, phone: Page, artifacts: Path
+) -> None:
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from citizen_portal.demo.bundles import build_bundle
+    from citizen_portal.demo.data import DEMO_PLANS, DemoAction
+    from citizen_portal.plans.ingest import ingest_bundle
+    from tests.conftest import CPR_KEY
+
+    phone.goto(f"{certified_portal.url}/auth/sign-in")
+    phone.locator("input[name=login]").fill("demo-peter")
+    phone.locator("input[name=password]").fill("any")
+    phone.locator("button[type=submit]").click()
+    phone.locator("button[type=submit]").click()
+    phone.wait_for_url(f"{certified_portal.url}/plans")
+    phone.get_by_role("link", name="Koordinerende indsatsplan").click()
+    plan_url = phone.url
+
+    # The coordinator hands the job plan from the job centre to the citizen's contact person.
+    peter = DEMO_PLANS[2]
+    revised = peter.versions[0]
+    actions = [DemoAction(**vars(a)) for a in revised.actions]
+    actions[5].function = "naestved-skp"
+    revised = type(revised)(**{**vars(revised), "actions": actions})
+    with certified_portal.app.app_context(), Session(certified_portal.engine) as db:
+        ingest_bundle(
+            db, build_bundle(peter, revised, date.today()), cpr_key=CPR_KEY.encode(), client=None
+        )
+
+    phone.goto(plan_url)
+    changes = phone.locator("section.changes")
+    assert changes.is_visible()
+    first = changes.locator("li").first.inner_text()
+    assert first.startswith("Overdraget:")
+    assert "Støtte-kontaktperson (SKP)" in first
+    _assert_accessible(phone)
+    changes.screenshot(path=str(artifacts / "what-changed-360px.png"))

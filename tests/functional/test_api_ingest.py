@@ -209,3 +209,11 @@ def test_openapi_description_is_served(client: FlaskClient) -> None:
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
     assert "/api/fhir/Bundle" in document["paths"]
+
+
+def test_version_date_is_when_the_author_wrote_it(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [REGION])
+    post_bundle(client, token, example("discharge-agreement"))
+    version = db.scalars(select(PlanVersion)).one()
+    created = resource(example("discharge-agreement"), "CarePlan")["created"]
+    assert version.issued_at.isoformat().startswith(created[:10])
