@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from datetime import date, datetime
 
 from citizen_portal.organisations.models import OrganisationKind, Sector
@@ -138,12 +138,19 @@ class ParsedPlan:
 
     def fingerprint(self) -> str:
         """A hash of the plan's content. Organisation and function contact details
-        are left out: they are shared and updated in place, not versioned."""
-        content = asdict(self)
-        content.pop("organisations")
-        content.pop("functions")
-        content.pop("given_name")
-        content.pop("family_name")
-        content.pop("authored_at")
-        canonical = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
+        are left out: they are shared and updated in place, not versioned. Nor are
+        the citizen's name and the authoring time: they do not change the plan."""
+        content = {k: v for k, v in vars(self).items() if k not in _NOT_CONTENT}
+        canonical = json.dumps(content, sort_keys=True, default=_plain, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+_NOT_CONTENT = frozenset({"organisations", "functions", "given_name", "family_name", "authored_at"})
+
+
+def _plain(value: object) -> object:
+    """JSON for what json cannot encode: nested dataclasses as dicts, dates as text.
+    (Same text as dataclasses.asdict would give, without its deep copies.)"""
+    if is_dataclass(value) and not isinstance(value, type):
+        return vars(value)
+    return str(value)

@@ -24,7 +24,7 @@ from citizen_portal.plans.models import (
 )
 
 
-def _table(model: type[Base]) -> Table:
+def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
@@ -47,7 +47,7 @@ def insert_version(
     # Core statements on the session's connection (same transaction).
     connection = session.connection()
     version_id = connection.execute(
-        insert(_table(PlanVersion)).returning(_table(PlanVersion).c.id),
+        insert(table_of(PlanVersion)).returning(table_of(PlanVersion).c.id),
         [
             {
                 "plan_id": plan_id,
@@ -87,7 +87,7 @@ def insert_version(
     if parsed.goals:
         goal_ids = list(
             connection.scalars(
-                insert(_table(Goal)).returning(_table(Goal).c.id, sort_by_parameter_order=True),
+                insert(table_of(Goal)).returning(table_of(Goal).c.id, sort_by_parameter_order=True),
                 [
                     {
                         "version_id": version_id,
@@ -180,5 +180,5 @@ def insert_version(
     ]
     for model, values in rows:
         if values:
-            connection.execute(insert(_table(model)), values)
+            connection.execute(insert(table_of(model)), values)
     return int(version_id)
