@@ -1,8 +1,10 @@
 """Benchmark: import 1,000 realistic plan bundles, on SQLite and on PostgreSQL.
 
-Prints bundles per second and peak memory for each database, and the ratio to
-a baseline measured in the same run: reading and checking the same bundles
+Prints bundles per second and peak memory for each database, with one import
+process and with two (`import-bundles --workers 2`), and the ratio to a
+baseline measured in the same run: reading and checking the same bundles
 without storing them (the work the database adds is what the ratio shows).
+The two-worker figure is end to end, worker start-up included.
 Target: at least 200 bundles/s on PostgreSQL on a 2-core machine.
 
     .venv/bin/python bench/ingest.py [--count 1000] [--postgres URL]
@@ -70,6 +72,8 @@ def realistic_bundles(count: int) -> list[dict[str, Any]]:
 
 def fresh_database(kind: str, postgres_url: str, folder: Path) -> str:
     if kind == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "bench.db").unlink(missing_ok=True)
         return f"sqlite:///{folder / 'bench.db'}"
     engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -123,6 +127,28 @@ def measure_ingest(url: str, bundles: list[dict[str, Any]]) -> tuple[float, floa
     return (len(bundles) - 50) / elapsed, traced_peak / 1024 / 1024, created
 
 
+def measure_parallel(url: str, bundles: list[dict[str, Any]], workers: int) -> float:
+    from citizen_portal.plans.importer import ImportItem, import_parallel
+
+    migrate.upgrade(url)
+    settings = load_settings(
+        {
+            "PORTAL_ENV": "test",
+            "DATABASE_URL": url,
+            "PORTAL_SECRET_KEY": "bench",
+            "PORTAL_CPR_HASH_KEY": "bench",
+            "OIDC_CLIENT_SECRET": "bench",
+            "PORTAL_DEV_IDP": "0",
+        }
+    )
+    items = [ImportItem(f"{i:05d}.json", b) for i, b in enumerate(bundles)]
+    start = time.perf_counter()
+    results = import_parallel(settings, items, workers)
+    elapsed = time.perf_counter() - start
+    assert all(r.outcome == "new" for r in results), "every bundle should be a new version"
+    return len(bundles) / elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
@@ -158,9 +184,16 @@ def main() -> None:
                 f"timed part, peak traced allocations {traced_mb:.1f} MiB, "
                 f"process peak RSS {peak_rss_mb():.0f} MiB"
             )
+            url = fresh_database(kind, args.postgres, Path(folder) / "parallel")
+            parallel = measure_parallel(url, bundles, workers=2)
+            print(
+                f"{kind:<11} ingest, 2 workers: {parallel:8.1f} bundles/s  "
+                f"({parallel / baseline:.2f} x baseline, {parallel / rate:.2f} x one worker)"
+            )
             if kind == "postgresql":
-                verdict = "meets" if rate >= 200 else "MISSES"
-                print(f"target >= 200 bundles/s on PostgreSQL: {verdict}")
+                best = max(rate, parallel)
+                verdict = "meets" if best >= 200 else "MISSES"
+                print(f"target >= 200 bundles/s on PostgreSQL: {verdict} ({best:.0f}/s)")
 
 
 if __name__ == "__main__":

@@ -33,36 +33,41 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("import-bundles")
     @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-    def import_bundles(folder: Path) -> None:
+    @click.option(
+        "--workers",
+        default=1,
+        show_default=True,
+        type=click.IntRange(1, 16),
+        help="Processes importing at once (each plan stays in one, in order).",
+    )
+    def import_bundles(folder: Path, workers: int) -> None:
         """Import every *.json plan bundle in FOLDER, in name order (for migrations).
 
         Each file is stored whole or not at all; problems are listed per file and
         the command fails if any file was refused.
         """
-        from citizen_portal.fhir.reader import InvalidBundle
-        from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
+        from citizen_portal.plans.importer import ImportItem, import_items, import_parallel
 
-        settings = current_app.config["SETTINGS"]
-        session = get_session()
-        counts = {"new": 0, "unchanged": 0, "refused": 0}
+        items = []
         for path in sorted(folder.glob("*.json")):
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                result = ingest_bundle(session, data, cpr_key=settings.cpr_hash_key, client=None)
-            except json.JSONDecodeError as error:
-                counts["refused"] += 1
-                click.echo(f"{path.name}: refused: not JSON ({error})", err=True)
-            except InvalidBundle as error:
-                counts["refused"] += 1
-                for issue in error.issues:
-                    click.echo(f"{path.name}: refused: {issue.path}: {issue.message}", err=True)
-            except IngestRefused as error:
-                counts["refused"] += 1
-                click.echo(f"{path.name}: refused: {error.issue.message}", err=True)
+                items.append(ImportItem(path.name, json.loads(path.read_text(encoding="utf-8"))))
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                items.append(ImportItem(path.name, None, f"not JSON ({error})"))
+        settings = current_app.config["SETTINGS"]
+        if workers > 1:
+            results = import_parallel(settings, items, workers)
+        else:
+            results = import_items(get_session(), items, settings.cpr_hash_key)
+        counts = {"new": 0, "unchanged": 0, "refused": 0}
+        for result in results:
+            counts[result.outcome] += 1
+            if result.outcome == "refused":
+                for problem in result.problems:
+                    click.echo(f"{result.name}: refused: {problem}", err=True)
             else:
-                counts["new" if result.created else "unchanged"] += 1
-                state = "new version" if result.created else "unchanged"
-                click.echo(f"{path.name}: {state} {result.version_number}")
+                state = "new version" if result.outcome == "new" else "unchanged"
+                click.echo(f"{result.name}: {state} {result.version}")
         click.echo(
             f"{counts['new']} new versions, {counts['unchanged']} unchanged, "
             f"{counts['refused']} refused."
