@@ -29,6 +29,15 @@ def _plan_of(db: Session, person: Person, plan_type: PlanType) -> Plan:
     return plan
 
 
+def _open_plan(
+    client: FlaskClient, db: Session, person: Person, plan_type: PlanType
+) -> tuple[Plan, BeautifulSoup]:
+    """Sign in as ``person`` and open their plan of ``plan_type``."""
+    plan = _plan_of(db, person, plan_type)
+    sign_in(client, db, person)
+    return plan, _soup(client.get(f"/plans/{plan.id}"))
+
+
 def test_signed_out_visitor_is_sent_to_sign_in(client: FlaskClient) -> None:
     response = client.get("/plans")
     assert response.status_code == 302
@@ -79,10 +88,7 @@ def test_citizen_without_plans_is_told_plainly(
 def test_plan_page_starts_with_summary_and_who_to_call(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
-    mette = demo["demo-mette"]
-    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
-    sign_in(client, db, mette)
-    soup = _soup(client.get(f"/plans/{plan.id}"))
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
     sections = soup.select("main section")
     assert sections[0]["class"] == ["summary"], "the summary comes first"
     summary = _text(sections[0])
@@ -98,10 +104,7 @@ def test_plan_page_starts_with_summary_and_who_to_call(
 def test_who_does_what_groups_actions_by_responsible_function_citizen_first(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
-    mette = demo["demo-mette"]
-    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
-    sign_in(client, db, mette)
-    soup = _soup(client.get(f"/plans/{plan.id}"))
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
     groups = soup.select("section.responsible")
     headings = [_text(g.select_one("h3")) for g in groups]
     assert headings[0] == "What you do yourself"
@@ -124,10 +127,7 @@ def test_who_does_what_groups_actions_by_responsible_function_citizen_first(
 def test_overdue_action_is_flagged(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
-    peter = demo["demo-peter"]
-    plan = _plan_of(db, peter, PlanType.COORDINATED_ACTION_PLAN)
-    sign_in(client, db, peter)
-    soup = _soup(client.get(f"/plans/{plan.id}"))
+    _plan, soup = _open_plan(client, db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
     late = [a for a in soup.select("li.action") if a.select_one(".late")]
     assert [_text(a.select_one("p")) for a in late] == [
         "Tilbyde en første samtale om alkoholbehandling."
@@ -137,10 +137,7 @@ def test_overdue_action_is_flagged(
 def test_coordinated_action_plan_shows_goals_consent_and_challenges_in_order(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
-    peter = demo["demo-peter"]
-    plan = _plan_of(db, peter, PlanType.COORDINATED_ACTION_PLAN)
-    sign_in(client, db, peter)
-    soup = _soup(client.get(f"/plans/{plan.id}"))
+    _plan, soup = _open_plan(client, db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
     text = _text(soup)
     assert "Next follow-up meeting" in text
     goals = [_text(li.select_one("strong")) for li in soup.select("ol.goals > li")]
@@ -154,10 +151,8 @@ def test_coordinated_action_plan_shows_goals_consent_and_challenges_in_order(
 def test_coordination_plan_says_plainly_the_citizen_did_not_take_part(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
-    jonas = demo["demo-jonas"]
-    plan = _plan_of(db, jonas, PlanType.COORDINATION_PLAN)
-    sign_in(client, db, jonas)
-    summary = _text(_soup(client.get(f"/plans/{plan.id}")).select_one(".summary"))
+    _plan, soup = _open_plan(client, db, demo["demo-jonas"], PlanType.COORDINATION_PLAN)
+    summary = _text(soup.select_one(".summary"))
     assert "You did not want to take part in a discharge agreement, and that is your right." in (
         summary
     )
@@ -166,10 +161,7 @@ def test_coordination_plan_says_plainly_the_citizen_did_not_take_part(
 def test_version_history_lists_versions_and_older_version_is_readable(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
-    mette = demo["demo-mette"]
-    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
-    sign_in(client, db, mette)
-    soup = _soup(client.get(f"/plans/{plan.id}"))
+    plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
     items = soup.select("ol.versions li")
     assert [_text(i).split(",")[0] for i in items] == ["Version 2", "Version 1"]
     assert items[0].select_one("[aria-current=page]") is not None
@@ -256,10 +248,7 @@ def test_pages_with_personal_data_are_never_cached(
 def test_pages_work_without_javascript(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
-    mette = demo["demo-mette"]
-    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
-    sign_in(client, db, mette)
-    soup = _soup(client.get(f"/plans/{plan.id}"))
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
     # Only the one deferred enhancement script; all content is in the HTML itself.
     scripts = soup.find_all("script")
     assert [s.get("src") for s in scripts] == ["/static/js/app.js"]
