@@ -80,6 +80,8 @@ def register_commands(app: Flask) -> None:
     @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
     def export_citizen(cpr: str, output: Path) -> None:
         """Write every version of one citizen's plans as a FHIR Bundle (collection)."""
+        from citizen_portal.audit.models import ActorKind, AuditTag
+        from citizen_portal.audit.services import record_event
         from citizen_portal.fhir.export import export_citizen_bundle
         from citizen_portal.people.services import InvalidCpr, find_by_cpr
 
@@ -92,6 +94,15 @@ def register_commands(app: Flask) -> None:
         if person is None:
             raise click.ClickException("No citizen with that CPR number.")
         bundle = export_citizen_bundle(session, person)
+        record_event(
+            session,
+            tag=AuditTag.PLANS_EXPORTED,
+            actor_kind=ActorKind.SYSTEM,
+            subject_person_id=person.id,
+            resource_type="plan_list",
+            details={"versions": str(len(bundle["entry"])), "by": "export-citizen command"},
+        )
+        session.commit()  # audited before the data leaves
         output.write_text(json.dumps(bundle, ensure_ascii=False, indent=2), encoding="utf-8")
         click.echo(f"Wrote {len(bundle['entry'])} plan versions to {output}.")
 

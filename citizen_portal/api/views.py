@@ -66,21 +66,6 @@ def receive_bundle() -> Any:
         return _rejected(422, *error.issues)
     except IngestRefused as error:
         return _rejected(error.status, error.issue)
-    db = get_session()
-    record_event(
-        db,
-        tag=AuditTag.API_PLAN_RECEIVED,
-        actor_kind=ActorKind.SYSTEM,
-        subject_person_id=result.citizen_id,
-        resource_type="plan",
-        resource_id=result.plan_id,
-        details={
-            "client_id": client.client_id,
-            "version": str(result.version_number),
-            "created": "yes" if result.created else "no (same content as the newest version)",
-        },
-    )
-    db.commit()
     message = (
         _l("Stored as version %(n)s of the plan.", n=result.version_number)
         if result.created

@@ -16,6 +16,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.services import record_event
 from citizen_portal.db import utcnow
 from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.fhir.reader import Issue, read_plan_bundle
@@ -67,10 +69,26 @@ def ingest_bundle(
                 "forbidden",
             ),
         )
-    return with_retries(
-        session,
-        lambda: _store(session, parsed, data, cpr_key, client),
-    )
+
+    def store_and_audit() -> IngestResult:
+        result = _store(session, parsed, data, cpr_key, client)
+        # In the same transaction: no plan is stored without its audit record.
+        record_event(
+            session,
+            tag=AuditTag.API_PLAN_RECEIVED if client else AuditTag.PLAN_IMPORTED,
+            actor_kind=ActorKind.SYSTEM,
+            subject_person_id=result.citizen_id,
+            resource_type="plan",
+            resource_id=result.plan_id,
+            details={
+                "client_id": client.client_id if client else "import",
+                "version": str(result.version_number),
+                "created": "yes" if result.created else "no (this content is already stored)",
+            },
+        )
+        return result
+
+    return with_retries(session, store_and_audit)
 
 
 def with_retries(session: Session, work: Callable[[], T], attempts: int = 5) -> T:

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citizen_portal.api.models import ApiClient
-from citizen_portal.plans.models import PlanVersion
+from citizen_portal.audit.models import AuditEvent, AuditTag
+from citizen_portal.plans.models import Plan, PlanVersion
 from tests.support.fhir import EXAMPLES, REGION
 
 
@@ -37,6 +38,8 @@ def test_import_folder_stores_each_bundle_and_reports_refusals(
     again = app.test_cli_runner().invoke(args=["import-bundles", str(tmp_path)])
     assert "0 new versions, 4 unchanged, 2 refused." in again.output
     assert _versions(db) == 4
+    imported = db.scalars(select(AuditEvent).where(AuditEvent.tag == AuditTag.PLAN_IMPORTED))
+    assert sorted(e.details["created"][:2] for e in imported) == ["no"] * 4 + ["ye"] * 4
 
 
 def test_export_gives_every_version_and_reimporting_it_changes_nothing(
@@ -49,6 +52,10 @@ def test_export_gives_every_version_and_reimporting_it_changes_nothing(
     assert result.exit_code == 0, result.output
     exported = json.loads(out.read_text())
     assert exported["resourceType"] == "Bundle"
+    audit = db.scalars(select(AuditEvent).where(AuditEvent.tag == AuditTag.PLANS_EXPORTED)).one()
+    citizen = db.scalars(select(Plan.citizen_id).where(Plan.identifier_value == "ua-2026-0142"))
+    assert audit.subject_person_id == citizen.one()
+    assert audit.details["versions"] == "2"
     assert [e["resource"]["meta"]["versionId"] for e in exported["entry"]] == ["1", "2"]
 
     folder = tmp_path / "reimport"
