@@ -16,7 +16,7 @@ _CPR = re.compile(r"^\d{6}-?\d{4}$")
 
 
 class InvalidCpr(ValueError):
-    pass
+    """Not ten digits (with an optional dash after the sixth)."""
 
 
 def normalise_cpr(cpr: str) -> str:

@@ -64,8 +64,8 @@ def _plan_key(item: ImportItem) -> str:
                 identifier = resource["identifier"][0]
                 return f"{identifier['system']}|{identifier['value']}"
     except (KeyError, IndexError, TypeError):
-        pass
-    return item.name  # unreadable bundles are refused wherever they go
+        return item.name  # unreadable: refused by whichever worker gets it
+    return item.name  # no CarePlan: refused likewise
 
 
 def partition(items: list[ImportItem], workers: int) -> list[list[ImportItem]]:

@@ -307,7 +307,7 @@ VERSION_CONTENT = (
 
 
 class ImmutableVersionError(RuntimeError):
-    pass
+    """Something tried to change a stored plan version."""
 
 
 @event.listens_for(Session, "before_flush")
