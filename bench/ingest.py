@@ -184,6 +184,12 @@ def main() -> None:
                 f"timed part, peak traced allocations {traced_mb:.1f} MiB, "
                 f"process peak RSS {peak_rss_mb():.0f} MiB"
             )
+            if kind == "sqlite":
+                print(
+                    "sqlite      ingest, 2 workers: n/a (one writer at a time; the importer "
+                    "uses one process)"
+                )
+                continue
             url = fresh_database(kind, args.postgres, Path(folder) / "parallel")
             parallel = measure_parallel(url, bundles, workers=2)
             print(

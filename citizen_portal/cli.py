@@ -55,6 +55,9 @@ def register_commands(app: Flask) -> None:
             except (json.JSONDecodeError, UnicodeDecodeError) as error:
                 items.append(ImportItem(path.name, None, f"not JSON ({error})"))
         settings = current_app.config["SETTINGS"]
+        if workers > 1 and settings.database_url.startswith("sqlite"):
+            click.echo("SQLite takes one writer at a time: importing in one process.")
+            workers = 1
         if workers > 1:
             results = import_parallel(settings, items, workers)
         else:

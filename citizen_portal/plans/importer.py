@@ -91,7 +91,12 @@ def _import_in_worker(args: tuple[Settings, list[ImportItem]]) -> list[ImportRes
 def import_parallel(
     settings: Settings, items: list[ImportItem], workers: int
 ) -> list[ImportResult]:
+    """Import in ``workers`` processes. SQLite allows one writer at a time, so
+    there the work runs in this process (parallel gained nothing when measured)."""
     from dataclasses import replace
+
+    if settings.database_url.startswith("sqlite"):
+        return _import_in_worker((settings, items))
 
     # Workers need no sign-in machinery; skipping the dev provider skips its key generation.
     worker_settings = replace(settings, dev_idp_enabled=False)

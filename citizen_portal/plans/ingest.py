@@ -91,7 +91,7 @@ def ingest_bundle(
     return with_retries(session, store_and_audit)
 
 
-def with_retries(session: Session, work: Callable[[], T], attempts: int = 5) -> T:
+def with_retries(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
     """Run ``work`` and commit; when a concurrent writer won a race (a unique
     constraint, or SQLite's lock), roll back and run it again."""
     for attempt in range(attempts):
@@ -104,7 +104,7 @@ def with_retries(session: Session, work: Callable[[], T], attempts: int = 5) -> 
             retryable = isinstance(error, IntegrityError) or "locked" in str(error)
             if not retryable or attempt == attempts - 1:
                 raise
-            time.sleep(0.02 * (attempt + 1))
+            time.sleep(min(0.01 * 2**attempt, 0.5))  # up to ~1.3 s in all
         except BaseException:
             session.rollback()  # nothing is partly stored
             raise

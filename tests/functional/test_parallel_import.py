@@ -42,6 +42,7 @@ def test_versions_of_a_plan_stay_together_and_in_order() -> None:
 
 
 def test_parallel_import_stores_the_same_history(tmp_path: Path) -> None:
+    # Two processes on PostgreSQL; on SQLite (one writer at a time) one process.
     url = fresh_database("portal_parallel_import", tmp_path)
     migrate.upgrade(url)
     results = import_parallel(make_settings(url), _items(), workers=2)
