@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,8 +102,9 @@ def import_parallel(
     # Workers need no sign-in machinery; skipping the dev provider skips its key generation.
     worker_settings = replace(settings, dev_idp_enabled=False)
     parts = [part for part in partition(items, workers) if part]
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(len(parts)) as pool:
-        chunks = pool.map(_import_in_worker, [(worker_settings, part) for part in parts])
+    # Spawned, not forked: a fork would share the parent's database connections.
+    # An executor (unlike multiprocessing.Pool) fails loudly if a worker dies.
+    with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("spawn")) as pool:
+        chunks = list(pool.map(_import_in_worker, [(worker_settings, p) for p in parts]))
     order = {item.name: index for index, item in enumerate(items)}
     return sorted((r for chunk in chunks for r in chunk), key=lambda r: order[r.name])
