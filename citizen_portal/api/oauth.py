@@ -151,6 +151,7 @@ def requires_client(permission: Permission) -> Callable[[F], F]:
                     else _l("Send a valid bearer token from /api/oauth/token.")
                 )
                 code = "forbidden" if status == 403 else "login"
+                _audit_refused_call(status, error.error)
                 return outcome_response(
                     [Issue("Authorization", message, code)],
                     status,
@@ -170,6 +171,23 @@ def requires_client(permission: Permission) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def _audit_refused_call(status: int, reason: str) -> None:
+    from flask import request
+
+    from citizen_portal.audit.models import ActorKind, AuditTag
+    from citizen_portal.audit.services import record_event
+
+    db = get_session()
+    db.rollback()
+    record_event(
+        db,
+        tag=AuditTag.API_CALL_REFUSED,
+        actor_kind=ActorKind.ANONYMOUS,
+        details={"path": request.path[:200], "status": str(status), "reason": str(reason)[:100]},
+    )
+    db.commit()
 
 
 def register_client(

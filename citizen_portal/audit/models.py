@@ -23,6 +23,7 @@ class AuditTag(StrEnum):
     API_TOKEN_REFUSED = "api_token:refused"  # noqa: S105
     API_PLAN_RECEIVED = "api_plan:received"
     API_PLAN_REJECTED = "api_plan:rejected"
+    API_CALL_REFUSED = "api_call:refused"
     PLAN_IMPORTED = "plan:imported"
     PLANS_EXPORTED = "plans:exported"
 

@@ -57,13 +57,15 @@ def test_token_needs_a_registered_client_and_the_right_secret(
     assert AuditTag.API_TOKEN_REFUSED in tags
 
 
-def test_bundle_without_token_is_refused(client: FlaskClient) -> None:
+def test_bundle_without_token_is_refused_and_audited(client: FlaskClient, db: Session) -> None:
     response = post_bundle(client, "made-up-token", example("discharge-agreement"))
     assert response.status_code == 401
     body = response.get_json()
     assert body["resourceType"] == "OperationOutcome"
     assert "bearer token" in body["issue"][0]["diagnostics"]
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    refused = db.scalars(select(AuditEvent).where(AuditEvent.tag == AuditTag.API_CALL_REFUSED))
+    assert [e.details["status"] for e in refused] == ["401"]
 
 
 @pytest.mark.parametrize(
