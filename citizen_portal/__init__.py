@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from citizen_portal import views
     from citizen_portal.api import views as api_views
     from citizen_portal.api.oauth import init_api_oauth
+    from citizen_portal.audit import views as audit_views
     from citizen_portal.auth import views as auth_views
     from citizen_portal.plans import views as plan_views
     from citizen_portal.pwa import views as pwa_views
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(views.blueprint)
     app.register_blueprint(auth_views.blueprint)
     app.register_blueprint(plan_views.blueprint)
+    app.register_blueprint(audit_views.blueprint)
     app.register_blueprint(pwa_views.blueprint)
     init_api_oauth(app)
     app.register_blueprint(api_views.blueprint)

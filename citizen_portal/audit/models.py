@@ -24,6 +24,7 @@ class AuditTag(StrEnum):
     API_PLAN_RECEIVED = "api_plan:received"
     API_PLAN_REJECTED = "api_plan:rejected"
     API_CALL_REFUSED = "api_call:refused"
+    AUDIT_LOG_VIEWED = "audit_log:viewed"
     PLAN_IMPORTED = "plan:imported"
     PLANS_EXPORTED = "plans:exported"
 

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     PUBLIC = "public"
     ACCOUNT_USE = "account:use"
     PLANS_READ = "plans:read"
+    AUDIT_READ = "audit:read"  # the log of who read or changed the citizen's data
     # Scopes of professional systems (OAuth 2.0 client credentials).
     API_PLANS_WRITE = "api:plans:write"
 

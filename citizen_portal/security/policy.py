@@ -54,12 +54,23 @@ def can(
         return _client_can(actor, permission, resource)
     if permission is Permission.ACCOUNT_USE:
         return resource is None
+    if permission is Permission.AUDIT_READ:
+        # Only the citizen's own log, never anyone else's.
+        return resource is None or resource == actor.subject_person_id
     if permission is Permission.PLANS_READ:
         if resource is None:
             return True  # the list is always filtered to the subject's own plans
         if isinstance(resource, Plan):
             return resource.citizen_id == actor.subject_person_id
     return False
+
+
+def authorize_subject(permission: Permission) -> Actor:
+    """The current actor, allowed ``permission`` on the data of the person they act for."""
+    actor = current_actor()
+    if actor is None or not can(actor, permission, actor.subject_person_id):
+        abort(404)
+    return actor
 
 
 def authorize(permission: Permission, resource: object) -> Actor:

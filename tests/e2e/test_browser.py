@@ -78,6 +78,11 @@ def test_citizen_signs_in_opens_a_plan_and_the_page_is_accessible(
     overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
 
+    phone.get_by_role("link", name="Hvem har kigget").click()
+    assert phone.locator("h1").inner_text() == "Hvem har kigget på dine oplysninger"
+    assert "Du læste din plan: Udskrivningsaftale." in phone.locator("ol.log").inner_text()
+    _assert_accessible(phone)
+
 
 def test_what_changed_is_highlighted_and_accessible(
     certified_portal: LivePortal, phone: Page, artifacts: Path

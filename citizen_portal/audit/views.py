@@ -1,0 +1,71 @@
+"""The citizen's own log: who has read or changed their information."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import select
+
+from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
+from citizen_portal.audit.services import record_event
+from citizen_portal.db import get_session
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
+from citizen_portal.security.permissions import Permission, requires
+from citizen_portal.security.policy import authorize_subject
+
+blueprint = Blueprint("audit", __name__)
+PAGE_SIZE = 50
+FILTERS = {
+    "all": None,
+    "you": (ActorKind.CITIZEN,),
+    "systems": (ActorKind.SYSTEM,),
+}
+
+
+@blueprint.get("/access-log")
+@requires(Permission.AUDIT_READ)
+def access_log() -> Any:
+    show = request.args.get("show", "all")
+    page = request.args.get("page", "1")
+    if show not in FILTERS or not page.isdigit() or int(page) < 1:
+        abort(400)
+    actor = authorize_subject(Permission.AUDIT_READ)
+    db = get_session()
+    query = select(AuditEvent).where(AuditEvent.subject_person_id == actor.subject_person_id)
+    kinds = FILTERS[show]
+    if kinds:
+        query = query.where(AuditEvent.actor_kind.in_(kinds))
+    events = list(
+        db.scalars(
+            query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .offset((int(page) - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE + 1)
+        )
+    )
+    plan_ids = {int(e.resource_id) for e in events if e.resource_type == "plan" and e.resource_id}
+    plan_names = {
+        plan.id: PLAN_TYPE_NAMES[plan.plan_type]
+        for plan in db.scalars(select(Plan).where(Plan.id.in_(plan_ids)))
+    }
+    record_event(
+        db,
+        tag=AuditTag.AUDIT_LOG_VIEWED,
+        actor_kind=actor.kind,
+        actor_person_id=actor.person_id,
+        subject_person_id=actor.subject_person_id,
+        resource_type="audit_log",
+    )
+    db.commit()
+    return render_template(
+        "audit/access_log.html",
+        events=events[:PAGE_SIZE],
+        has_more=len(events) > PAGE_SIZE,
+        page=int(page),
+        show=show,
+        plan_names=plan_names,
+        me=actor.person_id,
+        ActorKind=ActorKind,
+        AuditTag=AuditTag,
+    )
