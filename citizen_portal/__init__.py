@@ -66,12 +66,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     from citizen_portal.auth import views as auth_views
     from citizen_portal.plans import views as plan_views
     from citizen_portal.pwa import views as pwa_views
+    from citizen_portal.representation import views as representation_views
     from citizen_portal.security.permissions import public
 
     app.register_blueprint(views.blueprint)
     app.register_blueprint(auth_views.blueprint)
     app.register_blueprint(plan_views.blueprint)
     app.register_blueprint(audit_views.blueprint)
+    app.register_blueprint(representation_views.blueprint)
     app.register_blueprint(pwa_views.blueprint)
     init_api_oauth(app)
     app.register_blueprint(api_views.blueprint)
@@ -103,8 +105,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from flask_babel import format_date, format_time, get_locale
 
     from citizen_portal.formatting import opening_hours
+    from citizen_portal.representation.models import kind_name
+    from citizen_portal.security.policy import current_actor
 
     app.jinja_env.globals.update(
+        current_actor=current_actor,
+        representation_kind_name=kind_name,
         opening_hours=opening_hours,
         get_locale=get_locale,
         format_date=format_date,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -108,6 +109,76 @@ def register_commands(app: Flask) -> None:
         session.commit()  # audited before the data leaves
         output.write_text(json.dumps(bundle, ensure_ascii=False, indent=2), encoding="utf-8")
         click.echo(f"Wrote {len(bundle['entry'])} plan versions to {output}.")
+
+    @app.cli.command("add-representation")
+    @click.option(
+        "--kind",
+        required=True,
+        type=click.Choice(["parental_custody", "guardian", "lasting_power_of_attorney"]),
+    )
+    @click.option("--represented-cpr", required=True)
+    @click.option("--represented-name", required=True)
+    @click.option("--representative-cpr", required=True)
+    @click.option("--representative-name", required=True)
+    @click.option(
+        "--scope",
+        "scopes",
+        multiple=True,
+        type=click.Choice(["read_plans", "record_wishes", "manage_consents"]),
+        default=["read_plans", "record_wishes", "manage_consents"],
+        show_default=True,
+    )
+    @click.option("--from", "valid_from", type=click.DateTime(["%Y-%m-%d"]), required=True)
+    @click.option("--until", "valid_until", type=click.DateTime(["%Y-%m-%d"]))
+    @click.option("--reference", help="The authority's case or registry reference.")
+    def add_representation(
+        kind: str,
+        represented_cpr: str,
+        represented_name: str,
+        representative_cpr: str,
+        representative_name: str,
+        scopes: tuple[str, ...],
+        valid_from: Any,
+        valid_until: Any,
+        reference: str | None,
+    ) -> None:
+        """Record a representation decided by an authority (custody, guardian, lasting power).
+
+        Parental custody ends by itself on the child's 15th birthday.
+        """
+        from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr
+        from citizen_portal.representation.models import RepresentationKind, Scope
+        from citizen_portal.representation.rules import RepresentationRefused
+        from citizen_portal.representation.services import add_from_authority
+
+        settings = current_app.config["SETTINGS"]
+        session = get_session()
+
+        def person(cpr: str, name: str) -> Any:
+            given, _, family = name.strip().rpartition(" ")
+            return find_or_create_by_cpr(
+                session, cpr, settings.cpr_hash_key, given or family, family if given else ""
+            )
+
+        try:
+            row = add_from_authority(
+                session,
+                RepresentationKind(kind),
+                person(represented_cpr, represented_name),
+                person(representative_cpr, representative_name),
+                [Scope(s) for s in scopes],
+                valid_from.date(),
+                valid_until.date() if valid_until else None,
+                reference,
+            )
+            session.commit()
+        except InvalidCpr as error:
+            session.rollback()
+            raise click.ClickException("A CPR number has ten digits.") from error
+        except RepresentationRefused as error:
+            session.rollback()
+            raise click.ClickException(str(error.message)) from error
+        click.echo(f"Representation {row.id} recorded.")
 
     @app.cli.command("api-client")
     @click.argument("client_id")

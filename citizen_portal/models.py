@@ -17,6 +17,7 @@ from citizen_portal.plans.models import (
     PlanSeen,
     PlanVersion,
 )
+from citizen_portal.representation.models import Representation
 
 metadata = Base.metadata
 
@@ -36,6 +37,7 @@ __all__ = [
     "Plan",
     "PlanSeen",
     "PlanVersion",
+    "Representation",
     "UserSession",
     "metadata",
 ]

@@ -25,6 +25,7 @@ class AuditTag(StrEnum):
     API_PLAN_REJECTED = "api_plan:rejected"
     API_CALL_REFUSED = "api_call:refused"
     AUDIT_LOG_VIEWED = "audit_log:viewed"
+    REPRESENTATION_USED = "representation:used"
     PLAN_IMPORTED = "plan:imported"
     PLANS_EXPORTED = "plans:exported"
 

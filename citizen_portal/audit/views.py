@@ -10,6 +10,7 @@ from sqlalchemy import select
 from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
+from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.security.permissions import Permission, requires
@@ -20,6 +21,7 @@ PAGE_SIZE = 50
 FILTERS = {
     "all": None,
     "you": (ActorKind.CITIZEN,),
+    "representatives": (ActorKind.REPRESENTATIVE,),
     "systems": (ActorKind.SYSTEM,),
 }
 
@@ -49,6 +51,15 @@ def access_log() -> Any:
         plan.id: PLAN_TYPE_NAMES[plan.plan_type]
         for plan in db.scalars(select(Plan).where(Plan.id.in_(plan_ids)))
     }
+    representative_ids = {
+        e.actor_person_id
+        for e in events
+        if e.actor_kind is ActorKind.REPRESENTATIVE and e.actor_person_id
+    }
+    names = {
+        p.id: p.full_name
+        for p in db.scalars(select(Person).where(Person.id.in_(representative_ids)))
+    }
     record_event(
         db,
         tag=AuditTag.AUDIT_LOG_VIEWED,
@@ -65,6 +76,7 @@ def access_log() -> Any:
         page=int(page),
         show=show,
         plan_names=plan_names,
+        names=names,
         me=actor.person_id,
         ActorKind=ActorKind,
         AuditTag=AuditTag,

@@ -25,7 +25,11 @@ class UserSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acr: Mapped[str | None] = mapped_column(String(200))
+    # Whom the signed-in person is acting for (None: themself). Checked against
+    # the representation on every request, so a revocation applies at once.
+    acting_for_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # Kept for RP-initiated logout at the provider (id_token_hint).
     id_token: Mapped[str | None] = mapped_column(Text)
 
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    acting_for: Mapped[Person | None] = relationship(foreign_keys=[acting_for_id])

@@ -33,6 +33,8 @@ class SignedInUser(UserMixin):
     token: str
     person_id: int
     display_name: str
+    acting_for_id: int | None = None
+    acting_for_name: str | None = None
 
     def get_id(self) -> str:
         return self.token
@@ -48,6 +50,10 @@ def start_session(person: Person, acr: str | None, id_token: str | None) -> Sign
     db.add(UserSession(token_hash=_hash(token), person_id=person.id, acr=acr, id_token=id_token))
     db.flush()
     return SignedInUser(token=token, person_id=person.id, display_name=person.full_name)
+
+
+def session_row(token: str) -> UserSession | None:
+    return get_session().scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
 
 
 def end_session(token: str) -> UserSession | None:
@@ -82,7 +88,14 @@ def load_user(token: str) -> SignedInUser | None:
     if now - row.last_seen_at > TOUCH_INTERVAL:
         row.last_seen_at = now
         db.commit()
-    return SignedInUser(token=token, person_id=row.person_id, display_name=row.person.full_name)
+    acting_for = row.acting_for
+    return SignedInUser(
+        token=token,
+        person_id=row.person_id,
+        display_name=row.person.full_name,
+        acting_for_id=acting_for.id if acting_for else None,
+        acting_for_name=acting_for.full_name if acting_for else None,
+    )
 
 
 def init_login(login_manager: LoginManager) -> None:

@@ -7,24 +7,56 @@ which answers 404 so that nobody learns whether someone else's plan exists).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from citizen_portal.audit.models import ActorKind
+from citizen_portal.db import utcnow
 from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.plans.models import Plan
+from citizen_portal.representation.models import Scope
+from citizen_portal.representation.rules import RepresentationFacts, in_effect
 from citizen_portal.security.permissions import Permission
+
+ALL_SCOPES = frozenset(Scope)
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting, and for whom. Today a citizen acts for themself;
-    representatives (power of attorney) will act for someone else."""
+    """Who is acting, and for whom, with what rights. A citizen acting for
+    themself has every right; a representative only the scopes given."""
 
     person_id: int
     subject_person_id: int
     kind: ActorKind = ActorKind.CITIZEN
+    scopes: frozenset[Scope] = ALL_SCOPES
+
+
+def actor_for(
+    person_id: int,
+    subject_person_id: int,
+    representations: list[RepresentationFacts],
+    today: date,
+) -> Actor | None:
+    """The actor ``person_id`` may be when acting for ``subject_person_id``, or None.
+
+    Several representations for the same pair add up their scopes.
+    """
+    if person_id == subject_person_id:
+        return Actor(person_id, person_id)
+    scopes: set[Scope] = set()
+    for facts in representations:
+        if (
+            facts.representative_id == person_id
+            and facts.represented_id == subject_person_id
+            and in_effect(facts, today)
+        ):
+            scopes |= facts.scopes
+    if not scopes:
+        return None
+    return Actor(person_id, subject_person_id, ActorKind.REPRESENTATIVE, frozenset(scopes))
 
 
 @dataclass(frozen=True)
@@ -37,10 +69,24 @@ class ClientActor:
 
 
 def current_actor() -> Actor | None:
+    """The signed-in person, acting for whom they chose if that is still allowed.
+
+    Checked on every request: a revoked or expired representation stops at once.
+    """
     if not current_user.is_authenticated:
         return None
+    if "actor" in g:
+        actor: Actor | None = g.actor
+        return actor
+    from citizen_portal.representation.services import facts_between
+
     person_id: int = current_user.person_id
-    return Actor(person_id=person_id, subject_person_id=person_id)
+    subject = current_user.acting_for_id or person_id
+    actor = actor_for(person_id, subject, facts_between(person_id, subject), utcnow().date())
+    if actor is None:  # no longer allowed: back to acting for themself
+        actor = Actor(person_id, person_id)
+    g.actor = actor
+    return actor
 
 
 def can(
@@ -52,17 +98,29 @@ def can(
         return False
     if isinstance(actor, ClientActor):
         return _client_can(actor, permission, resource)
-    if permission is Permission.ACCOUNT_USE:
+    if permission in (Permission.ACCOUNT_USE, Permission.REPRESENTATION_ACT):
         return resource is None
     if permission is Permission.AUDIT_READ:
-        # Only the citizen's own log, never anyone else's.
-        return resource is None or resource == actor.subject_person_id
+        # The log is the citizen's own: not shown to representatives.
+        return actor.kind is ActorKind.CITIZEN and (
+            resource is None or resource == actor.subject_person_id
+        )
     if permission is Permission.PLANS_READ:
+        if Scope.READ_PLANS not in actor.scopes:
+            return False
         if resource is None:
             return True  # the list is always filtered to the subject's own plans
         if isinstance(resource, Plan):
             return resource.citizen_id == actor.subject_person_id
     return False
+
+
+def switch_to(person_id: int, subject_person_id: int) -> Actor | None:
+    """The actor ``person_id`` becomes when choosing to act for ``subject_person_id``."""
+    from citizen_portal.representation.services import facts_between
+
+    facts = facts_between(person_id, subject_person_id)
+    return actor_for(person_id, subject_person_id, facts, utcnow().date())
 
 
 def authorize_subject(permission: Permission) -> Actor:

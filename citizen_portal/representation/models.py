@@ -1,0 +1,72 @@
+"""Who may act for whom: powers of attorney and representations from authorities."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.people.models import Person
+
+
+class RepresentationKind(StrEnum):
+    POWER_OF_ATTORNEY = "power_of_attorney"  # fuldmagt, granted by the citizen
+    PARENTAL_CUSTODY = "parental_custody"  # forældremyndighed, ends at 15
+    GUARDIAN = "guardian"  # værge, appointed by a court
+    LASTING_POWER_OF_ATTORNEY = "lasting_power_of_attorney"  # fremtidsfuldmagt
+
+    @property
+    def from_authority(self) -> bool:
+        return self is not RepresentationKind.POWER_OF_ATTORNEY
+
+
+def kind_name(kind: RepresentationKind) -> object:
+    """The kind in plain, translated words."""
+    from flask_babel import lazy_gettext as _l
+
+    return {
+        RepresentationKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
+        RepresentationKind.PARENTAL_CUSTODY: _l("Parental custody"),
+        RepresentationKind.GUARDIAN: _l("Guardian (appointed by a court)"),
+        RepresentationKind.LASTING_POWER_OF_ATTORNEY: _l("Lasting power of attorney"),
+    }[kind]
+
+
+class Scope(StrEnum):
+    """What a representative may do. A representative never sees more than the citizen."""
+
+    READ_PLANS = "read_plans"
+    RECORD_WISHES = "record_wishes"
+    MANAGE_CONSENTS = "manage_consents"
+
+
+class Representation(Base):
+    __tablename__ = "representations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RepresentationKind] = mapped_column(
+        Enum(
+            RepresentationKind,
+            native_enum=False,
+            length=40,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    represented_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    representative_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)  # None: until revoked
+    # A citizen's grant takes effect when the representative accepts it;
+    # authorities' representations are in effect at once.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Which authority (court case, registry) a representation came from.
+    source_reference: Mapped[str | None] = mapped_column(String(200))
+
+    represented: Mapped[Person] = relationship(foreign_keys=[represented_id])
+    representative: Mapped[Person] = relationship(foreign_keys=[representative_id])

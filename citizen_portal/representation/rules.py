@@ -1,0 +1,99 @@
+"""The rules of representation, as pure functions (no database, no request).
+
+- Only a person aged 15 or more grants a power of attorney; only a person
+  aged 18 or more receives one (or any representation). Nobody represents
+  themself. A grant cannot start in the past.
+- Parental custody covers a child under 15 and ends by itself on the 15th birthday.
+- A representation is in effect from its start to its end date (inclusive),
+  until revoked, and, for a citizen's grant, once the representative accepts.
+- A representative acts only within the scopes given, and cannot pass them on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from citizen_portal.representation.models import RepresentationKind, Scope
+
+GRANTING_AGE = 15
+REPRESENTATIVE_AGE = 18
+CUSTODY_UNTIL_AGE = 15
+
+
+def age_on(birth_date: date, day: date) -> int:
+    years = day.year - birth_date.year
+    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+@dataclass(frozen=True)
+class RepresentationFacts:
+    """What the rules need to know about one representation."""
+
+    kind: RepresentationKind
+    represented_id: int
+    representative_id: int
+    scopes: frozenset[Scope]
+    valid_from: date
+    valid_until: date | None
+    accepted: bool
+    revoked_at: datetime | None
+    represented_birth_date: date | None
+
+
+def in_effect(facts: RepresentationFacts, today: date) -> bool:
+    if facts.revoked_at is not None:
+        return False
+    if not facts.kind.from_authority and not facts.accepted:
+        return False
+    if today < facts.valid_from:
+        return False
+    if facts.valid_until is not None and today > facts.valid_until:
+        return False
+    if facts.kind is RepresentationKind.PARENTAL_CUSTODY:
+        born = facts.represented_birth_date
+        return born is not None and age_on(born, today) < CUSTODY_UNTIL_AGE
+    return True
+
+
+class RepresentationRefused(ValueError):
+    """Why a representation cannot be made; ``message`` is plain and translatable."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def check_new_representation(
+    kind: RepresentationKind,
+    represented_id: int,
+    represented_birth_date: date | None,
+    representative_id: int,
+    representative_birth_date: date | None,
+    valid_from: date,
+    valid_until: date | None,
+    today: date,
+) -> None:
+    """Raise RepresentationRefused with a plain message if the rules forbid it."""
+    from flask_babel import lazy_gettext as _l
+
+    if represented_id == representative_id:
+        raise RepresentationRefused(_l("You cannot give a power of attorney to yourself."))
+    if (
+        representative_birth_date is None
+        or age_on(representative_birth_date, valid_from) < REPRESENTATIVE_AGE
+    ):
+        raise RepresentationRefused(_l("The person you choose must be 18 or older."))
+    if kind is RepresentationKind.POWER_OF_ATTORNEY:
+        if represented_birth_date is None or age_on(represented_birth_date, today) < GRANTING_AGE:
+            raise RepresentationRefused(_l("You must be 15 or older to give a power of attorney."))
+        if valid_from < today:
+            raise RepresentationRefused(_l("The start date cannot be in the past."))
+    if kind is RepresentationKind.PARENTAL_CUSTODY and (
+        represented_birth_date is None or age_on(represented_birth_date, today) >= CUSTODY_UNTIL_AGE
+    ):
+        raise RepresentationRefused(_l("Parental custody only covers children under 15."))
+    if valid_until is not None and valid_until < valid_from:
+        raise RepresentationRefused(_l("The end date must be after the start date."))
+    if valid_until is not None and valid_until < today:
+        raise RepresentationRefused(_l("The end date cannot be in the past."))

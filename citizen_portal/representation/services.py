@@ -1,0 +1,104 @@
+"""Loading and creating representations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from citizen_portal.db import get_session, utcnow
+from citizen_portal.people.models import Person
+from citizen_portal.representation.models import Representation, RepresentationKind, Scope
+from citizen_portal.representation.rules import (
+    RepresentationFacts,
+    check_new_representation,
+    in_effect,
+)
+
+
+def facts_of(row: Representation) -> RepresentationFacts:
+    return RepresentationFacts(
+        kind=row.kind,
+        represented_id=row.represented_id,
+        representative_id=row.representative_id,
+        scopes=frozenset(Scope(s) for s in row.scopes),
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        accepted=row.accepted_at is not None,
+        revoked_at=row.revoked_at,
+        represented_birth_date=row.represented.birth_date,
+    )
+
+
+def facts_between(representative_id: int, represented_id: int) -> list[RepresentationFacts]:
+    if representative_id == represented_id:
+        return []
+    rows = get_session().scalars(
+        select(Representation).where(
+            Representation.representative_id == representative_id,
+            Representation.represented_id == represented_id,
+        )
+    )
+    return [facts_of(row) for row in rows]
+
+
+def represented_by(session: Session, person_id: int, today: date) -> list[Representation]:
+    """Representations in effect in which ``person_id`` acts for someone."""
+    rows = session.scalars(
+        select(Representation)
+        .where(Representation.representative_id == person_id)
+        .order_by(Representation.id)
+    )
+    return [row for row in rows if in_effect(facts_of(row), today)]
+
+
+def involving(session: Session, person_id: int) -> list[Representation]:
+    return list(
+        session.scalars(
+            select(Representation).where(
+                or_(
+                    Representation.representative_id == person_id,
+                    Representation.represented_id == person_id,
+                )
+            )
+        )
+    )
+
+
+def add_from_authority(
+    session: Session,
+    kind: RepresentationKind,
+    represented: Person,
+    representative: Person,
+    scopes: list[Scope],
+    valid_from: date,
+    valid_until: date | None,
+    source_reference: str | None,
+) -> Representation:
+    """A representation an authority decided (custody, guardian, lasting power)."""
+    if not kind.from_authority:
+        raise ValueError("a power of attorney is granted by the citizen, not imported")
+    check_new_representation(
+        kind,
+        represented.id,
+        represented.birth_date,
+        representative.id,
+        representative.birth_date,
+        valid_from,
+        valid_until,
+        utcnow().date(),
+    )
+    row = Representation(
+        kind=kind,
+        represented=represented,
+        representative=representative,
+        scopes=[s.value for s in scopes],
+        valid_from=valid_from,
+        valid_until=valid_until,
+        accepted_at=utcnow(),
+        source_reference=source_reference,
+    )
+    session.add(row)
+    session.flush()
+    return row
