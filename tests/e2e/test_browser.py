@@ -124,3 +124,48 @@ def test_what_changed_is_highlighted_and_accessible(
     assert "Støtte-kontaktperson (SKP)" in first
     _assert_accessible(phone)
     changes.screenshot(path=str(artifacts / "what-changed-360px.png"))
+
+
+def test_acting_for_someone_shows_an_accessible_banner(
+    certified_portal: LivePortal, phone: Page
+) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from citizen_portal.people.models import Person
+    from citizen_portal.representation.models import RepresentationKind, Scope
+    from citizen_portal.representation.services import add_from_authority
+
+    with certified_portal.app.app_context(), Session(certified_portal.engine) as db:
+        people = {p.given_name: p for p in db.scalars(select(Person))}
+        add_from_authority(
+            db,
+            RepresentationKind.LASTING_POWER_OF_ATTORNEY,
+            people["Mette"],
+            people["Sara"],
+            [Scope.READ_PLANS],
+            date(2026, 1, 1),
+            None,
+            "test",
+        )
+        db.commit()
+
+    phone.goto(f"{certified_portal.url}/auth/sign-in")
+    phone.locator("input[name=login]").fill("demo-sara")
+    phone.locator("input[name=password]").fill("any")
+    phone.locator("button[type=submit]").click()
+    phone.locator("button[type=submit]").click()
+    phone.wait_for_url(f"{certified_portal.url}/plans")
+
+    phone.get_by_role("link", name="Handler for").click()
+    _assert_accessible(phone)
+    phone.get_by_label("Mette Nielsen").check()
+    phone.get_by_role("button", name="Fortsæt").click()
+    banner = phone.locator(".acting-for")
+    assert "Du handler for Mette Nielsen." in banner.inner_text()
+    assert phone.get_by_role("link", name="Udskrivningsaftale").is_visible()
+    _assert_accessible(phone)
+    phone.get_by_role("button", name="Gå tilbage til at handle for dig selv").click()
+    assert phone.locator(".acting-for").count() == 0
