@@ -142,10 +142,17 @@ def demo(db: Session, today: date) -> dict[str, Person]:
     return people
 
 
-def sign_in(client: FlaskClient, db: Session, person: Person) -> str:
-    """Give ``client`` a server-side session for ``person``, as the callback would."""
+def sign_in(client: FlaskClient, db: Session, person: Person, fresh: bool = False) -> str:
+    """Give ``client`` a server-side session for ``person``, as the callback would;
+    ``fresh``: as if they had just proven who they are at the provider."""
     token = secrets.token_urlsafe(16)
-    db.add(UserSession(token_hash=hashlib.sha256(token.encode()).hexdigest(), person_id=person.id))
+    db.add(
+        UserSession(
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            person_id=person.id,
+            authenticated_at=utcnow() if fresh else None,
+        )
+    )
     db.commit()
     with client.session_transaction() as session:
         session["_user_id"] = token

@@ -26,6 +26,9 @@ class AuditTag(StrEnum):
     API_CALL_REFUSED = "api_call:refused"
     AUDIT_LOG_VIEWED = "audit_log:viewed"
     REPRESENTATION_USED = "representation:used"
+    REPRESENTATION_GRANTED = "representation:granted"
+    REPRESENTATION_ACCEPTED = "representation:accepted"
+    REPRESENTATION_REVOKED = "representation:revoked"
     PLAN_IMPORTED = "plan:imported"
     PLANS_EXPORTED = "plans:exported"
 

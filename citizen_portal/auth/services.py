@@ -36,6 +36,7 @@ class VerifiedIdentity:
     family_name: str
     acr: str | None
     id_token: str
+    auth_time: int | None = None
 
 
 def init_oidc(app: Flask, settings: Settings) -> OAuth:
@@ -146,6 +147,7 @@ def complete_sign_in() -> VerifiedIdentity:
         family_name=family,
         acr=claims.get("acr"),
         id_token=token["id_token"],
+        auth_time=claims.get("auth_time") if isinstance(claims.get("auth_time"), int) else None,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import LoginManager, UserMixin
@@ -44,12 +44,31 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(person: Person, acr: str | None, id_token: str | None) -> SignedInUser:
+FRESH_SIGN_IN = timedelta(minutes=5)
+
+
+def start_session(
+    person: Person, acr: str | None, id_token: str | None, authenticated_at: datetime | None
+) -> SignedInUser:
     token = secrets.token_urlsafe(32)
     db = get_session()
-    db.add(UserSession(token_hash=_hash(token), person_id=person.id, acr=acr, id_token=id_token))
+    db.add(
+        UserSession(
+            token_hash=_hash(token),
+            person_id=person.id,
+            acr=acr,
+            id_token=id_token,
+            authenticated_at=authenticated_at,
+        )
+    )
     db.flush()
     return SignedInUser(token=token, person_id=person.id, display_name=person.full_name)
+
+
+def signed_in_recently(token: str) -> bool:
+    """Did the person prove who they are at the provider within FRESH_SIGN_IN?"""
+    row = session_row(token)
+    return bool(row and row.authenticated_at and utcnow() - row.authenticated_at <= FRESH_SIGN_IN)
 
 
 def session_row(token: str) -> UserSession | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -10,13 +11,14 @@ from citizen_portal.audit.services import record_event
 from citizen_portal.auth import services
 from citizen_portal.auth.sessions import end_session, start_session
 from citizen_portal.config import Settings
-from citizen_portal.db import get_session
+from citizen_portal.db import get_session, utcnow
 from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr
 from citizen_portal.security.permissions import Permission, public, requires
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
 NEXT_KEY = "after_sign_in"
+FRESH_KEY = "fresh_sign_in_asked_at"
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -48,15 +50,23 @@ def _refused(reason: str) -> tuple[str, int]:
 @blueprint.get("/sign-in")
 @public
 def sign_in() -> Any:
-    if current_user.is_authenticated:
+    fresh = request.args.get("fresh") == "1"
+    if current_user.is_authenticated and not fresh:
         return redirect(url_for("plans.my_plans"))
     target = _safe_next(request.args.get("next"))
     if target:
         session[NEXT_KEY] = target
+    extra: dict[str, Any] = {}
+    if fresh:
+        # Sensitive changes (e.g. a power of attorney) need proof of identity
+        # now, not a session's memory of it: ask the provider to sign in again.
+        session[FRESH_KEY] = int(utcnow().timestamp())
+        extra = {"prompt": "login", "max_age": 0}
     try:
         return services.authorization_redirect(
             _settings().base_url + url_for("auth.callback"),
             ui_locales=str(request.accept_languages.best or "da"),
+            **extra,
         )
     except services.SignInRefused as exc:
         return _refused(exc.reason)
@@ -81,9 +91,19 @@ def callback() -> Any:
     except InvalidCpr:
         return _refused("person identifier claim is not a CPR number")
     target = session.pop(NEXT_KEY, None)
+    asked_at = session.pop(FRESH_KEY, None)
+    if asked_at is not None and (identity.auth_time is None or identity.auth_time < asked_at - 60):
+        return _refused("a fresh sign-in was asked for, but auth_time is older")
+    # Without auth_time the provider may have reused an old sign-in (single
+    # sign-on): then nothing counts as a fresh sign-in.
+    authenticated_at = (
+        datetime.fromtimestamp(identity.auth_time, UTC) if identity.auth_time else None
+    )
     # A fresh session after sign-in: nothing from before survives (fixation).
     session.clear()
-    user = start_session(person, acr=identity.acr, id_token=identity.id_token)
+    user = start_session(
+        person, acr=identity.acr, id_token=identity.id_token, authenticated_at=authenticated_at
+    )
     record_event(
         db,
         tag=AuditTag.ACCOUNT_SIGNED_IN,

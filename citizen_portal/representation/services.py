@@ -102,3 +102,53 @@ def add_from_authority(
     session.add(row)
     session.flush()
     return row
+
+
+def grant_power_of_attorney(
+    session: Session,
+    citizen: Person,
+    representative: Person,
+    scopes: list[Scope],
+    valid_until: date | None,
+) -> Representation:
+    """A citizen's own grant; in effect once the representative accepts it."""
+    from flask_babel import lazy_gettext as _l
+
+    from citizen_portal.representation.rules import RepresentationRefused
+
+    today = utcnow().date()
+    check_new_representation(
+        RepresentationKind.POWER_OF_ATTORNEY,
+        citizen.id,
+        citizen.birth_date,
+        representative.id,
+        representative.birth_date,
+        today,
+        valid_until,
+        today,
+    )
+    for row in involving(session, citizen.id):
+        if (
+            row.kind is RepresentationKind.POWER_OF_ATTORNEY
+            and row.represented_id == citizen.id
+            and row.representative_id == representative.id
+            and row.revoked_at is None
+            and (row.valid_until is None or row.valid_until >= today)
+        ):
+            raise RepresentationRefused(
+                _l(
+                    "This person already has a power of attorney from you. Take it back first "
+                    "if you want to change it."
+                )
+            )
+    row = Representation(
+        kind=RepresentationKind.POWER_OF_ATTORNEY,
+        represented=citizen,
+        representative=representative,
+        scopes=[s.value for s in scopes],
+        valid_from=today,
+        valid_until=valid_until,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from citizen_portal.audit.models import AuditTag
+from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_event
-from citizen_portal.auth.sessions import session_row
+from citizen_portal.auth.sessions import session_row, signed_in_recently
 from citizen_portal.db import get_session, utcnow
-from citizen_portal.representation.services import represented_by
+from citizen_portal.people.models import Person
+from citizen_portal.people.services import find_or_create_by_cpr
+from citizen_portal.representation.forms import SCOPE_LABELS, GrantForm
+from citizen_portal.representation.models import Representation, Scope
+from citizen_portal.representation.rules import RepresentationRefused, in_effect
+from citizen_portal.representation.services import (
+    facts_of,
+    grant_power_of_attorney,
+    involving,
+    represented_by,
+)
 from citizen_portal.security.permissions import Permission, requires
-from citizen_portal.security.policy import current_actor, switch_to
+from citizen_portal.security.policy import Actor, can, current_actor, switch_to
 
 blueprint = Blueprint("representation", __name__)
 
@@ -57,3 +67,133 @@ def switch() -> Any:
         )
     db.commit()
     return redirect(url_for("plans.my_plans"))
+
+
+def _citizen() -> Actor:
+    actor = current_actor()
+    assert actor is not None  # @requires guarantees a signed-in actor
+    return actor
+
+
+@blueprint.get("/powers-of-attorney")
+@requires(Permission.REPRESENTATION_ACT)
+def overview() -> Any:
+    db = get_session()
+    person_id: int = current_user.person_id
+    rows = involving(db, person_id)
+    today = utcnow().date()
+    return render_template(
+        "representation/overview.html",
+        given=[r for r in rows if r.represented_id == person_id],
+        received=[r for r in rows if r.representative_id == person_id],
+        in_effect=lambda r: in_effect(facts_of(r), today),
+        may_revoke=lambda r: can(_citizen(), Permission.REPRESENTATION_GRANT, r),
+        may_accept=lambda r: (
+            can(_citizen(), Permission.REPRESENTATION_ACT, r)
+            and r.accepted_at is None
+            and r.revoked_at is None
+        ),
+        scope_labels=SCOPE_LABELS,
+        Scope=Scope,
+        can_grant=can(_citizen(), Permission.REPRESENTATION_GRANT),
+    )
+
+
+@blueprint.route("/powers-of-attorney/new", methods=["GET", "POST"])
+@requires(Permission.REPRESENTATION_GRANT)
+def grant() -> Any:
+    if not signed_in_recently(current_user.get_id()):
+        # Giving someone power over your information needs proof it is you, now.
+        return redirect(url_for("auth.sign_in", fresh="1", next=url_for("representation.grant")))
+    form = GrantForm()
+    error: object | None = None
+    if form.validate_on_submit():
+        db = get_session()
+        settings = current_app.config["SETTINGS"]
+        citizen = db.get(Person, current_user.person_id)
+        assert citizen is not None
+        name = form.representative_name.data.strip()
+        given, _, family = name.rpartition(" ")
+        try:
+            representative = find_or_create_by_cpr(
+                db,
+                form.representative_cpr.data,
+                settings.cpr_hash_key,
+                given or family,
+                family if given else "",
+            )
+            row = grant_power_of_attorney(
+                db,
+                citizen,
+                representative,
+                [Scope(s) for s in form.scopes.data],
+                form.valid_until.data,
+            )
+        except RepresentationRefused as refused:
+            db.rollback()
+            error = refused.message
+        else:
+            record_event(
+                db,
+                tag=AuditTag.REPRESENTATION_GRANTED,
+                actor_kind=ActorKind.CITIZEN,
+                actor_person_id=citizen.id,
+                subject_person_id=citizen.id,
+                resource_type="representation",
+                resource_id=row.id,
+                details={
+                    "scopes": ",".join(row.scopes),
+                    "until": row.valid_until.isoformat() if row.valid_until else "",
+                },
+            )
+            db.commit()
+            return redirect(url_for("representation.overview"))
+    status = 400 if form.errors or error else 200
+    return render_template("representation/grant.html", form=form, error=error), status
+
+
+def _own_representation(representation_id: int, permission: Permission) -> Representation:
+    row = get_session().get(Representation, representation_id)
+    if row is None or not can(_citizen(), permission, row):
+        abort(404)
+    return row
+
+
+@blueprint.post("/powers-of-attorney/<int:representation_id>/accept")
+@requires(Permission.REPRESENTATION_ACT)
+def accept(representation_id: int) -> Any:
+    row = _own_representation(representation_id, Permission.REPRESENTATION_ACT)
+    if row.accepted_at is None and row.revoked_at is None:
+        db = get_session()
+        row.accepted_at = utcnow()
+        record_event(
+            db,
+            tag=AuditTag.REPRESENTATION_ACCEPTED,
+            actor_kind=ActorKind.CITIZEN,
+            actor_person_id=row.representative_id,
+            subject_person_id=row.represented_id,
+            resource_type="representation",
+            resource_id=row.id,
+        )
+        db.commit()
+    return redirect(url_for("representation.overview"))
+
+
+@blueprint.post("/powers-of-attorney/<int:representation_id>/revoke")
+@requires(Permission.REPRESENTATION_GRANT)
+def revoke(representation_id: int) -> Any:
+    row = _own_representation(representation_id, Permission.REPRESENTATION_GRANT)
+    if row.revoked_at is None:
+        db = get_session()
+        row.revoked_at = utcnow()  # in effect at once: checked on every request
+        record_event(
+            db,
+            tag=AuditTag.REPRESENTATION_REVOKED,
+            actor_kind=ActorKind.CITIZEN,
+            actor_person_id=row.represented_id,
+            subject_person_id=row.represented_id,
+            resource_type="representation",
+            resource_id=row.id,
+        )
+        db.commit()
+    return redirect(url_for("representation.overview"))

@@ -26,7 +26,8 @@ class Permission(StrEnum):
     ACCOUNT_USE = "account:use"
     PLANS_READ = "plans:read"
     AUDIT_READ = "audit:read"  # the log of who read or changed the citizen's data
-    REPRESENTATION_ACT = "representation:act"  # choose whom to act for
+    REPRESENTATION_ACT = "representation:act"  # choose whom to act for; accept a grant
+    REPRESENTATION_GRANT = "representation:grant"  # give or take back a power of attorney
     # Scopes of professional systems (OAuth 2.0 client credentials).
     API_PLANS_WRITE = "api:plans:write"
 

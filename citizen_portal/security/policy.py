@@ -16,7 +16,7 @@ from citizen_portal.audit.models import ActorKind
 from citizen_portal.db import utcnow
 from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.plans.models import Plan
-from citizen_portal.representation.models import Scope
+from citizen_portal.representation.models import Representation, RepresentationKind, Scope
 from citizen_portal.representation.rules import RepresentationFacts, in_effect
 from citizen_portal.security.permissions import Permission
 
@@ -98,8 +98,10 @@ def can(
         return False
     if isinstance(actor, ClientActor):
         return _client_can(actor, permission, resource)
-    if permission in (Permission.ACCOUNT_USE, Permission.REPRESENTATION_ACT):
+    if permission is Permission.ACCOUNT_USE:
         return resource is None
+    if permission in (Permission.REPRESENTATION_ACT, Permission.REPRESENTATION_GRANT):
+        return _representation_can(actor, permission, resource)
     if permission is Permission.AUDIT_READ:
         # The log is the citizen's own: not shown to representatives.
         return actor.kind is ActorKind.CITIZEN and (
@@ -137,6 +139,28 @@ def authorize(permission: Permission, resource: object) -> Actor:
     if actor is None or not can(actor, permission, resource):
         abort(404)
     return actor
+
+
+def _representation_can(actor: Actor, permission: Permission, resource: object | None) -> bool:
+    if permission is Permission.REPRESENTATION_ACT:
+        if resource is None:
+            return True
+        # Accepting a grant: only the person it was given to, acting for themself.
+        return (
+            isinstance(resource, Representation)
+            and actor.kind is ActorKind.CITIZEN
+            and resource.representative_id == actor.person_id
+        )
+    # Granting or revoking: only for oneself. A representative cannot pass the power on.
+    if actor.kind is not ActorKind.CITIZEN:
+        return False
+    if resource is None:
+        return True
+    return (
+        isinstance(resource, Representation)
+        and resource.kind is RepresentationKind.POWER_OF_ATTORNEY
+        and resource.represented_id == actor.person_id
+    )
 
 
 def _client_can(client: ClientActor, permission: Permission, resource: object | None) -> bool:

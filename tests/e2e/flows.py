@@ -9,11 +9,14 @@ from bs4 import BeautifulSoup
 
 
 def submit_form(
-    session: requests.Session, response: requests.Response, fields: dict[str, str]
+    session: requests.Session,
+    response: requests.Response,
+    fields: dict[str, str],
+    selector: str = "form",
 ) -> requests.Response:
-    """Submit the page's first form with its hidden fields plus ``fields``."""
+    """Submit the page's first form matching ``selector`` with its hidden fields plus ``fields``."""
     page = BeautifulSoup(response.text, "html.parser")
-    form = page.find("form")
+    form = page.select_one(selector)
     assert form is not None, response.text[:500]
     data = {
         str(i["name"]): str(i.get("value", ""))

@@ -73,6 +73,7 @@ def test_citizen_signs_in_opens_a_plan_and_the_page_is_accessible(
     assert phone.get_by_role("heading", name="Hvem gør hvad").is_visible()
     _assert_accessible(phone)
     phone.screenshot(path=str(artifacts / "plan-360px.png"), full_page=True)
+    phone.screenshot(path=str(artifacts / "plan-top-360px.png"))
 
     # Nothing on the page is wider than the phone's screen.
     overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import requests
 from sqlalchemy import inspect, select, text
@@ -114,3 +116,35 @@ def test_sign_out_without_provider_end_session_lands_on_the_portal(
     again = session.get(f"{hostile.portal.url}/plans", allow_redirects=False, timeout=10)
     assert again.status_code == 302, "signed out: the portal asks for a new sign-in"
     assert again.headers["Location"].startswith("/auth/sign-in")
+
+
+def test_power_of_attorney_form_asks_the_provider_for_a_fresh_sign_in(
+    dev_portal: LivePortal,
+) -> None:
+    session, _ = sign_in_with_dev_idp(dev_portal.url, "demo-mette")
+    # The sign-in was ten minutes ago.
+    with Session(dev_portal.engine) as db:
+        latest = db.scalars(select(UserSession).order_by(UserSession.id.desc())).first()
+        assert latest is not None
+        assert latest.authenticated_at is not None
+        latest.authenticated_at -= timedelta(minutes=10)
+        db.commit()
+    chooser = session.get(f"{dev_portal.url}/powers-of-attorney/new", timeout=10)
+    assert "/dev-idp/authorize" in chooser.url
+    assert "prompt=login" in chooser.url
+    assert "max_age=0" in chooser.url
+    # The provider's page shares the portal's layout: skip the header's sign-out form.
+    form = submit_form(session, chooser, {"persona": "demo-mette"}, "form:has(input[name=persona])")
+    assert form.url == f"{dev_portal.url}/powers-of-attorney/new"
+    assert "Give someone a power of attorney" in form.text
+
+
+def test_provider_that_does_not_prove_a_fresh_sign_in_is_refused(hostile: HostileSetup) -> None:
+    hostile.provider.defect = "none"  # a normal sign-in, but it never sends auth_time,
+    # so the portal cannot know when the person last proved who they are.
+    session = requests.Session()
+    session.headers["Accept-Language"] = "en"
+    assert session.get(f"{hostile.portal.url}/auth/sign-in", timeout=10).url.endswith("/plans")
+    response = session.get(f"{hostile.portal.url}/powers-of-attorney/new", timeout=10)
+    assert response.status_code == 400
+    assert "We could not sign you in" in response.text
