@@ -7,13 +7,18 @@ held in an outer transaction, so every test runs in a rolled-back savepoint.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -102,3 +107,23 @@ def get_session() -> Session:
         g.db_session = current_app.extensions["database"].session_factory()
     session: Session = g.db_session
     return session
+
+
+def with_retries(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
+    """Run ``work`` and commit; when a concurrent writer won a race (a unique
+    constraint, or SQLite's lock), roll back and run it again."""
+    for attempt in range(attempts):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except (IntegrityError, OperationalError) as error:
+            session.rollback()
+            retryable = isinstance(error, IntegrityError) or "locked" in str(error)
+            if not retryable or attempt == attempts - 1:
+                raise
+            time.sleep(min(0.01 * 2**attempt, 0.5))  # up to ~1.3 s in all
+        except BaseException:
+            session.rollback()  # nothing is partly stored
+            raise
+    raise AssertionError("unreachable")

@@ -6,19 +6,16 @@ the same content again creates nothing; changed content becomes a new version.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_event
-from citizen_portal.db import utcnow
+from citizen_portal.db import utcnow, with_retries
 from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.fhir.reader import Issue, read_plan_bundle
 from citizen_portal.plans.models import Plan, PlanVersion
@@ -30,8 +27,6 @@ from citizen_portal.plans.reference_writer import (
 from citizen_portal.plans.version_writer import insert_version, table_of
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import ClientActor, can
-
-T = TypeVar("T")
 
 
 class IngestRefused(Exception):
@@ -89,26 +84,6 @@ def ingest_bundle(
         return result
 
     return with_retries(session, store_and_audit)
-
-
-def with_retries(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
-    """Run ``work`` and commit; when a concurrent writer won a race (a unique
-    constraint, or SQLite's lock), roll back and run it again."""
-    for attempt in range(attempts):
-        try:
-            result = work()
-            session.commit()
-            return result
-        except (IntegrityError, OperationalError) as error:
-            session.rollback()
-            retryable = isinstance(error, IntegrityError) or "locked" in str(error)
-            if not retryable or attempt == attempts - 1:
-                raise
-            time.sleep(min(0.01 * 2**attempt, 0.5))  # up to ~1.3 s in all
-        except BaseException:
-            session.rollback()  # nothing is partly stored
-            raise
-    raise AssertionError("unreachable")
 
 
 def _store(

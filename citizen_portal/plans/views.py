@@ -7,10 +7,9 @@ from flask_login import current_user
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
-from citizen_portal.db import get_session, utcnow
+from citizen_portal.db import get_session, utcnow, with_retries
 from citizen_portal.plans import services, vocabulary
 from citizen_portal.plans.changes import ChangeKind, compare
-from citizen_portal.plans.ingest import with_retries
 from citizen_portal.plans.models import Plan, PlanType
 from citizen_portal.security.permissions import Permission, requires
 from citizen_portal.security.policy import Actor, authorize, current_actor

@@ -133,23 +133,36 @@ def grant() -> Any:
             db.rollback()
             error = refused.message
         else:
-            record_event(
-                db,
-                tag=AuditTag.REPRESENTATION_GRANTED,
-                actor_kind=ActorKind.CITIZEN,
-                actor_person_id=citizen.id,
-                subject_person_id=citizen.id,
-                resource_type="representation",
-                resource_id=row.id,
+            _record_change(
+                AuditTag.REPRESENTATION_GRANTED,
+                row,
+                by=citizen.id,
                 details={
                     "scopes": ",".join(row.scopes),
                     "until": row.valid_until.isoformat() if row.valid_until else "",
                 },
             )
-            db.commit()
             return redirect(url_for("representation.overview"))
     status = 400 if form.errors or error else 200
     return render_template("representation/grant.html", form=form, error=error), status
+
+
+def _record_change(
+    tag: AuditTag, row: Representation, by: int, details: dict[str, str] | None = None
+) -> None:
+    """Audit a change to a representation (against the represented citizen) and commit it."""
+    db = get_session()
+    record_event(
+        db,
+        tag=tag,
+        actor_kind=ActorKind.CITIZEN,
+        actor_person_id=by,
+        subject_person_id=row.represented_id,
+        resource_type="representation",
+        resource_id=row.id,
+        details=details,
+    )
+    db.commit()
 
 
 def _own_representation(representation_id: int, permission: Permission) -> Representation:
@@ -164,18 +177,8 @@ def _own_representation(representation_id: int, permission: Permission) -> Repre
 def accept(representation_id: int) -> Any:
     row = _own_representation(representation_id, Permission.REPRESENTATION_ACT)
     if row.accepted_at is None and row.revoked_at is None:
-        db = get_session()
         row.accepted_at = utcnow()
-        record_event(
-            db,
-            tag=AuditTag.REPRESENTATION_ACCEPTED,
-            actor_kind=ActorKind.CITIZEN,
-            actor_person_id=row.representative_id,
-            subject_person_id=row.represented_id,
-            resource_type="representation",
-            resource_id=row.id,
-        )
-        db.commit()
+        _record_change(AuditTag.REPRESENTATION_ACCEPTED, row, by=row.representative_id)
     return redirect(url_for("representation.overview"))
 
 
@@ -184,16 +187,6 @@ def accept(representation_id: int) -> Any:
 def revoke(representation_id: int) -> Any:
     row = _own_representation(representation_id, Permission.REPRESENTATION_GRANT)
     if row.revoked_at is None:
-        db = get_session()
         row.revoked_at = utcnow()  # in effect at once: checked on every request
-        record_event(
-            db,
-            tag=AuditTag.REPRESENTATION_REVOKED,
-            actor_kind=ActorKind.CITIZEN,
-            actor_person_id=row.represented_id,
-            subject_person_id=row.represented_id,
-            resource_type="representation",
-            resource_id=row.id,
-        )
-        db.commit()
+        _record_change(AuditTag.REPRESENTATION_REVOKED, row, by=row.represented_id)
     return redirect(url_for("representation.overview"))
