@@ -4,6 +4,7 @@ from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.audit.models import AuditEvent
 from citizen_portal.auth.models import UserSession
 from citizen_portal.db import Base
+from citizen_portal.notifications.models import Notification
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import (
@@ -31,6 +32,7 @@ __all__ = [
     "ExistingPlanSummary",
     "Function",
     "Goal",
+    "Notification",
     "Organisation",
     "Participant",
     "Person",

@@ -129,6 +129,8 @@ def build_bundle(demo: DemoPlan, v: DemoVersion, today: date) -> dict[str, Any]:
             extensions.append(_ext(p.EXT_SEQUENCING, valueCode=a.sequencing.value))
         if a.named_person:
             extensions.append(_ext(p.EXT_NAMED_PERSON, valueString=a.named_person))
+        if a.withheld:
+            extensions.append(_ext(p.EXT_NOT_FOR_REPRESENTATIVES, valueBoolean=True))
         if extensions:
             activity["extension"] = extensions
         activities.append(activity)
@@ -188,6 +190,8 @@ def build_bundle(demo: DemoPlan, v: DemoVersion, today: date) -> dict[str, Any]:
     if v.meeting_days_ago is not None:
         careplan_ext.append(_ext(p.EXT_MEETING_DATE, valueDate=days(-v.meeting_days_ago)))
     careplan_ext.append(_ext(p.EXT_CITIZEN_PARTICIPATED, valueBoolean=v.citizen_participated))
+    for section in v.withheld_sections:
+        careplan_ext.append(_ext(p.EXT_NOT_FOR_REPRESENTATIVES, valueCode=section))
     for name, url in p.TEXT_EXTENSIONS.items():
         value = getattr(v, name)
         if value:

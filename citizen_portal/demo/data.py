@@ -40,6 +40,17 @@ PERSONAS = [
         "Coordinated action plan (like the guidelines' example)",
     ),
     Persona("demo-sara", "0502014567", "Sara", "Ahmed", "No plans yet"),
+    Persona(
+        "demo-hanne",
+        "1206795678",
+        "Hanne",
+        "Sørensen",
+        "Peter's sister, with his power of attorney",
+    ),
+]
+# (citizen, representative, scopes): powers of attorney given and accepted in the demo.
+DEMO_POWERS_OF_ATTORNEY = [
+    ("demo-peter", "demo-hanne", ("read_plans", "record_wishes")),
 ]
 
 
@@ -202,6 +213,7 @@ class DemoAction:
     named_person: str | None = None
     goal: int | None = None
     sequencing: Sequencing | None = None
+    withheld: bool = False  # not for representatives
 
 
 @dataclass
@@ -245,6 +257,7 @@ class DemoVersion:
     existing_plans: list[tuple[ExistingPlanKind, str, str | None, str | None]] = field(
         default_factory=list
     )
+    withheld_sections: list[str] = field(default_factory=list)  # not for representatives
 
 
 @dataclass
@@ -499,6 +512,7 @@ DEMO_PLANS = [
                         "Små skridt i jobaktiviteter.",
                     ),
                 ],
+                withheld_sections=["existing-plans"],
                 existing_plans=[
                     (ExistingPlanKind.DRUG_TREATMENT, "Ikke aktuelt", None, None),
                     (ExistingPlanKind.ALCOHOL_TREATMENT, "Findes ikke", None, None),
@@ -571,6 +585,7 @@ DEMO_PLANS = [
                         -3,
                         goal=1,
                         sequencing=Sequencing.SEQUENTIAL,
+                        withheld=True,
                     ),
                     DemoAction(
                         "Lave en jobplan sammen med Peter, SKP og distriktspsykiatrien.",

@@ -6,10 +6,13 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from citizen_portal.db import utcnow
 from citizen_portal.demo.bundles import demo_bundles
-from citizen_portal.demo.data import PERSONAS
+from citizen_portal.demo.data import DEMO_POWERS_OF_ATTORNEY, PERSONAS
 from citizen_portal.people.services import find_or_create_by_cpr
 from citizen_portal.plans.ingest import ingest_bundle
+from citizen_portal.representation.models import Scope
+from citizen_portal.representation.services import grant_power_of_attorney, involving
 
 
 def load_demo_data(session: Session, cpr_key: bytes, today: date) -> int:
@@ -23,4 +26,30 @@ def load_demo_data(session: Session, cpr_key: bytes, today: date) -> int:
     for bundle in demo_bundles(today):
         result = ingest_bundle(session, bundle, cpr_key=cpr_key, client=None)
         created += result.created
+    _give_demo_powers(session, cpr_key)
     return created
+
+
+def _give_demo_powers(session: Session, cpr_key: bytes) -> None:
+    by_subject = {p.subject: p for p in PERSONAS}
+    for citizen_subject, representative_subject, scopes in DEMO_POWERS_OF_ATTORNEY:
+        citizen, representative = (
+            find_or_create_by_cpr(
+                session,
+                by_subject[s].cpr,
+                cpr_key,
+                by_subject[s].given_name,
+                by_subject[s].family_name,
+            )
+            for s in (citizen_subject, representative_subject)
+        )
+        if any(
+            r.representative_id == representative.id and r.revoked_at is None
+            for r in involving(session, citizen.id)
+        ):
+            continue
+        row = grant_power_of_attorney(
+            session, citizen, representative, [Scope(s) for s in scopes], None
+        )
+        row.accepted_at = utcnow()
+    session.commit()

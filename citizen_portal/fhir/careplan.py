@@ -154,7 +154,32 @@ def read_careplan(r: BundleReader, cp: Any, at: str) -> ParsedPlan | None:
         expected_needs=texts["expected_needs"],
         patient_wishes=texts["patient_wishes"],
         missed_appointment_response=texts["missed_appointment_response"],
+        withheld_sections=_withheld_sections(r, cp, at),
     )
+
+
+def _withheld(element: Any) -> bool:
+    return extension_value(element, p.EXT_NOT_FOR_REPRESENTATIVES, "valueBoolean") is True
+
+
+def _withheld_sections(r: BundleReader, cp: Any, at: str) -> list[str]:
+    sections: list[str] = []
+    for index, ext in enumerate(cp.extension or []):
+        if ext.url != p.EXT_NOT_FOR_REPRESENTATIVES:
+            continue
+        if ext.valueCode in p.WITHHOLDABLE_SECTIONS:
+            if ext.valueCode not in sections:
+                sections.append(str(ext.valueCode))
+        else:
+            r.problem(
+                f"{at}.extension[{index}]",
+                _l(
+                    "Name a section to keep from representatives: %(codes)s.",
+                    codes=", ".join(p.WITHHOLDABLE_SECTIONS),
+                ),
+                "code-invalid",
+            )
+    return sorted(sections)
 
 
 def _goals(
@@ -250,6 +275,7 @@ def _action(
         ),
         sequencing=sequencing,
         goal=goal_index,
+        withheld=_withheld(activity),
     )
 
 
@@ -326,6 +352,7 @@ def _appointments(r: BundleReader) -> list[ParsedAppointment]:
                 function=function,
                 description=r.text(resource.description, f"{path}.description"),
                 participants=r.text(resource.comment, f"{path}.comment"),
+                withheld=_withheld(resource),
             )
         )
     return sorted(appointments, key=lambda a: a.starts_at)

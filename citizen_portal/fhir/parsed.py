@@ -56,6 +56,7 @@ class ParsedAction:
     timeline: str | None = None
     sequencing: Sequencing | None = None
     goal: int | None = None  # index into ParsedPlan.goals
+    withheld: bool = False  # not shown to representatives
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class ParsedAppointment:
     function: str | None = None
     description: str | None = None
     participants: str | None = None
+    withheld: bool = False  # not shown to representatives
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,16 @@ class ParsedPlan:
     # When the author wrote this version (CarePlan.created); tells a replay of
     # old content from a deliberate return to it.
     authored_at: datetime | None = None
+    # Sections (profile codes) a professional marked as not for representatives.
+    withheld_sections: list[str] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         """A hash of the plan's content. Organisation and function contact details
         are left out: they are shared and updated in place, not versioned. Nor are
         the citizen's name and the authoring time: they do not change the plan."""
         content = {k: v for k, v in vars(self).items() if k not in _NOT_CONTENT}
+        if not self.withheld_sections:
+            del content["withheld_sections"]  # keeps fingerprints from before the flag
         canonical = json.dumps(content, sort_keys=True, default=_plain, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -152,5 +158,8 @@ def _plain(value: object) -> object:
     """JSON for what json cannot encode: nested dataclasses as dicts, dates as text.
     (Same text as dataclasses.asdict would give, without its deep copies.)"""
     if is_dataclass(value) and not isinstance(value, type):
-        return vars(value)
+        fields = vars(value)
+        if fields.get("withheld") is False:  # as before the flag existed
+            return {k: v for k, v in fields.items() if k != "withheld"}
+        return fields
     return str(value)

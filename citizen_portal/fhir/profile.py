@@ -41,6 +41,23 @@ EXT_EXISTING_PLAN = f"{EXT}/existing-plan"  # kind, status, goal, effort, contac
 EXT_TIMELINE = f"{EXT}/timeline"
 EXT_SEQUENCING = f"{EXT}/sequencing"
 EXT_NAMED_PERSON = f"{EXT}/named-person"
+# Marks what a professional decided a representative must not see (like the NHS
+# App's redaction for proxies): valueBoolean on an activity or Appointment,
+# valueCode naming a whole section on the CarePlan (repeat).
+EXT_NOT_FOR_REPRESENTATIVES = f"{EXT}/not-for-representatives"
+WITHHOLDABLE_SECTIONS = (
+    "reason",
+    "treatment-offers",
+    "social-offers",
+    "current-needs",
+    "expected-needs",
+    "patient-wishes",
+    "missed-appointment-response",
+    "goals",
+    "challenges",
+    "existing-plans",
+    "participants",
+)
 TEXT_EXTENSIONS = {
     "treatment_offers": f"{EXT}/treatment-offers",
     "social_offers": f"{EXT}/social-offers",

@@ -55,10 +55,11 @@ def _responsible_key(action: Action) -> int | None:
     return None if action.citizen_responsible else action.responsible_function_id
 
 
-def compare(old: PlanVersion, new: PlanVersion) -> list[Change]:
+def compare(old: PlanVersion, new: PlanVersion, for_representative: bool = False) -> list[Change]:
+    """What changed; for a representative, nothing about what is withheld from them."""
     changes: list[Change] = []
-    before = {a.key: a for a in old.actions}
-    after = {a.key: a for a in new.actions}
+    before = {a.key: a for a in old.actions if not (for_representative and a.withheld)}
+    after = {a.key: a for a in new.actions if not (for_representative and a.withheld)}
     for key, action in after.items():
         previous = before.get(key)
         if previous is None:
@@ -106,7 +107,12 @@ def compare(old: PlanVersion, new: PlanVersion) -> list[Change]:
             )
     if old.review_date != new.review_date:
         changes.append(Change(ChangeKind.REVIEW_DATE_MOVED, "", old.review_date, new.review_date))
-    changes.extend(_appointment_changes(old.appointments, new.appointments))
+    changes.extend(
+        _appointment_changes(
+            [a for a in old.appointments if not (for_representative and a.withheld)],
+            [a for a in new.appointments if not (for_representative and a.withheld)],
+        )
+    )
     # Hand-overs first: a new responsible party is what a citizen most needs to know.
     return sorted(changes, key=lambda c: c.kind is not ChangeKind.HANDED_OVER)
 

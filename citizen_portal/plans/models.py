@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -156,6 +157,8 @@ class PlanVersion(Base):
     source_bundle: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     authored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_from: Mapped[str | None] = mapped_column(String(200))
+    # Profile section codes a professional marked as not for representatives.
+    withheld_sections: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     plan: Mapped[Plan] = relationship(back_populates="versions")
     coordinator_function: Mapped[Function | None] = relationship(
@@ -219,6 +222,9 @@ class Action(Base):
     timeline: Mapped[str | None] = mapped_column(Text)
     status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
     sequencing: Mapped[Sequencing | None] = mapped_column(_enum(Sequencing))
+    withheld: Mapped[bool] = mapped_column(  # not for representatives
+        Boolean, default=False, server_default=false()
+    )
 
     version: Mapped[PlanVersion] = relationship(back_populates="actions")
     goal: Mapped[Goal | None] = relationship(back_populates="actions")
@@ -236,6 +242,9 @@ class Appointment(Base):
     function_id: Mapped[int | None] = mapped_column(ForeignKey("functions.id"))
     description: Mapped[str | None] = mapped_column(Text)
     participants: Mapped[str | None] = mapped_column(Text)
+    withheld: Mapped[bool] = mapped_column(  # not for representatives
+        Boolean, default=False, server_default=false()
+    )
 
     function: Mapped[Function | None] = relationship()
 

@@ -18,6 +18,7 @@ from citizen_portal.plans.models import (
     PlanStatus,
     PlanVersion,
 )
+from citizen_portal.plans.redaction import visible_part
 
 _VERSION_CONTENT = (
     selectinload(PlanVersion.goals),
@@ -69,7 +70,9 @@ def plans_for_citizen(session: Session, person_id: int) -> list[Plan]:
     )
 
 
-def plan_cards(plans: list[Plan], now: datetime) -> list[PlanCard]:
+def plan_cards(
+    plans: list[Plan], now: datetime, for_representative: bool = False
+) -> list[PlanCard]:
     cards = []
     for plan in plans:
         version = plan.current_version
@@ -77,7 +80,9 @@ def plan_cards(plans: list[Plan], now: datetime) -> list[PlanCard]:
             PlanCard(
                 plan=plan,
                 version=version,
-                next_appointment=next_appointment(version, now),
+                next_appointment=next_appointment(
+                    visible_part(version, for_representative).appointments, now
+                ),
                 next_date=version.review_date,
             )
         )
@@ -99,8 +104,8 @@ def get_version(session: Session, plan: Plan, number: int | None) -> PlanVersion
     return session.scalar(query)
 
 
-def next_appointment(version: PlanVersion, now: datetime) -> Appointment | None:
-    upcoming = [a for a in version.appointments if a.starts_at >= now]
+def next_appointment(appointments: list[Appointment], now: datetime) -> Appointment | None:
+    upcoming = [a for a in appointments if a.starts_at >= now]
     return min(upcoming, key=lambda a: a.starts_at, default=None)
 
 

@@ -80,6 +80,7 @@ def insert_version(
                 "source_bundle": source_bundle,
                 "received_from": received_from,
                 "authored_at": parsed.authored_at,
+                "withheld_sections": list(parsed.withheld_sections),
             }
         ],
     ).scalar_one()
@@ -116,6 +117,7 @@ def insert_version(
                     "status": a.status,
                     "sequencing": a.sequencing,
                     "goal_id": goal_ids[a.goal] if a.goal is not None else None,
+                    "withheld": a.withheld,
                 }
                 for i, a in enumerate(parsed.actions)
             ],
@@ -131,6 +133,7 @@ def insert_version(
                     "function_id": fn(a.function),
                     "description": a.description,
                     "participants": a.participants,
+                    "withheld": a.withheld,
                 }
                 for a in parsed.appointments
             ],

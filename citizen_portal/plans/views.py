@@ -5,12 +5,14 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from citizen_portal.audit.models import AuditTag
+from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session, utcnow, with_retries
 from citizen_portal.plans import services, vocabulary
 from citizen_portal.plans.changes import ChangeKind, compare
 from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.plans.redaction import visible_part
+from citizen_portal.representation.services import pending_offers
 from citizen_portal.security.permissions import Permission, requires
 from citizen_portal.security.policy import Actor, authorize, current_actor
 
@@ -42,10 +44,16 @@ def my_plans() -> Any:
     assert actor is not None  # @requires guarantees a signed-in actor
     db = get_session()
     plans = services.plans_for_citizen(db, actor.subject_person_id)
-    cards = services.plan_cards(plans, utcnow())
+    cards = services.plan_cards(plans, utcnow(), actor.kind is ActorKind.REPRESENTATIVE)
     seen = services.seen_versions(db, actor.person_id)
     _audit(actor, AuditTag.PLANS_LISTED)
-    return render_template("plans/my_plans.html", cards=cards, seen=seen, vocabulary=vocabulary)
+    # Someone who was given a power of attorney sees it here, right after signing in.
+    offers = (
+        pending_offers(db, actor.person_id) if actor.person_id == actor.subject_person_id else []
+    )
+    return render_template(
+        "plans/my_plans.html", cards=cards, seen=seen, vocabulary=vocabulary, offers=offers
+    )
 
 
 def _plan_page(plan_id: int, number: int | None) -> Any:
@@ -64,7 +72,7 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
         if seen is not None and seen < version.number:
             changed_since = services.get_version(db, plan, seen)
             if changed_since is not None:
-                changes = compare(changed_since, version)
+                changes = compare(changed_since, version, actor.kind is ActorKind.REPRESENTATIVE)
     _audit(
         actor,
         AuditTag.PLAN_VIEWED if number is None else AuditTag.PLAN_VERSION_VIEWED,
@@ -75,14 +83,16 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
         # Shown once: the next visit highlights only what changes after this.
         with_retries(db, lambda: services.mark_seen(db, actor.person_id, plan.id, version.number))
     now = utcnow()
+    visible = visible_part(version, actor.kind is ActorKind.REPRESENTATIVE)
     return render_template(
         "plans/plan.html",
         plan=plan,
         version=version,
+        visible=visible,
         is_latest=version.number == latest.number,
         latest=latest,
-        groups=services.group_by_responsible(version.actions),
-        next_appointment=services.next_appointment(version, now),
+        groups=services.group_by_responsible(visible.actions),
+        next_appointment=services.next_appointment(visible.appointments, now),
         contact=services.contact_function(version),
         today=now.date(),
         is_overdue=services.is_overdue,

@@ -68,7 +68,7 @@ def test_next_appointment_is_the_earliest_still_to_come() -> None:
             Appointment(kind=AppointmentKind.OTHER, starts_at=datetime(2026, 12, 2, tzinfo=UTC)),
         ]
     )
-    upcoming = next_appointment(version, now)
+    upcoming = next_appointment(version.appointments, now)
     assert upcoming is not None
     assert upcoming.starts_at == datetime(2026, 12, 2, tzinfo=UTC)
-    assert next_appointment(PlanVersion(appointments=[]), now) is None
+    assert next_appointment([], now) is None

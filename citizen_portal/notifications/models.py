@@ -1,0 +1,45 @@
+"""Messages to a person inside the app: what happened to their powers of attorney and consents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from citizen_portal.db import Base, UTCDateTime, utcnow
+
+
+class NotificationKind(StrEnum):
+    """``resource:event``; each kind is sent at most once per person and resource."""
+
+    REPRESENTATION_OFFERED = "representation:offered"  # to the representative: accept it
+    REPRESENTATION_REGISTERED = "representation:registered"  # from an authority, to both
+    REPRESENTATION_CREATED = "representation:created"  # to the citizen who gave it
+    REPRESENTATION_ACCEPTED = "representation:accepted"  # to the citizen
+    REPRESENTATION_FIRST_USED = "representation:first_used"  # to the citizen
+    REPRESENTATION_EXPIRING = "representation:expiring"  # to both, before it ends
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind", "resource_type", "resource_id"),
+        Index("ix_notifications_person_read", "person_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))  # who is told
+    kind: Mapped[NotificationKind] = mapped_column(
+        Enum(
+            NotificationKind,
+            native_enum=False,
+            length=60,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    resource_type: Mapped[str] = mapped_column(String(60))
+    resource_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

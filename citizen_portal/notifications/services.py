@@ -1,0 +1,132 @@
+"""Telling people, in the app, what happened to the powers that concern them.
+
+Each (person, kind, resource) is told once: the unique constraint makes
+sending idempotent, so callers may send whenever the event might have happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from citizen_portal.db import utcnow
+from citizen_portal.notifications.models import Notification, NotificationKind
+from citizen_portal.representation.models import Representation
+from citizen_portal.representation.rules import ends_on, in_effect
+
+# How long before a representation ends both people are reminded.
+EXPIRY_NOTICE = timedelta(days=14)
+
+
+def notify(session: Session, person_id: int, kind: NotificationKind, row: Representation) -> bool:
+    """Tell ``person_id`` about ``row`` unless they were told already. True if sent."""
+    exists = session.scalar(
+        select(Notification.id).where(
+            Notification.person_id == person_id,
+            Notification.kind == kind,
+            Notification.resource_type == "representation",
+            Notification.resource_id == str(row.id),
+        )
+    )
+    if exists is not None:
+        return False
+    try:
+        with session.begin_nested():  # another request may send the same one now
+            session.add(
+                Notification(
+                    person_id=person_id,
+                    kind=kind,
+                    resource_type="representation",
+                    resource_id=str(row.id),
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def representation_created(session: Session, row: Representation) -> None:
+    if row.kind.from_authority:
+        notify(session, row.represented_id, NotificationKind.REPRESENTATION_REGISTERED, row)
+        notify(session, row.representative_id, NotificationKind.REPRESENTATION_REGISTERED, row)
+    else:
+        notify(session, row.represented_id, NotificationKind.REPRESENTATION_CREATED, row)
+        notify(session, row.representative_id, NotificationKind.REPRESENTATION_OFFERED, row)
+
+
+def representation_used(session: Session, rows: list[Representation]) -> None:
+    for row in rows:
+        notify(session, row.represented_id, NotificationKind.REPRESENTATION_FIRST_USED, row)
+
+
+def send_expiry_reminders(session: Session, today: date, person_id: int | None = None) -> int:
+    """Remind both sides of representations that end within EXPIRY_NOTICE. Returns how many
+    messages were sent. Run daily (``flask send-reminders``) and at each sign-in."""
+    from citizen_portal.representation.services import facts_of
+
+    query = select(Representation).where(Representation.revoked_at.is_(None))
+    if person_id is not None:
+        query = query.where(
+            (Representation.represented_id == person_id)
+            | (Representation.representative_id == person_id)
+        )
+    sent = 0
+    for row in session.scalars(query):
+        facts = facts_of(row)
+        end = ends_on(facts)
+        if end is None or not in_effect(facts, today) or end - today > EXPIRY_NOTICE:
+            continue
+        for recipient in (row.represented_id, row.representative_id):
+            sent += notify(session, recipient, NotificationKind.REPRESENTATION_EXPIRING, row)
+    return sent
+
+
+@dataclass(frozen=True)
+class Message:
+    notification: Notification
+    representation: Representation | None
+
+
+def messages_for(session: Session, person_id: int) -> list[Message]:
+    notifications = list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.person_id == person_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(100)
+        )
+    )
+    ids = {int(n.resource_id) for n in notifications if n.resource_type == "representation"}
+    rows = {
+        r.id: r for r in session.scalars(select(Representation).where(Representation.id.in_(ids)))
+    }
+    return [Message(n, rows.get(int(n.resource_id))) for n in notifications]
+
+
+def unread_count(session: Session, person_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.person_id == person_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_read(session: Session, person_id: int) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.person_id == person_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+def ends(row: Representation) -> date | None:
+    from citizen_portal.representation.services import facts_of
+
+    return ends_on(facts_of(row))

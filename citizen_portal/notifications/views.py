@@ -1,0 +1,85 @@
+"""The person's messages: what happened to the powers of attorney that concern them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from citizen_portal.audit.models import AuditTag
+from citizen_portal.audit.services import record_event
+from citizen_portal.db import get_session
+from citizen_portal.notifications.models import NotificationKind
+from citizen_portal.notifications.services import Message, ends, mark_read, messages_for
+from citizen_portal.representation.models import kind_name
+from citizen_portal.security.permissions import Permission, requires
+from citizen_portal.security.policy import authorize
+
+blueprint = Blueprint("notifications", __name__)
+
+
+def describe(message: Message, me: int) -> object:
+    """The message in plain words, for the person it was sent to."""
+    row = message.representation
+    if row is None:
+        return _l("A power of attorney that no longer exists.")
+    mine = row.represented_id == me  # the citizen, rather than the representative
+    other = (row.representative if mine else row.represented).full_name
+    end = ends(row)
+    until = format_date(end, "long") if end else ""
+    kind = message.notification.kind
+    if kind is NotificationKind.REPRESENTATION_OFFERED:
+        return _l(
+            "%(name)s has given you a power of attorney. Accept it before you can act for them.",
+            name=other,
+        )
+    if kind is NotificationKind.REPRESENTATION_CREATED:
+        return _l(
+            "You gave %(name)s a power of attorney. It starts when they accept it.", name=other
+        )
+    if kind is NotificationKind.REPRESENTATION_ACCEPTED:
+        return _l("%(name)s accepted your power of attorney. They can now act for you.", name=other)
+    if kind is NotificationKind.REPRESENTATION_FIRST_USED:
+        return _l("%(name)s used your power of attorney for the first time.", name=other)
+    if kind is NotificationKind.REPRESENTATION_REGISTERED and mine:
+        return _l(
+            "%(name)s is now registered as acting for you: %(kind)s.",
+            name=other,
+            kind=kind_name(row.kind),
+        )
+    if kind is NotificationKind.REPRESENTATION_REGISTERED:
+        return _l(
+            "You are now registered as acting for %(name)s: %(kind)s.",
+            name=other,
+            kind=kind_name(row.kind),
+        )
+    if mine:  # REPRESENTATION_EXPIRING
+        return _l(
+            "The power of attorney you gave %(name)s ends on %(date)s.", name=other, date=until
+        )
+    return _l("Your right to act for %(name)s ends on %(date)s.", name=other, date=until)
+
+
+@blueprint.get("/messages")
+@requires(Permission.MESSAGES_READ)
+def messages() -> Any:
+    db = get_session()
+    actor = authorize(Permission.MESSAGES_READ, None)
+    found = messages_for(db, actor.person_id)
+    # (message, words, new?): "new" is decided before they are marked read below.
+    texts = [(m, describe(m, actor.person_id), m.notification.read_at is None) for m in found]
+    record_event(
+        db,
+        tag=AuditTag.MESSAGES_VIEWED,
+        actor_kind=actor.kind,
+        actor_person_id=actor.person_id,
+        subject_person_id=actor.person_id,
+        resource_type="messages",
+    )
+    mark_read(db, actor.person_id)  # shown as new this once
+    db.commit()
+    return render_template(
+        "notifications/messages.html", messages=texts, NotificationKind=NotificationKind
+    )
