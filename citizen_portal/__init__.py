@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from citizen_portal.api.oauth import init_api_oauth
     from citizen_portal.audit import views as audit_views
     from citizen_portal.auth import views as auth_views
+    from citizen_portal.notifications import views as notification_views
     from citizen_portal.plans import views as plan_views
     from citizen_portal.pwa import views as pwa_views
     from citizen_portal.representation import views as representation_views
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(plan_views.blueprint)
     app.register_blueprint(audit_views.blueprint)
     app.register_blueprint(representation_views.blueprint)
+    app.register_blueprint(notification_views.blueprint)
     app.register_blueprint(pwa_views.blueprint)
     init_api_oauth(app)
     app.register_blueprint(api_views.blueprint)
@@ -105,11 +107,20 @@ def create_app(settings: Settings | None = None) -> Flask:
     from flask_babel import format_date, format_time, get_locale
 
     from citizen_portal.formatting import opening_hours
+    from citizen_portal.notifications.services import unread_count
+    from citizen_portal.representation.forms import SCOPE_LABELS_FOR_REPRESENTATIVE
     from citizen_portal.representation.models import kind_name
     from citizen_portal.security.policy import current_actor
 
+    def unread_messages() -> int:
+        from flask_login import current_user
+
+        return unread_count(db.get_session(), current_user.person_id)
+
     app.jinja_env.globals.update(
         current_actor=current_actor,
+        unread_messages=unread_messages,
+        representative_scope_labels=SCOPE_LABELS_FOR_REPRESENTATIVE,
         representation_kind_name=kind_name,
         opening_hours=opening_hours,
         get_locale=get_locale,

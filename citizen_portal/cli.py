@@ -110,6 +110,17 @@ def register_commands(app: Flask) -> None:
         output.write_text(json.dumps(bundle, ensure_ascii=False, indent=2), encoding="utf-8")
         click.echo(f"Wrote {len(bundle['entry'])} plan versions to {output}.")
 
+    @app.cli.command("send-reminders")
+    def send_reminders() -> None:
+        """Tell people in the app about powers of attorney that end soon (run daily)."""
+        from citizen_portal.db import utcnow
+        from citizen_portal.notifications.services import send_expiry_reminders
+
+        session = get_session()
+        sent = send_expiry_reminders(session, utcnow().date())
+        session.commit()
+        click.echo(f"Sent {sent} reminders.")
+
     @app.cli.command("add-representation")
     @click.option(
         "--kind",
@@ -171,6 +182,9 @@ def register_commands(app: Flask) -> None:
                 valid_until.date() if valid_until else None,
                 reference,
             )
+            from citizen_portal.notifications.services import representation_created
+
+            representation_created(session, row)
             session.commit()
         except InvalidCpr as error:
             session.rollback()

@@ -30,6 +30,7 @@ from citizen_portal.demo.data import PERSONAS
 from citizen_portal.demo.loader import load_demo_data
 from citizen_portal.people.models import Person
 from citizen_portal.people.services import hash_cpr
+from citizen_portal.representation.models import Representation
 from tests.support.databases import fresh_database
 
 CPR_KEY = "test-cpr-hash-key"
@@ -140,6 +141,10 @@ def demo(db: Session, today: date) -> dict[str, Person]:
         people[persona.subject] = person
     db.commit()
     return people
+
+
+# The demo data brings one power of attorney of its own (Peter to his sister Hanne).
+NOT_DEMO = Representation.represented.has(Person.given_name != "Peter")
 
 
 def sign_in(client: FlaskClient, db: Session, person: Person, fresh: bool = False) -> str:

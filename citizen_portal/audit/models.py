@@ -29,6 +29,10 @@ class AuditTag(StrEnum):
     REPRESENTATION_GRANTED = "representation:granted"
     REPRESENTATION_ACCEPTED = "representation:accepted"
     REPRESENTATION_REVOKED = "representation:revoked"
+    REPRESENTATION_DECLINED = "representation:declined"
+    REPRESENTATION_REGISTERED = "representation:registered"  # from an authority
+    REPRESENTATIONS_VIEWED = "representations:viewed"
+    MESSAGES_VIEWED = "messages:viewed"
     PLAN_IMPORTED = "plan:imported"
     PLANS_EXPORTED = "plans:exported"
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
+from citizen_portal.audit.descriptions import describe
 from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
@@ -51,10 +52,11 @@ def access_log() -> Any:
         plan.id: PLAN_TYPE_NAMES[plan.plan_type]
         for plan in db.scalars(select(Plan).where(Plan.id.in_(plan_ids)))
     }
+    # Representatives, and the person a power of attorney was given to (accepting it).
     representative_ids = {
         e.actor_person_id
         for e in events
-        if e.actor_kind is ActorKind.REPRESENTATIVE and e.actor_person_id
+        if e.actor_person_id and e.actor_person_id != actor.person_id
     }
     names = {
         p.id: p.full_name
@@ -79,5 +81,5 @@ def access_log() -> Any:
         names=names,
         me=actor.person_id,
         ActorKind=ActorKind,
-        AuditTag=AuditTag,
+        describe=describe,
     )

@@ -12,6 +12,7 @@ from citizen_portal.auth import services
 from citizen_portal.auth.sessions import end_session, start_session
 from citizen_portal.config import Settings
 from citizen_portal.db import get_session, utcnow
+from citizen_portal.notifications.services import send_expiry_reminders
 from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr
 from citizen_portal.security.permissions import Permission, public, requires
 
@@ -112,6 +113,8 @@ def callback() -> Any:
         subject_person_id=person.id,
         details={"acr": identity.acr or ""},
     )
+    # Between daily runs of send-reminders, signing in is when reminders matter.
+    send_expiry_reminders(db, utcnow().date(), person.id)
     db.commit()
     login_user(user)
     return redirect(_safe_next(target) or url_for("plans.my_plans"))

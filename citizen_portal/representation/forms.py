@@ -16,6 +16,12 @@ SCOPE_LABELS = {
     Scope.RECORD_WISHES: _l("Write my wishes for me"),
     Scope.MANAGE_CONSENTS: _l("Give and withdraw my consents for me"),
 }
+# The same rights, as the representative reads them.
+SCOPE_LABELS_FOR_REPRESENTATIVE = {
+    Scope.READ_PLANS: _l("Read their plans"),
+    Scope.RECORD_WISHES: _l("Write their wishes for them"),
+    Scope.MANAGE_CONSENTS: _l("Give and withdraw their consents for them"),
+}
 
 
 class CheckboxesField(SelectMultipleField):

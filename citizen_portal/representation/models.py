@@ -64,6 +64,8 @@ class Representation(Base):
     # authorities' representations are in effect at once.
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The representative said no to the offer (revoked_at is set too, so it never takes effect).
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Which authority (court case, registry) a representation came from.
     source_reference: Mapped[str | None] = mapped_column(String(200))

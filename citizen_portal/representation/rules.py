@@ -56,6 +56,20 @@ def in_effect(facts: RepresentationFacts, today: date) -> bool:
     return True
 
 
+def ends_on(facts: RepresentationFacts) -> date | None:
+    """The last day a representation is in effect, if it has one."""
+    end = facts.valid_until
+    born = facts.represented_birth_date
+    if facts.kind is RepresentationKind.PARENTAL_CUSTODY and born is not None:
+        try:
+            birthday = born.replace(year=born.year + CUSTODY_UNTIL_AGE)
+        except ValueError:  # born on 29 February
+            birthday = date(born.year + CUSTODY_UNTIL_AGE, 3, 1)
+        last_day = date.fromordinal(birthday.toordinal() - 1)
+        end = last_day if end is None else min(end, last_day)
+    return end
+
+
 class RepresentationRefused(ValueError):
     """Why a representation cannot be made; ``message`` is plain and translatable."""
 

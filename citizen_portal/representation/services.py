@@ -34,13 +34,37 @@ def facts_of(row: Representation) -> RepresentationFacts:
 def facts_between(representative_id: int, represented_id: int) -> list[RepresentationFacts]:
     if representative_id == represented_id:
         return []
-    rows = get_session().scalars(
-        select(Representation).where(
-            Representation.representative_id == representative_id,
-            Representation.represented_id == represented_id,
+    rows = rows_between(get_session(), representative_id, represented_id)
+    return [facts_of(row) for row in rows]
+
+
+def rows_between(
+    session: Session, representative_id: int, represented_id: int
+) -> list[Representation]:
+    return list(
+        session.scalars(
+            select(Representation).where(
+                Representation.representative_id == representative_id,
+                Representation.represented_id == represented_id,
+            )
         )
     )
-    return [facts_of(row) for row in rows]
+
+
+def pending_offers(session: Session, person_id: int) -> list[Representation]:
+    """Powers of attorney given to ``person_id`` that wait for them to accept or decline."""
+    return list(
+        session.scalars(
+            select(Representation)
+            .where(
+                Representation.representative_id == person_id,
+                Representation.kind == RepresentationKind.POWER_OF_ATTORNEY,
+                Representation.accepted_at.is_(None),
+                Representation.revoked_at.is_(None),
+            )
+            .order_by(Representation.id)
+        )
+    )
 
 
 def represented_by(session: Session, person_id: int, today: date) -> list[Representation]:

@@ -11,16 +11,19 @@ from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.auth.sessions import session_row, signed_in_recently
 from citizen_portal.db import get_session, utcnow
+from citizen_portal.notifications import services as notifications
+from citizen_portal.notifications.models import NotificationKind
 from citizen_portal.people.models import Person
 from citizen_portal.people.services import find_or_create_by_cpr
 from citizen_portal.representation.forms import SCOPE_LABELS, GrantForm
 from citizen_portal.representation.models import Representation, Scope
-from citizen_portal.representation.rules import RepresentationRefused, in_effect
+from citizen_portal.representation.rules import RepresentationRefused, ends_on, in_effect
 from citizen_portal.representation.services import (
     facts_of,
     grant_power_of_attorney,
     involving,
     represented_by,
+    rows_between,
 )
 from citizen_portal.security.permissions import Permission, requires
 from citizen_portal.security.policy import Actor, can, current_actor, switch_to
@@ -34,6 +37,7 @@ def choose() -> Any:
     db = get_session()
     options = represented_by(db, current_user.person_id, utcnow().date())
     actor = current_actor()
+    _audit_list_read(current_user.person_id)
     return render_template(
         "representation/choose.html",
         options=options,
@@ -65,8 +69,31 @@ def switch() -> Any:
             resource_type="representation",
             details={"scopes": ",".join(sorted(actor.scopes))},
         )
+        today = utcnow().date()
+        notifications.representation_used(
+            db,
+            [
+                r
+                for r in rows_between(db, person_id, actor.subject_person_id)
+                if in_effect(facts_of(r), today)
+            ],
+        )
     db.commit()
     return redirect(url_for("plans.my_plans"))
+
+
+def _audit_list_read(person_id: int) -> None:
+    """The person's own list of powers of attorney: theirs, read by themself."""
+    db = get_session()
+    record_event(
+        db,
+        tag=AuditTag.REPRESENTATIONS_VIEWED,
+        actor_kind=ActorKind.CITIZEN,
+        actor_person_id=person_id,
+        subject_person_id=person_id,
+        resource_type="representation_list",
+    )
+    db.commit()
 
 
 def _citizen() -> Actor:
@@ -82,11 +109,13 @@ def overview() -> Any:
     person_id: int = current_user.person_id
     rows = involving(db, person_id)
     today = utcnow().date()
+    _audit_list_read(person_id)
     return render_template(
         "representation/overview.html",
         given=[r for r in rows if r.represented_id == person_id],
         received=[r for r in rows if r.representative_id == person_id],
         in_effect=lambda r: in_effect(facts_of(r), today),
+        ends_on=lambda r: ends_on(facts_of(r)),
         may_revoke=lambda r: can(_citizen(), Permission.REPRESENTATION_GRANT, r),
         may_accept=lambda r: (
             can(_citizen(), Permission.REPRESENTATION_ACT, r)
@@ -133,6 +162,7 @@ def grant() -> Any:
             db.rollback()
             error = refused.message
         else:
+            notifications.representation_created(db, row)
             _record_change(
                 AuditTag.REPRESENTATION_GRANTED,
                 row,
@@ -178,7 +208,20 @@ def accept(representation_id: int) -> Any:
     row = _own_representation(representation_id, Permission.REPRESENTATION_ACT)
     if row.accepted_at is None and row.revoked_at is None:
         row.accepted_at = utcnow()
+        notifications.notify(
+            get_session(), row.represented_id, NotificationKind.REPRESENTATION_ACCEPTED, row
+        )
         _record_change(AuditTag.REPRESENTATION_ACCEPTED, row, by=row.representative_id)
+    return redirect(url_for("representation.overview"))
+
+
+@blueprint.post("/powers-of-attorney/<int:representation_id>/decline")
+@requires(Permission.REPRESENTATION_ACT)
+def decline(representation_id: int) -> Any:
+    row = _own_representation(representation_id, Permission.REPRESENTATION_ACT)
+    if row.accepted_at is None and row.revoked_at is None:
+        row.declined_at = row.revoked_at = utcnow()  # a declined offer can never be accepted
+        _record_change(AuditTag.REPRESENTATION_DECLINED, row, by=row.representative_id)
     return redirect(url_for("representation.overview"))
 
 

@@ -28,8 +28,10 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"  # the log of who read or changed the citizen's data
     REPRESENTATION_ACT = "representation:act"  # choose whom to act for; accept a grant
     REPRESENTATION_GRANT = "representation:grant"  # give or take back a power of attorney
+    MESSAGES_READ = "messages:read"  # the signed-in person's own messages
     # Scopes of professional systems (OAuth 2.0 client credentials).
     API_PLANS_WRITE = "api:plans:write"
+    API_REPRESENTATIONS_WRITE = "api:representations:write"  # registries of authorities
 
 
 def public(view: F) -> F:

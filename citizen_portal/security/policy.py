@@ -100,6 +100,9 @@ def can(
         return _client_can(actor, permission, resource)
     if permission is Permission.ACCOUNT_USE:
         return resource is None
+    if permission is Permission.MESSAGES_READ:
+        # Messages belong to the person signed in, whoever they act for.
+        return resource is None or resource == actor.person_id
     if permission in (Permission.REPRESENTATION_ACT, Permission.REPRESENTATION_GRANT):
         return _representation_can(actor, permission, resource)
     if permission is Permission.AUDIT_READ:
@@ -174,4 +177,10 @@ def _client_can(client: ClientActor, permission: Permission, resource: object | 
             return resource.author_organisation.identifier in client.organisations
         if isinstance(resource, ParsedPlan):
             return resource.author in client.organisations
+    if permission is Permission.API_REPRESENTATIONS_WRITE:
+        # Only a registry of authorities holds this scope; it is not bound to organisations.
+        # A citizen's own grant is theirs alone.
+        return resource is None or (
+            isinstance(resource, Representation) and resource.kind.from_authority
+        )
     return False

@@ -170,3 +170,38 @@ def test_acting_for_someone_shows_an_accessible_banner(
     _assert_accessible(phone)
     phone.get_by_role("button", name="Gå tilbage til at handle for dig selv").click()
     assert phone.locator(".acting-for").count() == 0
+
+
+def test_an_offered_power_of_attorney_greets_the_representative_after_sign_in(
+    certified_portal: LivePortal, phone: Page
+) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from citizen_portal.notifications.services import representation_created
+    from citizen_portal.people.models import Person
+    from citizen_portal.representation.models import Scope
+    from citizen_portal.representation.services import grant_power_of_attorney
+
+    with certified_portal.app.app_context(), Session(certified_portal.engine) as db:
+        people = {p.given_name: p for p in db.scalars(select(Person))}
+        row = grant_power_of_attorney(db, people["Jonas"], people["Sara"], [Scope.READ_PLANS], None)
+        representation_created(db, row)
+        db.commit()
+
+    phone.goto(f"{certified_portal.url}/auth/sign-in")
+    phone.locator("input[name=login]").fill("demo-sara")
+    phone.locator("input[name=password]").fill("any")
+    phone.locator("button[type=submit]").click()
+    phone.locator("button[type=submit]").click()
+    phone.wait_for_url(f"{certified_portal.url}/plans")
+
+    offer = phone.locator("section.notice")
+    assert "Jonas Holm har givet dig en fuldmagt" in offer.inner_text()
+    badge = phone.locator(".header-nav .badge").text_content() or ""
+    assert " ".join(badge.split()) == "1 nye"  # the count, and "new" for screen readers
+    _assert_accessible(phone)
+    offer.get_by_role("button", name="Tag imod fuldmagten fra Jonas Holm").click()
+    phone.get_by_role("link", name="Beskeder").click()
+    assert "Jonas Holm har givet dig en fuldmagt." in phone.locator("main").inner_text()
+    _assert_accessible(phone)

@@ -12,7 +12,7 @@ from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
 from citizen_portal.db import utcnow
 from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation
-from tests.conftest import sign_in
+from tests.conftest import NOT_DEMO, sign_in
 
 GUARDIAN_CPR = "0101701234"
 
@@ -50,7 +50,7 @@ def _appoint_guardian(app: Flask, scopes: tuple[str, ...] = ("read_plans",)) -> 
 
 
 def _guardian(db: Session) -> Person:
-    row = db.scalars(select(Representation)).one()
+    row = db.scalars(select(Representation).where(NOT_DEMO)).one()
     return row.representative
 
 
@@ -83,7 +83,7 @@ def test_revocation_takes_effect_on_the_next_request(
     client.post("/acting-for", data={"csrf_token": _csrf(client), "subject": demo["demo-mette"].id})
     assert "Discharge agreement" in client.get("/plans").get_data(as_text=True)
 
-    row = db.scalars(select(Representation)).one()
+    row = db.scalars(select(Representation).where(NOT_DEMO)).one()
     row.revoked_at = utcnow()
     db.commit()
     page = client.get("/plans").get_data(as_text=True)

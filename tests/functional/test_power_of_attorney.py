@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation
-from tests.conftest import sign_in
+from tests.conftest import NOT_DEMO, sign_in
 
 SISTER_CPR = "0505851234"
 
@@ -60,7 +60,7 @@ def test_empty_form_lists_every_problem_plainly(
         "#representative_name": "Enter the person's full name",
         "#scopes": "Choose at least one thing the person may do",
     }
-    assert db.scalars(select(Representation)).first() is None
+    assert db.scalars(select(Representation).where(NOT_DEMO)).first() is None
 
 
 def test_the_rules_are_explained_when_they_refuse(
@@ -79,7 +79,7 @@ def test_the_rules_are_explained_when_they_refuse(
     assert _grant(client).status_code == 302  # type: ignore[attr-defined]
     again = _grant(client)
     assert "already has a power of attorney from you" in again.get_data(as_text=True)  # type: ignore[attr-defined]
-    assert len(db.scalars(select(Representation)).all()) == 1
+    assert len(db.scalars(select(Representation).where(NOT_DEMO)).all()) == 1
 
 
 def test_grant_accept_act_and_revoke(
@@ -88,7 +88,7 @@ def test_grant_accept_act_and_revoke(
     mette = demo["demo-mette"]
     sign_in(client, db, mette, fresh=True)
     assert _grant(client).status_code == 302  # type: ignore[attr-defined]
-    row = db.scalars(select(Representation)).one()
+    row = db.scalars(select(Representation).where(NOT_DEMO)).one()
     assert row.accepted_at is None
     assert "Waiting for them to accept." in _page(client, "/powers-of-attorney").get_text()
 
@@ -127,7 +127,7 @@ def test_only_the_citizen_may_revoke_and_only_the_representative_may_accept(
 ) -> None:
     sign_in(client, db, demo["demo-mette"], fresh=True)
     _grant(client)
-    row = db.scalars(select(Representation)).one()
+    row = db.scalars(select(Representation).where(NOT_DEMO)).one()
     sign_in(client, db, demo["demo-peter"])
     csrf = _csrf(client)
     # Not theirs: answered like something that does not exist.

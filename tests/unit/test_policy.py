@@ -25,3 +25,24 @@ def test_nobody_signed_in_may_only_use_public_routes() -> None:
 def test_unknown_resource_is_denied() -> None:
     mette = Actor(person_id=1, subject_person_id=1)
     assert not can(mette, Permission.PLANS_READ, object())
+
+
+def test_messages_are_the_signed_in_persons_own_whoever_they_act_for() -> None:
+    from citizen_portal.audit.models import ActorKind
+    from citizen_portal.representation.models import Scope
+
+    representative = Actor(2, 1, ActorKind.REPRESENTATIVE, frozenset({Scope.READ_PLANS}))
+    assert can(representative, Permission.MESSAGES_READ, 2)
+    assert not can(representative, Permission.MESSAGES_READ, 1)
+
+
+def test_a_registry_may_change_authorities_representations_but_never_a_citizens_grant() -> None:
+    from citizen_portal.representation.models import Representation, RepresentationKind
+    from citizen_portal.security.policy import ClientActor
+
+    registry = ClientActor("cpr-registry", frozenset(), frozenset({"api:representations:write"}))
+    guardian = Representation(kind=RepresentationKind.GUARDIAN)
+    granted = Representation(kind=RepresentationKind.POWER_OF_ATTORNEY)
+    assert can(registry, Permission.API_REPRESENTATIONS_WRITE, guardian)
+    assert not can(registry, Permission.API_REPRESENTATIONS_WRITE, granted)
+    assert not can(registry, Permission.API_PLANS_WRITE)

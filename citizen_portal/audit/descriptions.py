@@ -1,0 +1,73 @@
+"""Each audit event in plain words, as the citizen reads it in their log.
+
+The sentence follows the actor ("You", "Hanne Sørensen, on your behalf,", "A
+professional system (...)"). Every tag is listed: a test fails for a new tag
+without words, so the log never says "something happened".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from citizen_portal.audit.models import AuditEvent, AuditTag
+
+Describe = Callable[[AuditEvent, str | None], object]
+
+
+def _received(event: AuditEvent, plan: str | None) -> object:
+    if event.details.get("created") == "yes":
+        return _l(
+            "sent a new version (%(n)s) of your plan: %(plan)s.",
+            n=event.details.get("version"),
+            plan=plan,
+        )
+    return _l("sent your plan again, with no changes: %(plan)s.", plan=plan)
+
+
+def _revoked(event: AuditEvent, plan: str | None) -> object:
+    if event.details.get("client_id"):
+        return _l("ended a representation registered by an authority.")
+    return _l("took back a power of attorney.")
+
+
+# None: the event never concerns a citizen's data, so it is never in a citizen's log.
+DESCRIPTIONS: dict[AuditTag, Describe | None] = {
+    AuditTag.ACCOUNT_SIGNED_IN: lambda e, p: _l("signed in."),
+    AuditTag.ACCOUNT_SIGNED_OUT: lambda e, p: _l("signed out."),
+    AuditTag.ACCOUNT_SIGN_IN_REFUSED: None,
+    AuditTag.ACCOUNT_SESSION_EXPIRED: lambda e, p: _l("were signed out after a time without use."),
+    AuditTag.PLANS_LISTED: lambda e, p: _l("looked at the list of your plans."),
+    AuditTag.PLAN_VIEWED: lambda e, p: _l("read your plan: %(plan)s.", plan=p),
+    AuditTag.PLAN_VERSION_VIEWED: lambda e, p: _l(
+        "read an earlier version (%(n)s) of your plan: %(plan)s.",
+        n=e.details.get("version"),
+        plan=p,
+    ),
+    AuditTag.API_TOKEN_ISSUED: None,
+    AuditTag.API_TOKEN_REFUSED: None,
+    AuditTag.API_PLAN_RECEIVED: _received,
+    AuditTag.API_PLAN_REJECTED: None,
+    AuditTag.API_CALL_REFUSED: None,
+    AuditTag.AUDIT_LOG_VIEWED: lambda e, p: _l("looked at this list."),
+    AuditTag.REPRESENTATION_USED: lambda e, p: _l("started acting for you."),
+    AuditTag.REPRESENTATION_GRANTED: lambda e, p: _l("gave someone a power of attorney."),
+    AuditTag.REPRESENTATION_ACCEPTED: lambda e, p: _l("accepted your power of attorney."),
+    AuditTag.REPRESENTATION_DECLINED: lambda e, p: _l("said no to your power of attorney."),
+    AuditTag.REPRESENTATION_REVOKED: _revoked,
+    AuditTag.REPRESENTATION_REGISTERED: lambda e, p: _l(
+        "registered a person who may act for you, as an authority decided."
+    ),
+    AuditTag.REPRESENTATIONS_VIEWED: lambda e, p: _l("looked at the powers of attorney."),
+    AuditTag.MESSAGES_VIEWED: lambda e, p: _l("read the messages."),
+    AuditTag.PLAN_IMPORTED: lambda e, p: _l("imported your plan into the app: %(plan)s.", plan=p),
+    AuditTag.PLANS_EXPORTED: lambda e, p: _l("exported a copy of your plans."),
+}
+
+
+def describe(event: AuditEvent, plan_name: str | None) -> object:
+    found = DESCRIPTIONS.get(event.tag)
+    if found is None:
+        return _l("did something we cannot describe (%(code)s).", code=event.tag.value)
+    return found(event, plan_name)
