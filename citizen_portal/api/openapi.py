@@ -136,6 +136,36 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/fhir/RelatedPerson": {
+                "post": {
+                    "summary": (
+                        "Register, change or end a representation decided by an authority "
+                        "(parental custody, guardian, lasting power of attorney)"
+                    ),
+                    "operationId": "registerRepresentation",
+                    "security": [{"clientCredentials": ["api:representations:write"]}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/fhir+json": {
+                                "schema": {"$ref": "#/components/schemas/RelatedPerson"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _outcome("Already registered like this, changed, or ended"),
+                        "201": _outcome("Registered"),
+                        "400": _outcome("The body is not JSON"),
+                        "401": _outcome("No valid bearer token"),
+                        "403": _outcome("The token lacks the scope"),
+                        "413": _outcome("The body is larger than 1 MB"),
+                        "415": _outcome("Wrong content type"),
+                        "422": _outcome(
+                            "Breaks FHIR, the profile or the rules; every problem listed"
+                        ),
+                    },
+                }
+            },
             "/api/openapi.json": {
                 "get": {
                     "summary": "This description",
@@ -157,13 +187,32 @@ def openapi_document() -> dict[str, Any]:
                     "flows": {
                         "clientCredentials": {
                             "tokenUrl": "/api/oauth/token",
-                            "scopes": {"api:plans:write": "Send plans for your organisations"},
+                            "scopes": {
+                                "api:plans:write": "Send plans for your organisations",
+                                "api:representations:write": (
+                                    "Register representations decided by authorities"
+                                ),
+                            },
                         }
                     },
                 }
             },
             "schemas": {
                 "OperationOutcome": OPERATION_OUTCOME,
+                "RelatedPerson": {
+                    "type": "object",
+                    "required": ["resourceType", "patient", "relationship", "identifier"],
+                    "properties": {
+                        "resourceType": {"const": "RelatedPerson"},
+                        "active": {"type": "boolean"},
+                        "patient": {"type": "object"},
+                        "identifier": {"type": "array", "items": {"type": "object"}},
+                        "relationship": {"type": "array", "items": {"type": "object"}},
+                        "name": {"type": "array", "items": {"type": "object"}},
+                        "period": {"type": "object"},
+                        "extension": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
                 "Bundle": {
                     "type": "object",
                     "required": ["resourceType", "type", "entry"],

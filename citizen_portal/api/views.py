@@ -16,6 +16,8 @@ from citizen_portal.db import get_session
 from citizen_portal.fhir.outcome import outcome_response
 from citizen_portal.fhir.reader import InvalidBundle, Issue
 from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
+from citizen_portal.representation import registry
+from citizen_portal.representation.rules import RepresentationRefused
 from citizen_portal.security.permissions import Permission, public
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -84,6 +86,72 @@ def _rejected(status: int, *issues: Issue) -> Any:
     _audit(
         AuditTag.API_PLAN_REJECTED,
         client_id=g.api_client.client_id,
+        status=str(status),
+        problems=str(len(issues)),
+    )
+    return outcome_response(list(issues), status)
+
+
+@blueprint.post("/fhir/RelatedPerson")
+@requires_client(Permission.API_REPRESENTATIONS_WRITE)
+def register_representation() -> Any:
+    client = g.api_client
+    if request.mimetype not in ACCEPTED_TYPES:
+        return _refused_registration(
+            415,
+            Issue(
+                "Content-Type", _l("Send the resource as application/fhir+json."), "not-supported"
+            ),
+        )
+    try:
+        data = request.get_json(force=True)
+    except RequestEntityTooLarge:
+        raise
+    except BadRequest:
+        return _refused_registration(
+            400, Issue("RelatedPerson", _l("The body is not valid JSON."), "structure")
+        )
+    db = get_session()
+    try:
+        registration = registry.read_registration(data)
+        result = registry.register(db, registration, current_app.config["SETTINGS"].cpr_hash_key)
+    except InvalidBundle as error:
+        return _refused_registration(422, *error.issues)
+    except RepresentationRefused as refused:
+        return _refused_registration(422, Issue("RelatedPerson", refused.message, "business-rule"))
+    row = result.representation
+    record_event(
+        db,
+        tag=AuditTag.REPRESENTATION_REVOKED
+        if result.outcome == "ended"
+        else AuditTag.REPRESENTATION_REGISTERED,
+        actor_kind=ActorKind.SYSTEM,
+        subject_person_id=row.represented_id,
+        resource_type="representation",
+        resource_id=row.id,
+        details={"client_id": client.client_id, "outcome": result.outcome},
+    )
+    db.commit()
+    messages = {
+        "created": _l("Registered."),
+        "updated": _l("The registration was changed."),
+        "unchanged": _l("Nothing changed: it is already registered like this."),
+        "ended": _l("Ended. It no longer gives any access."),
+    }
+    return outcome_response(
+        [Issue("RelatedPerson", messages[result.outcome], "informational")],
+        201 if result.outcome == "created" else 200,
+        severity="information",
+        headers={"Location": f"/api/fhir/RelatedPerson/{row.id}"},
+    )
+
+
+def _refused_registration(status: int, *issues: Issue) -> Any:
+    get_session().rollback()
+    _audit(
+        AuditTag.API_CALL_REFUSED,
+        client_id=g.api_client.client_id,
+        path="/api/fhir/RelatedPerson",
         status=str(status),
         problems=str(len(issues)),
     )
