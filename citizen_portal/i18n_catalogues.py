@@ -70,6 +70,8 @@ def update() -> None:
             for message in catalog:
                 if message.id and not message.string:
                     message.string = message.id
+                elif isinstance(message.id, tuple) and not all(message.string or ()):
+                    message.string = message.id  # singular and plural, as written
         with path.open("wb") as f:
             write_po(f, catalog, sort_output=True, no_location=True, ignore_obsolete=True)
 

@@ -41,7 +41,12 @@ def test_catalogue_is_complete(language: str) -> None:
     path = i18n_catalogues.TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as f:
         catalog = read_po(f)
-    untranslated = [m.id for m in catalog if m.id and not m.string]
+    # A plural's string is a tuple of forms: every form must be there.
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert untranslated == []
     assert fuzzy == []

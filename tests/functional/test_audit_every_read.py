@@ -1,0 +1,90 @@
+"""Every read of a citizen's data writes exactly one audit record, on every route.
+
+The test walks the URL map, so a new page that shows data is checked without
+anyone remembering to add it; a route that shows nobody's data must be named
+below with the reason.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from citizen_portal.audit.models import AuditEvent
+from citizen_portal.people.models import Person
+from citizen_portal.plans.models import Plan
+from citizen_portal.security.permissions import Permission, declared_permission
+from tests.conftest import sign_in
+
+SHOWS_NOBODYS_DATA = {
+    "representation.grant": "a blank form for giving a power of attorney",
+}
+
+
+def _reading_routes(app: Flask) -> list[tuple[str, str]]:
+    """(endpoint, rule) of every GET page that needs someone signed in."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        permission = declared_permission(view)
+        if "GET" not in (rule.methods or ()) or permission in (None, Permission.PUBLIC):
+            continue
+        if rule.endpoint in SHOWS_NOBODYS_DATA:
+            continue
+        found.append((rule.endpoint, rule.rule))
+    return sorted(found)
+
+
+def _url(rule: str, plan: Plan) -> str:
+    return rule.replace("<int:plan_id>", str(plan.id)).replace("<int:number>", "1")
+
+
+def _count(db: Session) -> int:
+    return int(db.scalar(select(func.count(AuditEvent.id))) or 0)
+
+
+def _check_every_page(
+    app: Flask, client: FlaskClient, db: Session, reader: Person, subject: Person
+) -> set[str]:
+    plan = db.scalars(select(Plan).where(Plan.citizen_id == subject.id)).first()
+    assert plan is not None
+    shown = set()
+    for endpoint, rule in _reading_routes(app):
+        assert "<" not in _url(rule, plan), f"teach this test the parameters of {rule}"
+        before = _count(db)
+        response = client.get(_url(rule, plan))
+        db.expire_all()
+        records = list(db.scalars(select(AuditEvent).order_by(AuditEvent.id).offset(before)))
+        if response.status_code == 200:
+            shown.add(endpoint)
+            assert len(records) == 1, f"{rule}: {[r.tag for r in records]}"
+            assert records[0].actor_person_id == reader.id
+            assert records[0].subject_person_id in (subject.id, reader.id)
+        else:
+            assert response.status_code in (403, 404), rule
+            assert records == [], f"{rule} refused, so nothing was read"
+    return shown
+
+
+def test_the_citizen_reading_any_page_is_audited_exactly_once(
+    app: Flask, client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    sign_in(client, db, peter)
+    shown = _check_every_page(app, client, db, peter, peter)
+    assert {"plans.my_plans", "plans.plan", "plans.plan_version", "audit.access_log"} <= shown
+
+
+def test_a_representative_reading_any_page_is_audited_exactly_once(
+    app: Flask, client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    sign_in(client, db, hanne)
+    page = client.get("/acting-for").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    client.post("/acting-for", data={"csrf_token": token, "subject": peter.id})
+    shown = _check_every_page(app, client, db, hanne, peter)
+    assert {"plans.my_plans", "plans.plan"} <= shown
+    assert "audit.access_log" not in shown, "the log is the citizen's own"
