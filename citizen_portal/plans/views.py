@@ -14,7 +14,10 @@ from citizen_portal.plans.models import Plan, PlanType
 from citizen_portal.plans.redaction import visible_part
 from citizen_portal.representation.services import pending_offers
 from citizen_portal.security.permissions import Permission, requires
-from citizen_portal.security.policy import Actor, authorize, current_actor
+from citizen_portal.security.policy import Actor, authorize, can, current_actor
+from citizen_portal.wishes import services as stance_services
+from citizen_portal.wishes.forms import StanceForm
+from citizen_portal.wishes.vocabulary import STANCE_NAMES
 
 blueprint = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -102,6 +105,10 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
         ChangeKind=ChangeKind,
         PlanType=PlanType,
         person_name=current_user.display_name,
+        stances=stance_services.stances(db, plan.id),
+        stance_names=STANCE_NAMES,
+        may_state=can(actor, Permission.WISHES_WRITE, plan),
+        stance_form_data=StanceForm(formdata=None),
     )
 
 

@@ -1,0 +1,89 @@
+"""The citizen's own voice: wishes in sections, and their stance on each plan version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from citizen_portal.audit.models import ActorKind
+from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.people.models import Person
+
+
+def _enum(cls: type[StrEnum], length: int = 40) -> Enum:
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class WishSection(StrEnum):
+    """From the sources: what professionals are asked to capture from the citizen."""
+
+    WHAT_MATTERS = "what_matters"
+    OWN_GOALS = "own_goals"
+    CHALLENGES = "challenges"
+    WHAT_HELPS = "what_helps"
+    EARLY_SIGNS = "early_signs"
+    CONTACTS = "contacts"
+    MISSED_APPOINTMENT = "missed_appointment"
+    MEETINGS = "meetings"
+    PRACTICAL = "practical"
+    ADVANCE_STATEMENT = "advance_statement"
+
+
+GENERAL = "general"  # wishes for every plan; else "plan:<id>"
+
+
+def scope_key(plan_id: int | None) -> str:
+    return GENERAL if plan_id is None else f"plan:{plan_id}"
+
+
+class WishEntry(Base):
+    """One saved version of one section. Never changed: a save adds the next number,
+    and the unique constraint turns two devices saving at once into a conflict."""
+
+    __tablename__ = "wish_entries"
+    __table_args__ = (UniqueConstraint("citizen_id", "scope_key", "section", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    scope_key: Mapped[str] = mapped_column(String(40))
+    section: Mapped[WishSection] = mapped_column(_enum(WishSection))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)  # plain text; "" when the citizen cleared it
+    author_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    author_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[Person] = relationship(foreign_keys=[author_person_id])
+
+
+class StanceChoice(StrEnum):
+    AGREE = "agree"
+    AGREE_WITH_COMMENTS = "agree_with_comments"
+    DISAGREE = "disagree"
+
+
+class PlanStance(Base):
+    """The citizen's stance on one plan version. Agreeing to a coordinated action
+    plan is the citizen's digital approval of it."""
+
+    __tablename__ = "plan_stances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"))
+    version_number: Mapped[int] = mapped_column(Integer)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    choice: Mapped[StanceChoice] = mapped_column(_enum(StanceChoice))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    approves_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    author_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[Person] = relationship(foreign_keys=[author_person_id])

@@ -1,0 +1,154 @@
+"""Saving wishes as versions (never overwriting), and stances on plan versions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from citizen_portal.plans.models import Plan, PlanType, PlanVersion
+from citizen_portal.security.policy import Actor
+from citizen_portal.wishes.models import (
+    PlanStance,
+    StanceChoice,
+    WishEntry,
+    WishSection,
+    scope_key,
+)
+
+
+class WishConflict(Exception):
+    """Someone saved the section after this form was opened."""
+
+    def __init__(self, current: WishEntry | None) -> None:
+        super().__init__("the section changed since the form was opened")
+        self.current = current
+
+
+def latest(
+    session: Session, citizen_id: int, plan_id: int | None, section: WishSection
+) -> WishEntry | None:
+    return session.scalar(
+        select(WishEntry)
+        .where(
+            WishEntry.citizen_id == citizen_id,
+            WishEntry.scope_key == scope_key(plan_id),
+            WishEntry.section == section,
+        )
+        .order_by(WishEntry.number.desc())
+        .limit(1)
+    )
+
+
+def current_wishes(
+    session: Session, citizen_id: int, plan_id: int | None
+) -> dict[WishSection, WishEntry]:
+    """The newest version of each section that has any."""
+    newest = (
+        select(WishEntry.section, func.max(WishEntry.number).label("number"))
+        .where(WishEntry.citizen_id == citizen_id, WishEntry.scope_key == scope_key(plan_id))
+        .group_by(WishEntry.section)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(WishEntry)
+        .join(
+            newest,
+            (WishEntry.section == newest.c.section) & (WishEntry.number == newest.c.number),
+        )
+        .where(WishEntry.citizen_id == citizen_id, WishEntry.scope_key == scope_key(plan_id))
+    )
+    return {row.section: row for row in rows}
+
+
+def history(
+    session: Session, citizen_id: int, plan_id: int | None, section: WishSection
+) -> list[WishEntry]:
+    return list(
+        session.scalars(
+            select(WishEntry)
+            .where(
+                WishEntry.citizen_id == citizen_id,
+                WishEntry.scope_key == scope_key(plan_id),
+                WishEntry.section == section,
+            )
+            .order_by(WishEntry.number.desc())
+        )
+    )
+
+
+def save_wish(
+    session: Session,
+    actor: Actor,
+    plan_id: int | None,
+    section: WishSection,
+    text: str,
+    based_on: int,
+) -> WishEntry | None:
+    """Store ``text`` as the next version, if the form was opened on the newest one.
+
+    ``based_on`` is the version number the form showed (0: none yet). Returns the
+    new entry, or None when the text is unchanged. Raises WishConflict.
+    """
+    citizen_id = actor.subject_person_id
+    current = latest(session, citizen_id, plan_id, section)
+    number = current.number if current else 0
+    if number != based_on:
+        raise WishConflict(current)
+    if (current.text if current else "") == text:
+        return None
+    entry = WishEntry(
+        citizen_id=citizen_id,
+        plan_id=plan_id,
+        scope_key=scope_key(plan_id),
+        section=section,
+        number=number + 1,
+        text=text,
+        author_person_id=actor.person_id,
+        author_kind=actor.kind,
+    )
+    try:
+        with session.begin_nested():  # another device may take the same number now
+            session.add(entry)
+    except IntegrityError:
+        raise WishConflict(latest(session, citizen_id, plan_id, section)) from None
+    return entry
+
+
+def record_stance(
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    version: PlanVersion,
+    choice: StanceChoice,
+    comment: str,
+) -> PlanStance:
+    # Agreeing to a coordinated action plan approves it (the guidelines ask for it).
+    approves = plan.plan_type is PlanType.COORDINATED_ACTION_PLAN and choice in (
+        StanceChoice.AGREE,
+        StanceChoice.AGREE_WITH_COMMENTS,
+    )
+    stance = PlanStance(
+        plan_id=plan.id,
+        version_id=version.id,
+        version_number=version.number,
+        citizen_id=plan.citizen_id,
+        choice=choice,
+        comment=comment,
+        approves_plan=approves,
+        author_person_id=actor.person_id,
+        author_kind=actor.kind,
+    )
+    session.add(stance)
+    session.flush()
+    return stance
+
+
+def stances(session: Session, plan_id: int) -> list[PlanStance]:
+    return list(
+        session.scalars(
+            select(PlanStance)
+            .where(PlanStance.plan_id == plan_id)
+            .order_by(PlanStance.created_at.desc(), PlanStance.id.desc())
+        )
+    )

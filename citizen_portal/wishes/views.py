@@ -1,0 +1,191 @@
+"""Wishes (general or for one plan, in sections, every save a version) and the
+citizen's stance on a plan version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from citizen_portal.audit.models import AuditTag
+from citizen_portal.audit.services import record_event
+from citizen_portal.db import get_session
+from citizen_portal.plans import services as plan_services
+from citizen_portal.plans.models import Plan, PlanStatus
+from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
+from citizen_portal.security.permissions import Permission, requires
+from citizen_portal.security.policy import Actor, authorize, authorize_subject, can
+from citizen_portal.wishes import services
+from citizen_portal.wishes.forms import StanceForm, WishForm
+from citizen_portal.wishes.models import StanceChoice, WishSection
+from citizen_portal.wishes.vocabulary import SECTION_HINTS, SECTION_TITLES
+
+blueprint = Blueprint("wishes", __name__)
+
+
+def _audit(actor: Actor, tag: AuditTag, plan: Plan | None, **details: str) -> None:
+    db = get_session()
+    record_event(
+        db,
+        tag=tag,
+        actor_kind=actor.kind,
+        actor_person_id=actor.person_id,
+        subject_person_id=actor.subject_person_id,
+        resource_type="plan" if plan else "wishes",
+        resource_id=plan.id if plan else None,
+        details=details or None,
+    )
+    db.commit()  # audited before anything is shown or confirmed
+
+
+def _plan_in_query(permission: Permission) -> tuple[Actor, Plan | None]:
+    """The actor, and the plan named by ?plan= (None: wishes for every plan)."""
+    actor = authorize_subject(permission)
+    value = request.args.get("plan", "")
+    if not value:
+        return actor, None
+    if not value.isdigit():
+        abort(400)
+    plan = get_session().get(Plan, int(value))
+    if plan is None:
+        abort(404)
+    authorize(permission, plan)
+    return actor, plan
+
+
+def _section(name: str) -> WishSection:
+    try:
+        return WishSection(name)
+    except ValueError:
+        abort(404)
+
+
+def crisis_contacts(citizen_id: int) -> list[Any]:
+    """Who to call now: the contact function of each active plan, once each."""
+    found: dict[int, Any] = {}
+    for plan in plan_services.plans_for_citizen(get_session(), citizen_id):
+        version = plan.current_version
+        function = plan_services.contact_function(version)
+        if version.status is PlanStatus.ACTIVE and function is not None:
+            found.setdefault(function.id, function)
+    return list(found.values())
+
+
+def _crisis_line() -> tuple[str, str] | None:
+    line = current_app.config["SETTINGS"].crisis_line
+    if not line or "|" not in line:
+        return None
+    name, phone = line.split("|", 1)
+    return name.strip(), phone.strip()
+
+
+@blueprint.get("/wishes")
+@requires(Permission.WISHES_READ)
+def overview() -> Any:
+    actor, plan = _plan_in_query(Permission.WISHES_READ)
+    db = get_session()
+    plans = plan_services.plans_for_citizen(db, actor.subject_person_id)
+    wishes = services.current_wishes(db, actor.subject_person_id, plan.id if plan else None)
+    _audit(actor, AuditTag.WISHES_VIEWED, plan)
+    return render_template(
+        "wishes/overview.html",
+        plan=plan,
+        plans=plans,
+        wishes=wishes,
+        sections=list(WishSection),
+        titles=SECTION_TITLES,
+        plan_names=PLAN_TYPE_NAMES,
+        may_write=can(actor, Permission.WISHES_WRITE, actor.subject_person_id),
+        contacts=crisis_contacts(actor.subject_person_id),
+        crisis_line=_crisis_line(),
+    )
+
+
+@blueprint.route("/wishes/<name>", methods=["GET", "POST"])
+@requires(Permission.WISHES_WRITE)
+def edit(name: str) -> Any:
+    section = _section(name)
+    actor, plan = _plan_in_query(Permission.WISHES_WRITE)
+    plan_id = plan.id if plan else None
+    db = get_session()
+    current = services.latest(db, actor.subject_person_id, plan_id, section)
+    form = WishForm()
+    form.text.label.text = str(SECTION_TITLES[section])
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            saved = services.save_wish(
+                db, actor, plan_id, section, form.text.data, form.based_on.data
+            )
+        except services.WishConflict as clash:
+            db.rollback()
+            conflict = clash.current
+            # Saving again now replaces what the other device saved, knowingly.
+            form.based_on.data = conflict.number if conflict else 0
+        else:
+            if saved is not None:
+                _audit(actor, AuditTag.WISH_SAVED, plan, section=section.value)
+            return redirect(url_for("wishes.overview", plan=plan_id) + f"#{section.value}")
+    elif not form.is_submitted():
+        form.text.data = current.text if current else ""
+        form.based_on.data = current.number if current else 0
+    if request.method == "GET" or conflict is not None:  # stored text is shown
+        _audit(actor, AuditTag.WISHES_VIEWED, plan, section=section.value)
+    status = 409 if conflict is not None else 400 if form.errors else 200
+    return render_template(
+        "wishes/edit.html",
+        form=form,
+        section=section,
+        plan=plan,
+        title=SECTION_TITLES[section],
+        hint=SECTION_HINTS[section],
+        conflict=conflict,
+    ), status
+
+
+@blueprint.get("/wishes/<name>/history")
+@requires(Permission.WISHES_READ)
+def history(name: str) -> Any:
+    section = _section(name)
+    actor, plan = _plan_in_query(Permission.WISHES_READ)
+    entries = services.history(
+        get_session(), actor.subject_person_id, plan.id if plan else None, section
+    )
+    _audit(actor, AuditTag.WISHES_VIEWED, plan, section=section.value, history="yes")
+    return render_template(
+        "wishes/history.html",
+        entries=entries,
+        section=section,
+        plan=plan,
+        title=SECTION_TITLES[section],
+        me=actor.person_id,
+    )
+
+
+@blueprint.post("/plans/<int:plan_id>/stance")
+@requires(Permission.WISHES_WRITE)
+def stance(plan_id: int) -> Any:
+    db = get_session()
+    plan = plan_services.get_plan(db, plan_id)
+    if plan is None:
+        abort(404)
+    actor = authorize(Permission.WISHES_WRITE, plan)
+    form = StanceForm()
+    latest = plan.current_version
+    if not form.validate_on_submit():
+        return render_template("wishes/stance_error.html", form=form, plan=plan, changed=False), 400
+    if form.version.data != latest.number:
+        # The plan changed while they read it: their stance must be on what they read.
+        return render_template("wishes/stance_error.html", form=form, plan=plan, changed=True), 409
+    recorded = services.record_stance(
+        db, actor, plan, latest, StanceChoice(form.choice.data), form.comment.data
+    )
+    _audit(
+        actor,
+        AuditTag.PLAN_STANCE_RECORDED,
+        plan,
+        version=str(latest.number),
+        choice=recorded.choice.value,
+        approved="yes" if recorded.approves_plan else "no",
+    )
+    return redirect(url_for("plans.plan", plan_id=plan.id) + "#your-stance")
