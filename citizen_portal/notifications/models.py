@@ -1,4 +1,4 @@
-"""Messages to a person inside the app: what happened to their powers of attorney and consents."""
+"""Messages to a person in the app: what happened to their powers of attorney and consents."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class NotificationKind(StrEnum):
     REPRESENTATION_ACCEPTED = "representation:accepted"  # to the citizen
     REPRESENTATION_FIRST_USED = "representation:first_used"  # to the citizen
     REPRESENTATION_EXPIRING = "representation:expiring"  # to both, before it ends
+    CONSENT_EXPIRING = "consent:expiring"  # to the citizen, before it lapses
 
 
 class Notification(Base):

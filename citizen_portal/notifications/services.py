@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.notifications.models import Notification, NotificationKind
 from citizen_portal.representation.models import Representation
@@ -22,13 +23,16 @@ from citizen_portal.representation.rules import ends_on, in_effect
 EXPIRY_NOTICE = timedelta(days=14)
 
 
-def notify(session: Session, person_id: int, kind: NotificationKind, row: Representation) -> bool:
+def notify(
+    session: Session, person_id: int, kind: NotificationKind, row: Representation | Consent
+) -> bool:
     """Tell ``person_id`` about ``row`` unless they were told already. True if sent."""
+    resource_type = "consent" if isinstance(row, Consent) else "representation"
     exists = session.scalar(
         select(Notification.id).where(
             Notification.person_id == person_id,
             Notification.kind == kind,
-            Notification.resource_type == "representation",
+            Notification.resource_type == resource_type,
             Notification.resource_id == str(row.id),
         )
     )
@@ -40,7 +44,7 @@ def notify(session: Session, person_id: int, kind: NotificationKind, row: Repres
                 Notification(
                     person_id=person_id,
                     kind=kind,
-                    resource_type="representation",
+                    resource_type=resource_type,
                     resource_id=str(row.id),
                 )
             )
@@ -64,8 +68,9 @@ def representation_used(session: Session, rows: list[Representation]) -> None:
 
 
 def send_expiry_reminders(session: Session, today: date, person_id: int | None = None) -> int:
-    """Remind both sides of representations that end within EXPIRY_NOTICE. Returns how many
-    messages were sent. Run daily (``flask send-reminders``) and at each sign-in."""
+    """Remind both sides of representations, and citizens of consents, that end within
+    EXPIRY_NOTICE. Returns how many messages were sent. Run daily (``flask send-reminders``)
+    and at each sign-in."""
     from citizen_portal.representation.services import facts_of
 
     query = select(Representation).where(Representation.revoked_at.is_(None))
@@ -82,13 +87,28 @@ def send_expiry_reminders(session: Session, today: date, person_id: int | None =
             continue
         for recipient in (row.represented_id, row.representative_id):
             sent += notify(session, recipient, NotificationKind.REPRESENTATION_EXPIRING, row)
-    return sent
+    return sent + _consent_reminders(session, today, person_id)
+
+
+def _consent_reminders(session: Session, today: date, person_id: int | None) -> int:
+    query = select(Consent).where(
+        Consent.withdrawn_at.is_(None),
+        Consent.expires_on >= today,
+        Consent.expires_on <= today + EXPIRY_NOTICE,
+    )
+    if person_id is not None:
+        query = query.where(Consent.citizen_id == person_id)
+    return sum(
+        notify(session, c.citizen_id, NotificationKind.CONSENT_EXPIRING, c)
+        for c in session.scalars(query)
+    )
 
 
 @dataclass(frozen=True)
 class Message:
     notification: Notification
     representation: Representation | None
+    consent: Consent | None = None
 
 
 def messages_for(session: Session, person_id: int) -> list[Message]:
@@ -100,11 +120,25 @@ def messages_for(session: Session, person_id: int) -> list[Message]:
             .limit(100)
         )
     )
-    ids = {int(n.resource_id) for n in notifications if n.resource_type == "representation"}
+
+    def ids(kind: str) -> set[int]:
+        return {int(n.resource_id) for n in notifications if n.resource_type == kind}
+
     rows = {
-        r.id: r for r in session.scalars(select(Representation).where(Representation.id.in_(ids)))
+        r.id: r
+        for r in session.scalars(
+            select(Representation).where(Representation.id.in_(ids("representation")))
+        )
     }
-    return [Message(n, rows.get(int(n.resource_id))) for n in notifications]
+    consents = {
+        c.id: c for c in session.scalars(select(Consent).where(Consent.id.in_(ids("consent"))))
+    }
+    return [
+        Message(n, rows.get(int(n.resource_id)))
+        if n.resource_type == "representation"
+        else Message(n, None, consents.get(int(n.resource_id)))
+        for n in notifications
+    ]
 
 
 def unread_count(session: Session, person_id: int) -> int:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
+from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import get_session
 from citizen_portal.notifications.models import NotificationKind
 from citizen_portal.notifications.services import Message, ends, mark_read, messages_for
@@ -22,6 +23,15 @@ blueprint = Blueprint("notifications", __name__)
 
 def describe(message: Message, me: int) -> object:
     """The message in plain words, for the person it was sent to."""
+    if message.consent is not None:
+        consent = message.consent
+        return _l(
+            "Your consent ends on %(date)s: %(purpose)s (%(recipient)s). "
+            "Give it again if you still want it.",
+            date=format_date(consent.expires_on, "long"),
+            purpose=PURPOSE_NAMES[consent.purpose],
+            recipient=consent.recipient,
+        )
     row = message.representation
     if row is None:
         return _l("A power of attorney that no longer exists.")

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from citizen_portal.consents.models import ConsentPurpose
+from citizen_portal.consents.vocabulary import PURPOSE_NAMES
+from citizen_portal.db import utcnow
+from citizen_portal.text import plain
+
+# Under the Health Act a consent lapses after at most one year.
+LONGEST = timedelta(days=365)
+
+
+class ConsentForm(FlaskForm):
+    purpose = RadioField(
+        _l("What do you give consent to?"),
+        choices=[SelectChoice(p.value, label) for p, label in PURPOSE_NAMES.items()],
+        validators=[InputRequired(message=_l("Choose what you give consent to"))],
+    )
+    recipient = StringField(
+        _l("Who may receive it?"),
+        filters=[plain],
+        validators=[
+            DataRequired(message=_l("Enter who may receive it")),
+            Length(max=300, message=_l("Write 300 characters or fewer")),
+        ],
+    )
+    plan = SelectField(_l("For which plan?"), choices=[], validate_choice=False)
+    expires_on = DateField(
+        _l("Until"),
+        format="%Y-%m-%d",
+        validators=[InputRequired(message=_l("Enter the date the consent ends, like 2027-06-30"))],
+    )
+
+    def validate_expires_on(self, field: Any) -> None:
+        today = utcnow().date()
+        if field.data is None:
+            return
+        if field.data < today:
+            raise ValidationError(_l("The end date cannot be in the past"))
+        if field.data > today + LONGEST:
+            raise ValidationError(
+                _l(
+                    "A consent lasts at most one year. Choose %(date)s or earlier",
+                    date=format_date(today + LONGEST, "long"),
+                )
+            )
+
+    def validate_plan(self, field: Any) -> None:
+        allowed = {choice.value for choice in self.plan.choices}
+        if field.data not in allowed:
+            raise ValidationError(_l("Choose one of your plans"))
+
+    @property
+    def chosen_purpose(self) -> ConsentPurpose:
+        return ConsentPurpose(self.purpose.data)
+
+    @staticmethod
+    def default_end(today: date) -> date:
+        return today + LONGEST

@@ -1,0 +1,98 @@
+"""Consents: see them (in effect and the history), give one, withdraw one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from citizen_portal.audit.models import AuditTag
+from citizen_portal.audit.services import record_event
+from citizen_portal.consents import services
+from citizen_portal.consents.forms import ConsentForm
+from citizen_portal.consents.models import Consent
+from citizen_portal.consents.vocabulary import PURPOSE_HINTS, PURPOSE_NAMES
+from citizen_portal.db import get_session, utcnow
+from citizen_portal.plans.services import plans_for_citizen
+from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
+from citizen_portal.security.permissions import Permission, requires
+from citizen_portal.security.policy import Actor, authorize, authorize_subject, can
+
+blueprint = Blueprint("consents", __name__, url_prefix="/consents")
+
+
+def _audit(actor: Actor, tag: AuditTag, consent: Consent | None = None) -> None:
+    db = get_session()
+    record_event(
+        db,
+        tag=tag,
+        actor_kind=actor.kind,
+        actor_person_id=actor.person_id,
+        subject_person_id=actor.subject_person_id,
+        resource_type="consent" if consent else "consent_list",
+        resource_id=consent.id if consent else None,
+        details={"purpose": consent.purpose.value} if consent else None,
+    )
+    db.commit()
+
+
+@blueprint.get("")
+@requires(Permission.CONSENTS_READ)
+def overview() -> Any:
+    actor = authorize_subject(Permission.CONSENTS_READ)
+    db = get_session()
+    consents = services.for_citizen(db, actor.subject_person_id)
+    today = utcnow().date()
+    _audit(actor, AuditTag.CONSENTS_VIEWED)
+    return render_template(
+        "consents/overview.html",
+        current=[c for c in consents if c.in_effect(today)],
+        earlier=[c for c in consents if not c.in_effect(today)],
+        today=today,
+        purpose_names=PURPOSE_NAMES,
+        may_manage=can(actor, Permission.CONSENTS_MANAGE, actor.subject_person_id),
+        me=actor.person_id,
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@requires(Permission.CONSENTS_MANAGE)
+def give() -> Any:
+    actor = authorize_subject(Permission.CONSENTS_MANAGE)
+    db = get_session()
+    plans = plans_for_citizen(db, actor.subject_person_id)
+    form = ConsentForm()
+    form.plan.choices = [SelectChoice("", _l("No particular plan"))] + [
+        SelectChoice(str(p.id), f"{PLAN_TYPE_NAMES[p.plan_type]}, {p.author_organisation.name}")
+        for p in plans
+    ]
+    if not form.is_submitted():
+        form.expires_on.data = ConsentForm.default_end(utcnow().date())
+        _audit(actor, AuditTag.PLANS_LISTED)  # the form names the citizen's plans
+    if form.validate_on_submit():
+        consent = services.give(
+            db,
+            actor,
+            form.chosen_purpose,
+            form.recipient.data,
+            int(form.plan.data) if form.plan.data else None,
+            form.expires_on.data,
+        )
+        _audit(actor, AuditTag.CONSENT_GIVEN, consent)
+        return redirect(url_for("consents.overview"))
+    status = 400 if form.errors else 200
+    return render_template("consents/give.html", form=form, hints=PURPOSE_HINTS), status
+
+
+@blueprint.post("/<int:consent_id>/withdraw")
+@requires(Permission.CONSENTS_MANAGE)
+def withdraw(consent_id: int) -> Any:
+    consent = get_session().get(Consent, consent_id)
+    if consent is None:
+        abort(404)
+    actor = authorize(Permission.CONSENTS_MANAGE, consent)
+    if services.withdraw(consent, actor):
+        _audit(actor, AuditTag.CONSENT_WITHDRAWN, consent)
+    return redirect(url_for("consents.overview"))
