@@ -166,6 +166,39 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/fhir/citizen-input": {
+                "get": {
+                    "summary": (
+                        "The citizen's wishes, stances (approval) and consents in effect, "
+                        "for one plan your organisation wrote"
+                    ),
+                    "operationId": "readCitizenInput",
+                    "security": [{"clientCredentials": ["api:citizen-input:read"]}],
+                    "parameters": [
+                        {
+                            "name": "plan",
+                            "in": "query",
+                            "required": True,
+                            "description": "The plan's business identifier, system|value",
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "A FHIR Bundle (collection)",
+                            "content": {
+                                "application/fhir+json": {
+                                    "schema": {"$ref": "#/components/schemas/Bundle"}
+                                }
+                            },
+                        },
+                        "400": _outcome("The plan parameter is missing or malformed"),
+                        "401": _outcome("No valid bearer token"),
+                        "403": _outcome("The token lacks the scope"),
+                        "404": _outcome("No such plan for this system's organisations"),
+                    },
+                }
+            },
             "/api/openapi.json": {
                 "get": {
                     "summary": "This description",
@@ -191,6 +224,9 @@ def openapi_document() -> dict[str, Any]:
                                 "api:plans:write": "Send plans for your organisations",
                                 "api:representations:write": (
                                     "Register representations decided by authorities"
+                                ),
+                                "api:citizen-input:read": (
+                                    "Read wishes, stances and consents for your plans"
                                 ),
                             },
                         }

@@ -6,19 +6,23 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from citizen_portal.api.oauth import authorization_server, requires_client
 from citizen_portal.api.openapi import openapi_document
+from citizen_portal.api.readback import citizen_input_bundle
 from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
 from citizen_portal.fhir.outcome import outcome_response
 from citizen_portal.fhir.reader import InvalidBundle, Issue
 from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
+from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry
 from citizen_portal.representation.rules import RepresentationRefused
 from citizen_portal.security.permissions import Permission, public
+from citizen_portal.security.policy import can
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
@@ -156,6 +160,42 @@ def _refused_registration(status: int, *issues: Issue) -> Any:
         problems=str(len(issues)),
     )
     return outcome_response(list(issues), status)
+
+
+@blueprint.get("/fhir/citizen-input")
+@requires_client(Permission.API_CITIZEN_INPUT_READ)
+def citizen_input() -> Any:
+    """Wishes, stances and consents in effect for one plan, named by its business
+    identifier (``?plan=system|value``), so no CPR number travels in a URL."""
+    client = g.api_client
+    system, _, value = request.args.get("plan", "").rpartition("|")
+    if not system or not value:
+        return outcome_response(
+            [Issue("plan", _l("Name the plan as ?plan=system|value."), "required")], 400
+        )
+    db = get_session()
+    plan = db.scalar(
+        select(Plan).where(Plan.identifier_system == system, Plan.identifier_value == value)
+    )
+    if plan is None or not can(client, Permission.API_CITIZEN_INPUT_READ, plan):
+        # The same answer for a plan of another organisation: nothing is revealed.
+        return outcome_response(
+            [Issue("plan", _l("No such plan for this system."), "not-found")], 404
+        )
+    bundle = citizen_input_bundle(db, plan)
+    record_event(
+        db,
+        tag=AuditTag.API_CITIZEN_INPUT_READ,
+        actor_kind=ActorKind.SYSTEM,
+        subject_person_id=plan.citizen_id,
+        resource_type="plan",
+        resource_id=plan.id,
+        details={"client_id": client.client_id, "resources": str(len(bundle["entry"]))},
+    )
+    db.commit()  # audited before the data leaves
+    response = jsonify(bundle)
+    response.mimetype = "application/fhir+json"
+    return response
 
 
 @blueprint.get("/openapi.json")

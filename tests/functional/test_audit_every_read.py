@@ -17,6 +17,7 @@ from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.security.permissions import Permission, declared_permission
 from tests.conftest import sign_in
+from tests.support.fhir import api_token
 
 SHOWS_NOBODYS_DATA = {
     "representation.grant": "a blank form for giving a power of attorney",
@@ -31,6 +32,8 @@ def _reading_routes(app: Flask) -> list[tuple[str, str]]:
         permission = declared_permission(view)
         if "GET" not in (rule.methods or ()) or permission in (None, Permission.PUBLIC):
             continue
+        if permission.value.startswith("api:"):
+            continue  # professional systems: checked below
         if rule.endpoint in SHOWS_NOBODYS_DATA:
             continue
         found.append((rule.endpoint, rule.rule))
@@ -38,7 +41,9 @@ def _reading_routes(app: Flask) -> list[tuple[str, str]]:
 
 
 def _url(rule: str, plan: Plan) -> str:
-    return rule.replace("<int:plan_id>", str(plan.id)).replace("<int:number>", "1")
+    url = rule.replace("<int:plan_id>", str(plan.id)).replace("<int:number>", "1")
+    # Wish pages take a section, and ?plan= for the wishes tied to one plan.
+    return url.replace("<name>", "early_signs") + (f"?plan={plan.id}" if "/wishes" in url else "")
 
 
 def _count(db: Session) -> int:
@@ -88,3 +93,37 @@ def test_a_representative_reading_any_page_is_audited_exactly_once(
     shown = _check_every_page(app, client, db, hanne, peter)
     assert {"plans.my_plans", "plans.plan"} <= shown
     assert "audit.access_log" not in shown, "the log is the citizen's own"
+
+
+def test_a_professional_system_reading_is_audited_exactly_once(
+    app: Flask, client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = db.scalars(select(Plan).where(Plan.citizen_id == peter.id)).first()
+    assert plan is not None
+    token = api_token(
+        client,
+        db,
+        [plan.author_organisation.identifier],
+        client_id="reader",
+        scopes=tuple(p.value for p in Permission if p.value.startswith("api:")),
+    )
+    reads = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ())
+        and str(declared_permission(app.view_functions[rule.endpoint])).startswith("api:")
+    ]
+    assert reads == ["/api/fhir/citizen-input"], "teach this test the new API read"
+    for url in reads:
+        before = _count(db)
+        response = client.get(
+            f"{url}?plan={plan.identifier_system}|{plan.identifier_value}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200
+        db.expire_all()
+        records = list(db.scalars(select(AuditEvent).order_by(AuditEvent.id).offset(before)))
+        assert len(records) == 1
+        assert records[0].subject_person_id == peter.id
+        assert records[0].details["client_id"] == "reader"
