@@ -64,11 +64,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     from citizen_portal.api.oauth import init_api_oauth
     from citizen_portal.audit import views as audit_views
     from citizen_portal.auth import views as auth_views
+    from citizen_portal.consents import views as consent_views
     from citizen_portal.notifications import views as notification_views
     from citizen_portal.plans import views as plan_views
     from citizen_portal.pwa import views as pwa_views
     from citizen_portal.representation import views as representation_views
     from citizen_portal.security.permissions import public
+    from citizen_portal.wishes import views as wish_views
 
     app.register_blueprint(views.blueprint)
     app.register_blueprint(auth_views.blueprint)
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(audit_views.blueprint)
     app.register_blueprint(representation_views.blueprint)
     app.register_blueprint(notification_views.blueprint)
+    app.register_blueprint(wish_views.blueprint)
+    app.register_blueprint(consent_views.blueprint)
     app.register_blueprint(pwa_views.blueprint)
     init_api_oauth(app)
     app.register_blueprint(api_views.blueprint)

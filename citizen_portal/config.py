@@ -46,6 +46,8 @@ class Settings:
     session_idle_minutes: int = 15
     session_absolute_hours: int = 8
     languages: tuple[str, ...] = ("da", "en")
+    # The region's psychiatric emergency line, "name|phone"; shown in the crisis box.
+    crisis_line: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -122,6 +124,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "dev_idp_enabled": dev_idp,
         "session_idle_minutes": int(env.get("PORTAL_SESSION_IDLE_MINUTES", "15")),
         "session_absolute_hours": int(env.get("PORTAL_SESSION_ABSOLUTE_HOURS", "8")),
+        "crisis_line": env.get("PORTAL_CRISIS_LINE") or None,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

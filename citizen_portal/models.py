@@ -3,6 +3,7 @@
 from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.audit.models import AuditEvent
 from citizen_portal.auth.models import UserSession
+from citizen_portal.consents.models import Consent
 from citizen_portal.db import Base
 from citizen_portal.notifications.models import Notification
 from citizen_portal.organisations.models import Function, Organisation
@@ -19,6 +20,7 @@ from citizen_portal.plans.models import (
     PlanVersion,
 )
 from citizen_portal.representation.models import Representation
+from citizen_portal.wishes.models import PlanStance, WishEntry
 
 metadata = Base.metadata
 
@@ -29,6 +31,7 @@ __all__ = [
     "Appointment",
     "AuditEvent",
     "Challenge",
+    "Consent",
     "ExistingPlanSummary",
     "Function",
     "Goal",
@@ -38,8 +41,10 @@ __all__ = [
     "Person",
     "Plan",
     "PlanSeen",
+    "PlanStance",
     "PlanVersion",
     "Representation",
     "UserSession",
+    "WishEntry",
     "metadata",
 ]

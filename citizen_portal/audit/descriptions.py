@@ -32,6 +32,12 @@ def _revoked(event: AuditEvent, plan: str | None) -> object:
     return _l("took back a power of attorney.")
 
 
+def _stance(event: AuditEvent, plan: str | None) -> object:
+    if event.details.get("approved") == "yes":
+        return _l("approved your plan: %(plan)s.", plan=plan)
+    return _l("said what you think of your plan: %(plan)s.", plan=plan)
+
+
 # None: the event never concerns a citizen's data, so it is never in a citizen's log.
 DESCRIPTIONS: dict[AuditTag, Describe | None] = {
     AuditTag.ACCOUNT_SIGNED_IN: lambda e, p: _l("signed in."),
@@ -61,6 +67,15 @@ DESCRIPTIONS: dict[AuditTag, Describe | None] = {
     ),
     AuditTag.REPRESENTATIONS_VIEWED: lambda e, p: _l("looked at the powers of attorney."),
     AuditTag.MESSAGES_VIEWED: lambda e, p: _l("read the messages."),
+    AuditTag.WISHES_VIEWED: lambda e, p: _l("read your wishes."),
+    AuditTag.WISH_SAVED: lambda e, p: _l("saved your wishes."),
+    AuditTag.PLAN_STANCE_RECORDED: _stance,
+    AuditTag.CONSENTS_VIEWED: lambda e, p: _l("looked at your consents."),
+    AuditTag.CONSENT_GIVEN: lambda e, p: _l("gave a consent."),
+    AuditTag.CONSENT_WITHDRAWN: lambda e, p: _l("withdrew a consent."),
+    AuditTag.API_CITIZEN_INPUT_READ: lambda e, p: _l(
+        "fetched your wishes, your consents and what you think of your plan: %(plan)s.", plan=p
+    ),
     AuditTag.PLAN_IMPORTED: lambda e, p: _l("imported your plan into the app: %(plan)s.", plan=p),
     AuditTag.PLANS_EXPORTED: lambda e, p: _l("exported a copy of your plans."),
 }

@@ -33,6 +33,13 @@ class AuditTag(StrEnum):
     REPRESENTATION_REGISTERED = "representation:registered"  # from an authority
     REPRESENTATIONS_VIEWED = "representations:viewed"
     MESSAGES_VIEWED = "messages:viewed"
+    WISHES_VIEWED = "wishes:viewed"
+    WISH_SAVED = "wish:saved"
+    PLAN_STANCE_RECORDED = "plan_stance:recorded"
+    CONSENTS_VIEWED = "consents:viewed"
+    CONSENT_GIVEN = "consent:given"
+    CONSENT_WITHDRAWN = "consent:withdrawn"
+    API_CITIZEN_INPUT_READ = "api_citizen_input:read"
     PLAN_IMPORTED = "plan:imported"
     PLANS_EXPORTED = "plans:exported"
 

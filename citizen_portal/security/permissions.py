@@ -29,9 +29,14 @@ class Permission(StrEnum):
     REPRESENTATION_ACT = "representation:act"  # choose whom to act for; accept a grant
     REPRESENTATION_GRANT = "representation:grant"  # give or take back a power of attorney
     MESSAGES_READ = "messages:read"  # the signed-in person's own messages
+    WISHES_READ = "wishes:read"
+    WISHES_WRITE = "wishes:write"  # wishes, and the stance on a plan
+    CONSENTS_READ = "consents:read"
+    CONSENTS_MANAGE = "consents:manage"  # give and withdraw
     # Scopes of professional systems (OAuth 2.0 client credentials).
     API_PLANS_WRITE = "api:plans:write"
     API_REPRESENTATIONS_WRITE = "api:representations:write"  # registries of authorities
+    API_CITIZEN_INPUT_READ = "api:citizen-input:read"  # wishes, stances, consents back out
 
 
 def public(view: F) -> F:

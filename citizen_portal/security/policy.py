@@ -21,6 +21,13 @@ from citizen_portal.representation.rules import RepresentationFacts, in_effect
 from citizen_portal.security.permissions import Permission
 
 ALL_SCOPES = frozenset(Scope)
+# The citizen's own data beyond plans, and the scopes that reach it (any one of them).
+SCOPED_PERMISSIONS = {
+    Permission.WISHES_READ: frozenset({Scope.READ_PLANS, Scope.RECORD_WISHES}),
+    Permission.WISHES_WRITE: frozenset({Scope.RECORD_WISHES}),
+    Permission.CONSENTS_READ: frozenset({Scope.READ_PLANS, Scope.MANAGE_CONSENTS}),
+    Permission.CONSENTS_MANAGE: frozenset({Scope.MANAGE_CONSENTS}),
+}
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,10 @@ def can(
         return actor.kind is ActorKind.CITIZEN and (
             resource is None or resource == actor.subject_person_id
         )
+    if permission in SCOPED_PERMISSIONS:
+        if not actor.scopes & SCOPED_PERMISSIONS[permission]:
+            return False
+        return resource is None or _belongs_to(resource, actor.subject_person_id)
     if permission is Permission.PLANS_READ:
         if Scope.READ_PLANS not in actor.scopes:
             return False
@@ -118,6 +129,15 @@ def can(
         if isinstance(resource, Plan):
             return resource.citizen_id == actor.subject_person_id
     return False
+
+
+def _belongs_to(resource: object, person_id: int) -> bool:
+    """Whose data ``resource`` is: a plan, a consent, or a person id."""
+    from citizen_portal.consents.models import Consent
+
+    if isinstance(resource, Plan | Consent):
+        return resource.citizen_id == person_id
+    return isinstance(resource, int) and not isinstance(resource, bool) and resource == person_id
 
 
 def switch_to(person_id: int, subject_person_id: int) -> Actor | None:
@@ -177,6 +197,12 @@ def _client_can(client: ClientActor, permission: Permission, resource: object | 
             return resource.author_organisation.identifier in client.organisations
         if isinstance(resource, ParsedPlan):
             return resource.author in client.organisations
+    if permission is Permission.API_CITIZEN_INPUT_READ:
+        # What the citizen said about a plan goes back to the organisation that wrote it.
+        return resource is None or (
+            isinstance(resource, Plan)
+            and resource.author_organisation.identifier in client.organisations
+        )
     if permission is Permission.API_REPRESENTATIONS_WRITE:
         # Only a registry of authorities holds this scope; it is not bound to organisations.
         # A citizen's own grant is theirs alone.
