@@ -205,3 +205,36 @@ def test_an_offered_power_of_attorney_greets_the_representative_after_sign_in(
     phone.get_by_role("link", name="Beskeder").click()
     assert "Jonas Holm har givet dig en fuldmagt." in phone.locator("main").inner_text()
     _assert_accessible(phone)
+
+
+def test_wishes_and_consents_pages_are_accessible_on_a_small_phone(
+    certified_portal: LivePortal, phone: Page
+) -> None:
+    phone.goto(f"{certified_portal.url}/auth/sign-in")
+    phone.locator("input[name=login]").fill("demo-peter")
+    phone.locator("input[name=password]").fill("any")
+    phone.locator("button[type=submit]").click()
+    phone.locator("button[type=submit]").click()
+    phone.wait_for_url(f"{certified_portal.url}/plans")
+
+    phone.get_by_role("link", name="Ønsker").click()
+    assert "Ring 112" in phone.locator("aside.crisis").inner_text()
+    _assert_accessible(phone)
+    phone.locator("#early_signs").get_by_role("link", name="Skriv").click()
+    phone.get_by_label("Mine tidlige tegn").fill("Jeg sover dårligt og trækker mig.")
+    phone.get_by_role("button", name="Gem").click()
+    assert "Jeg sover dårligt og trækker mig." in phone.locator("#early_signs").inner_text()
+
+    phone.get_by_role("link", name="Samtykker").click()
+    _assert_accessible(phone)
+    phone.get_by_role("link", name="Giv et samtykke").click()
+    phone.get_by_role("button", name="Giv samtykke").click()  # nothing filled in
+    assert phone.title().startswith("Fejl:")
+    assert phone.locator(".error-summary").is_visible()
+    _assert_accessible(phone)
+    wide = phone.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".map(e => e.tagName + '.' + e.className + ' ' + (e.id || ''))"
+    )
+    assert wide == [], f"nothing may scroll sideways at 360 px: {wide}"

@@ -53,7 +53,12 @@ def world(draw: st.DrawFn) -> tuple[list[RepresentationFacts], int, int, int, da
 
 
 def expected_plan_access(
-    facts: list[RepresentationFacts], person: int, subject: int, owner: int, today: date
+    facts: list[RepresentationFacts],
+    person: int,
+    subject: int,
+    owner: int,
+    today: date,
+    needs: Scope = Scope.READ_PLANS,
 ) -> bool:
     """The rules, written again from the issue, independently of the policy code."""
     if owner != subject:
@@ -63,7 +68,7 @@ def expected_plan_access(
     for f in facts:
         if f.representative_id != person or f.represented_id != subject:
             continue
-        if Scope.READ_PLANS not in f.scopes or f.revoked_at is not None:
+        if needs not in f.scopes or f.revoked_at is not None:
             continue
         if f.kind is RepresentationKind.POWER_OF_ATTORNEY and not f.accepted:
             continue
@@ -91,6 +96,14 @@ def test_plan_reading_matches_the_rules(
     plan = Plan(citizen_id=owner, plan_type=PlanType.DISCHARGE_AGREEMENT)
     allowed = actor is not None and can(actor, Permission.PLANS_READ, plan)
     assert allowed == expected_plan_access(facts, person, subject, owner, today)
+    # Writing wishes (and stances) and managing consents follow the same rules, each
+    # with its own right.
+    for permission, needs in (
+        (Permission.WISHES_WRITE, Scope.RECORD_WISHES),
+        (Permission.CONSENTS_MANAGE, Scope.MANAGE_CONSENTS),
+    ):
+        allowed = actor is not None and can(actor, permission, plan)
+        assert allowed == expected_plan_access(facts, person, subject, owner, today, needs)
     if actor is not None and actor.person_id != actor.subject_person_id:
         # A representative never reads the citizen's own log, and never holds
         # more rights than the representations between the two of them give.
