@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from citizen_portal.audit.models import AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.consents import services
 from citizen_portal.consents.forms import ConsentForm
 from citizen_portal.consents.models import Consent
@@ -24,18 +24,13 @@ blueprint = Blueprint("consents", __name__, url_prefix="/consents")
 
 
 def _audit(actor: Actor, tag: AuditTag, consent: Consent | None = None) -> None:
-    db = get_session()
-    record_event(
-        db,
-        tag=tag,
-        actor_kind=actor.kind,
-        actor_person_id=actor.person_id,
-        subject_person_id=actor.subject_person_id,
-        resource_type="consent" if consent else "consent_list",
-        resource_id=consent.id if consent else None,
-        details={"purpose": consent.purpose.value} if consent else None,
+    record_read_or_change(
+        actor,
+        tag,
+        "consent" if consent else "consent_list",
+        consent.id if consent else None,
+        {"purpose": consent.purpose.value} if consent else None,
     )
-    db.commit()
 
 
 @blueprint.get("")

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from citizen_portal.audit.models import ActorKind, AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session, utcnow, with_retries
 from citizen_portal.plans import services, vocabulary
 from citizen_portal.plans.changes import ChangeKind, compare
@@ -25,19 +25,13 @@ blueprint = Blueprint("plans", __name__, url_prefix="/plans")
 def _audit(
     actor: Actor, tag: AuditTag, plan: Plan | None = None, version: int | None = None
 ) -> None:
-    db = get_session()
-    record_event(
-        db,
-        tag=tag,
-        actor_kind=actor.kind,
-        actor_person_id=actor.person_id,
-        subject_person_id=actor.subject_person_id,
-        resource_type="plan" if plan else "plan_list",
-        resource_id=plan.id if plan else None,
-        details={"version": str(version)} if version is not None else None,
+    record_read_or_change(
+        actor,
+        tag,
+        "plan" if plan else "plan_list",
+        plan.id if plan else None,
+        {"version": str(version)} if version is not None else None,
     )
-    # Committed before the page is rendered: no plan data is shown unaudited.
-    db.commit()
 
 
 @blueprint.get("")

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from citizen_portal.audit.models import AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session
 from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.models import Plan, PlanStatus
@@ -24,18 +24,9 @@ blueprint = Blueprint("wishes", __name__)
 
 
 def _audit(actor: Actor, tag: AuditTag, plan: Plan | None, **details: str) -> None:
-    db = get_session()
-    record_event(
-        db,
-        tag=tag,
-        actor_kind=actor.kind,
-        actor_person_id=actor.person_id,
-        subject_person_id=actor.subject_person_id,
-        resource_type="plan" if plan else "wishes",
-        resource_id=plan.id if plan else None,
-        details=details or None,
+    record_read_or_change(
+        actor, tag, "plan" if plan else "wishes", plan.id if plan else None, details or None
     )
-    db.commit()  # audited before anything is shown or confirmed
 
 
 def _plan_in_query(permission: Permission) -> tuple[Actor, Plan | None]:

@@ -46,6 +46,16 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def _sign_in(phone: Page, portal: LivePortal, login: str) -> None:
+    """Through the certified provider's own login and consent forms."""
+    phone.goto(f"{portal.url}/auth/sign-in")
+    phone.locator("input[name=login]").fill(login)
+    phone.locator("input[name=password]").fill("any")
+    phone.locator("button[type=submit]").click()
+    phone.locator("button[type=submit]").click()
+    phone.wait_for_url(f"{portal.url}/plans")
+
+
 def _assert_accessible(page: Page) -> None:
     results = Axe().run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, results.generate_report()
@@ -97,12 +107,7 @@ def test_what_changed_is_highlighted_and_accessible(
     from citizen_portal.plans.ingest import ingest_bundle
     from tests.conftest import CPR_KEY
 
-    phone.goto(f"{certified_portal.url}/auth/sign-in")
-    phone.locator("input[name=login]").fill("demo-peter")
-    phone.locator("input[name=password]").fill("any")
-    phone.locator("button[type=submit]").click()
-    phone.locator("button[type=submit]").click()
-    phone.wait_for_url(f"{certified_portal.url}/plans")
+    _sign_in(phone, certified_portal, "demo-peter")
     phone.get_by_role("link", name="Koordinerende indsatsplan").click()
     plan_url = phone.url
 
@@ -153,12 +158,7 @@ def test_acting_for_someone_shows_an_accessible_banner(
         )
         db.commit()
 
-    phone.goto(f"{certified_portal.url}/auth/sign-in")
-    phone.locator("input[name=login]").fill("demo-sara")
-    phone.locator("input[name=password]").fill("any")
-    phone.locator("button[type=submit]").click()
-    phone.locator("button[type=submit]").click()
-    phone.wait_for_url(f"{certified_portal.url}/plans")
+    _sign_in(phone, certified_portal, "demo-sara")
 
     phone.get_by_role("link", name="Handler for").click()
     _assert_accessible(phone)
@@ -189,12 +189,7 @@ def test_an_offered_power_of_attorney_greets_the_representative_after_sign_in(
         representation_created(db, row)
         db.commit()
 
-    phone.goto(f"{certified_portal.url}/auth/sign-in")
-    phone.locator("input[name=login]").fill("demo-sara")
-    phone.locator("input[name=password]").fill("any")
-    phone.locator("button[type=submit]").click()
-    phone.locator("button[type=submit]").click()
-    phone.wait_for_url(f"{certified_portal.url}/plans")
+    _sign_in(phone, certified_portal, "demo-sara")
 
     offer = phone.locator("section.notice")
     assert "Jonas Holm har givet dig en fuldmagt" in offer.inner_text()
@@ -210,12 +205,7 @@ def test_an_offered_power_of_attorney_greets_the_representative_after_sign_in(
 def test_wishes_and_consents_pages_are_accessible_on_a_small_phone(
     certified_portal: LivePortal, phone: Page
 ) -> None:
-    phone.goto(f"{certified_portal.url}/auth/sign-in")
-    phone.locator("input[name=login]").fill("demo-peter")
-    phone.locator("input[name=password]").fill("any")
-    phone.locator("button[type=submit]").click()
-    phone.locator("button[type=submit]").click()
-    phone.wait_for_url(f"{certified_portal.url}/plans")
+    _sign_in(phone, certified_portal, "demo-peter")
 
     phone.get_by_role("link", name="Ønsker").click()
     assert "Ring 112" in phone.locator("aside.crisis").inner_text()
