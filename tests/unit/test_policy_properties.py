@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,6 +87,9 @@ def expected_plan_access(
     return False
 
 
+# 10,000 generated populations take about a minute; the suite-wide 120 s timeout
+# is for hangs, and a busy CI machine must not turn this test into one.
+@pytest.mark.timeout(600)
 @settings(max_examples=10_000, deadline=None)
 @given(world())
 def test_plan_reading_matches_the_rules(
