@@ -65,7 +65,8 @@ def give() -> Any:
     ]
     if not form.is_submitted():
         form.expires_on.data = ConsentForm.default_end(utcnow().date())
-        _audit(actor, AuditTag.PLANS_LISTED)  # the form names the citizen's plans
+        # The form names the citizen's plans: that is a read of their plan list.
+        record_read_or_change(actor, AuditTag.PLANS_LISTED, "plan_list")
     if form.validate_on_submit():
         consent = services.give(
             db,

@@ -18,6 +18,7 @@ from citizen_portal.db import utcnow
 from citizen_portal.notifications.models import Notification, NotificationKind
 from citizen_portal.representation.models import Representation
 from citizen_portal.representation.rules import ends_on, in_effect
+from citizen_portal.representation.services import facts_of
 
 # How long before a representation ends both people are reminded.
 EXPIRY_NOTICE = timedelta(days=14)
@@ -71,8 +72,6 @@ def send_expiry_reminders(session: Session, today: date, person_id: int | None =
     """Remind both sides of representations, and citizens of consents, that end within
     EXPIRY_NOTICE. Returns how many messages were sent. Run daily (``flask send-reminders``)
     and at each sign-in."""
-    from citizen_portal.representation.services import facts_of
-
     query = select(Representation).where(Representation.revoked_at.is_(None))
     if person_id is not None:
         query = query.where(
@@ -161,6 +160,4 @@ def mark_read(session: Session, person_id: int) -> None:
 
 
 def ends(row: Representation) -> date | None:
-    from citizen_portal.representation.services import facts_of
-
     return ends_on(facts_of(row))

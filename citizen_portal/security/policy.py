@@ -13,6 +13,7 @@ from flask import abort, g
 from flask_login import current_user
 
 from citizen_portal.audit.models import ActorKind
+from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.plans.models import Plan
@@ -133,8 +134,6 @@ def can(
 
 def _belongs_to(resource: object, person_id: int) -> bool:
     """Whose data ``resource`` is: a plan, a consent, or a person id."""
-    from citizen_portal.consents.models import Consent
-
     if isinstance(resource, Plan | Consent):
         return resource.citizen_id == person_id
     return isinstance(resource, int) and not isinstance(resource, bool) and resource == person_id

@@ -18,6 +18,7 @@ from citizen_portal.plans.models import Plan
 from citizen_portal.security.permissions import Permission, declared_permission
 from tests.conftest import sign_in
 from tests.support.fhir import api_token
+from tests.support.pages import act_for
 
 SHOWS_NOBODYS_DATA = {
     "representation.grant": "a blank form for giving a power of attorney",
@@ -87,9 +88,7 @@ def test_a_representative_reading_any_page_is_audited_exactly_once(
 ) -> None:
     peter, hanne = demo["demo-peter"], demo["demo-hanne"]
     sign_in(client, db, hanne)
-    page = client.get("/acting-for").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    client.post("/acting-for", data={"csrf_token": token, "subject": peter.id})
+    act_for(client, peter.id)
     shown = _check_every_page(app, client, db, hanne, peter)
     assert {"plans.my_plans", "plans.plan"} <= shown
     assert "audit.access_log" not in shown, "the log is the citizen's own"

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.plans.models import Plan
 from tests.conftest import sign_in
+from tests.support.demo import action_plan_of
 from tests.support.fhir import DISTRICT_PSYCHIATRY, REGION, api_token
 from tests.support.pages import act_for, csrf, page, text_of
 
@@ -30,14 +31,6 @@ def _give(client: FlaskClient, **fields: object) -> object:
         **fields,
     }
     return client.post("/consents/new", data=data)
-
-
-def _kip(db: Session, person: Person) -> Plan:
-    return db.scalars(
-        select(Plan).where(
-            Plan.citizen_id == person.id, Plan.plan_type == PlanType.COORDINATED_ACTION_PLAN
-        )
-    ).one()
 
 
 def _read_back(client: FlaskClient, token: str, plan: Plan) -> dict:  # type: ignore[type-arg]
@@ -60,7 +53,7 @@ def test_a_consent_is_given_seen_and_withdrawn_at_once_also_in_the_api(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter = demo["demo-peter"]
-    plan = _kip(db, peter)
+    plan = action_plan_of(db, peter)
     token = api_token(client, db, [DISTRICT_PSYCHIATRY], scopes=("api:citizen-input:read",))
     sign_in(client, db, peter)
     assert _give(client).status_code == 302  # type: ignore[attr-defined]
@@ -107,7 +100,7 @@ def test_a_lapsed_consent_leaves_the_api_and_a_reminder_comes_before(
     app: Flask, client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter = demo["demo-peter"]
-    plan = _kip(db, peter)
+    plan = action_plan_of(db, peter)
     sign_in(client, db, peter)
     _give(client, expires_on=(utcnow().date() + timedelta(days=10)).isoformat())
     result = app.test_cli_runner().invoke(args=["send-reminders"])
@@ -148,7 +141,7 @@ def test_the_api_gives_wishes_and_approval_to_the_plans_own_organisation_only(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter = demo["demo-peter"]
-    plan = _kip(db, peter)
+    plan = action_plan_of(db, peter)
     sign_in(client, db, peter)
     client.post(
         "/wishes/early_signs",

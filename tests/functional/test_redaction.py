@@ -6,42 +6,25 @@ from __future__ import annotations
 import copy
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.fhir import profile
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan, PlanType
 from tests.conftest import sign_in
+from tests.support.demo import action_plan_of
 from tests.support.fhir import DISTRICT_PSYCHIATRY, api_token, example, post_bundle, resource
+from tests.support.pages import act_for
 
 WITHHELD_ACTION = "Tilbyde en første samtale om alkoholbehandling."
 WITHHELD_SECTION_TEXT = "Stabilisere angstlidelsen og justere medicinen."
 HELD_BACK = "Some parts of this plan are not shown to people acting for"
 
 
-def _kip(db: Session, peter: Person) -> Plan:
-    return db.scalars(
-        select(Plan).where(
-            Plan.citizen_id == peter.id, Plan.plan_type == PlanType.COORDINATED_ACTION_PLAN
-        )
-    ).one()
-
-
-def _act_for(client: FlaskClient, subject: Person) -> None:
-    page = client.get("/acting-for").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    assert (
-        client.post("/acting-for", data={"csrf_token": token, "subject": subject.id}).status_code
-        == 302
-    )
-
-
 def test_the_citizen_sees_everything_and_the_representative_not_what_is_withheld(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter, hanne = demo["demo-peter"], demo["demo-hanne"]
-    plan = _kip(db, peter)
+    plan = action_plan_of(db, peter)
     sign_in(client, db, peter)
     own = client.get(f"/plans/{plan.id}").get_data(as_text=True)
     assert WITHHELD_ACTION in own
@@ -49,7 +32,7 @@ def test_the_citizen_sees_everything_and_the_representative_not_what_is_withheld
     assert HELD_BACK not in own
 
     sign_in(client, db, hanne)
-    _act_for(client, peter)
+    act_for(client, peter.id)
     seen = client.get(f"/plans/{plan.id}").get_data(as_text=True)
     assert "You are acting for Peter Sørensen." in seen
     assert WITHHELD_ACTION not in seen
@@ -65,9 +48,9 @@ def test_what_changed_leaves_out_withheld_actions_for_representatives(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter, hanne = demo["demo-peter"], demo["demo-hanne"]
-    plan = _kip(db, peter)
+    plan = action_plan_of(db, peter)
     sign_in(client, db, hanne)
-    _act_for(client, peter)
+    act_for(client, peter.id)
     client.get(f"/plans/{plan.id}")  # seen version 1
 
     bundle = example("coordinated-action-plan")
@@ -81,7 +64,7 @@ def test_what_changed_leaves_out_withheld_actions_for_representatives(
     assert post_bundle(client, token, bundle).status_code == 201
 
     sign_in(client, db, hanne)
-    _act_for(client, peter)
+    act_for(client, peter.id)
     page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
     assert "Ny samtale om misbrug." not in page
 

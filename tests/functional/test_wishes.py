@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan, PlanType
 from citizen_portal.wishes.models import PlanStance, WishEntry
 from tests.conftest import sign_in
+from tests.support.demo import action_plan_of
 from tests.support.pages import act_for, csrf, page, text_of
 
 SIGNS = "/wishes/early_signs"
@@ -19,14 +19,6 @@ def _save(client: FlaskClient, path: str, text: str, based_on: int) -> object:
     return client.post(
         path, data={"csrf_token": csrf(client, path), "text": text, "based_on": based_on}
     )
-
-
-def _kip(db: Session, person: Person) -> Plan:
-    return db.scalars(
-        select(Plan).where(
-            Plan.citizen_id == person.id, Plan.plan_type == PlanType.COORDINATED_ACTION_PLAN
-        )
-    ).one()
 
 
 def _entries(db: Session) -> int:
@@ -60,7 +52,7 @@ def test_wishes_for_a_plan_are_kept_apart_from_general_ones(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter = demo["demo-peter"]
-    plan = _kip(db, peter)
+    plan = action_plan_of(db, peter)
     sign_in(client, db, peter)
     _save(client, f"/wishes/meetings?plan={plan.id}", "Min søster skal være med.", 0)
     assert "Min søster skal være med." in text_of(page(client, f"/wishes?plan={plan.id}"))
@@ -142,7 +134,7 @@ def test_agreeing_to_a_coordinated_action_plan_approves_that_version(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter = demo["demo-peter"]
-    plan = _kip(db, peter)
+    plan = action_plan_of(db, peter)
     sign_in(client, db, peter)
     path = f"/plans/{plan.id}/stance"
     token = csrf(client, f"/plans/{plan.id}")
@@ -176,7 +168,7 @@ def test_disagreeing_is_recorded_and_is_no_approval(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter = demo["demo-peter"]
-    plan = _kip(db, peter)
+    plan = action_plan_of(db, peter)
     sign_in(client, db, peter)
     client.post(
         f"/plans/{plan.id}/stance",

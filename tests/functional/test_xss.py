@@ -7,14 +7,13 @@ from datetime import timedelta
 
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan, PlanType
 from citizen_portal.wishes.models import WishSection
 from tests.conftest import sign_in
+from tests.support.demo import action_plan_of
 from tests.support.fhir import DISTRICT_PSYCHIATRY, api_token
 from tests.support.pages import csrf
 
@@ -51,11 +50,7 @@ def test_every_free_text_field_renders_attack_strings_inert(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     peter = demo["demo-peter"]
-    plan = db.scalars(
-        select(Plan).where(
-            Plan.citizen_id == peter.id, Plan.plan_type == PlanType.COORDINATED_ACTION_PLAN
-        )
-    ).one()
+    plan = action_plan_of(db, peter)
     token = api_token(client, db, [DISTRICT_PSYCHIATRY], scopes=("api:citizen-input:read",))
     sign_in(client, db, peter)
     for number, attack in enumerate(ATTACKS):
