@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from citizen_portal.audit import views as audit_views
     from citizen_portal.auth import views as auth_views
     from citizen_portal.consents import views as consent_views
+    from citizen_portal.glossary import views as glossary_views
     from citizen_portal.notifications import views as notification_views
     from citizen_portal.plans import views as plan_views
     from citizen_portal.pwa import views as pwa_views
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(notification_views.blueprint)
     app.register_blueprint(wish_views.blueprint)
     app.register_blueprint(consent_views.blueprint)
+    app.register_blueprint(glossary_views.blueprint)
     app.register_blueprint(pwa_views.blueprint)
     init_api_oauth(app)
     app.register_blueprint(api_views.blueprint)
@@ -121,7 +123,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
         return unread_count(db.get_session(), current_user.person_id)
 
+    from citizen_portal.glossary.markup import explain_terms
+    from citizen_portal.glossary.views import plan_type_slug
+
+    app.jinja_env.filters["explain_terms"] = explain_terms
     app.jinja_env.globals.update(
+        plan_type_slug=plan_type_slug,
         current_actor=current_actor,
         unread_messages=unread_messages,
         representative_scope_labels=SCOPE_LABELS_FOR_REPRESENTATIVE,

@@ -51,6 +51,9 @@ DESCRIPTIONS: dict[AuditTag, Describe | None] = {
         n=e.details.get("version"),
         plan=p,
     ),
+    AuditTag.PLAN_DOWNLOADED: lambda e, p: _l(
+        "downloaded your plan as PDF (version %(n)s): %(plan)s.", n=e.details.get("version"), plan=p
+    ),
     AuditTag.API_TOKEN_ISSUED: None,
     AuditTag.API_TOKEN_REFUSED: None,
     AuditTag.API_PLAN_RECEIVED: _received,

@@ -19,6 +19,7 @@ class AuditTag(StrEnum):
     PLANS_LISTED = "plans:listed"
     PLAN_VIEWED = "plan:viewed"
     PLAN_VERSION_VIEWED = "plan_version:viewed"
+    PLAN_DOWNLOADED = "plan:downloaded"  # as PDF
     API_TOKEN_ISSUED = "api_token:issued"  # noqa: S105 (an event name, not a secret)
     API_TOKEN_REFUSED = "api_token:refused"  # noqa: S105
     API_PLAN_RECEIVED = "api_plan:received"

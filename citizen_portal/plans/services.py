@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,6 +17,7 @@ from citizen_portal.plans.models import (
     Plan,
     PlanSeen,
     PlanStatus,
+    PlanType,
     PlanVersion,
 )
 from citizen_portal.plans.redaction import visible_part
@@ -141,6 +143,33 @@ def is_overdue(action: Action, today: date) -> bool:
         and action.due_date < today
         and action.status not in ("done", "cancelled")
     )
+
+
+# Follow-up meetings on a coordinated action plan are at most about six months apart.
+FOLLOW_UP_GAP = timedelta(days=183)
+
+
+class Late(StrEnum):
+    REVIEW_DATE_PASSED = "review_date_passed"
+    FOLLOW_UP_TOO_FAR = "follow_up_too_far"
+    ACTIONS_OVERDUE = "actions_overdue"
+
+
+def what_is_late(version: PlanVersion, actions: list[Action], today: date) -> list[Late]:
+    """What the citizen should know is late, most urgent first."""
+    late = []
+    if version.review_date is not None and version.review_date < today:
+        late.append(Late.REVIEW_DATE_PASSED)
+    if version.plan.plan_type is PlanType.COORDINATED_ACTION_PLAN:
+        last = version.meeting_date or version.period_start
+        next_meeting = version.review_date
+        if (next_meeting is not None and next_meeting - last > FOLLOW_UP_GAP) or (
+            next_meeting is None and today - last > FOLLOW_UP_GAP
+        ):
+            late.append(Late.FOLLOW_UP_TOO_FAR)
+    if any(is_overdue(a, today) for a in actions):
+        late.append(Late.ACTIONS_OVERDUE)
+    return late
 
 
 def seen_versions(session: Session, person_id: int) -> dict[int, int]:

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, make_response, render_template
 from flask_login import current_user
 
 from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session, utcnow, with_retries
-from citizen_portal.plans import services, vocabulary
+from citizen_portal.plans import pdf, services, vocabulary
 from citizen_portal.plans.changes import ChangeKind, compare
 from citizen_portal.plans.models import Plan, PlanType
 from citizen_portal.plans.redaction import visible_part
@@ -93,6 +93,9 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
         contact=services.contact_function(version),
         today=now.date(),
         is_overdue=services.is_overdue,
+        late=services.what_is_late(version, visible.actions, now.date()),
+        overdue_count=sum(services.is_overdue(a, now.date()) for a in visible.actions),
+        Late=services.Late,
         vocabulary=vocabulary,
         changes=changes,
         changed_since=changed_since,
@@ -116,3 +119,23 @@ def plan(plan_id: int) -> Any:
 @requires(Permission.PLANS_READ)
 def plan_version(plan_id: int, number: int) -> Any:
     return _plan_page(plan_id, number)
+
+
+@blueprint.get("/<int:plan_id>/versions/<int:number>/pdf")
+@requires(Permission.PLANS_READ)
+def plan_pdf(plan_id: int, number: int) -> Any:
+    db = get_session()
+    plan = services.get_plan(db, plan_id)
+    if plan is None:
+        abort(404)
+    actor = authorize(Permission.PLANS_READ, plan)
+    version = services.get_version(db, plan, number)
+    if version is None:
+        abort(404)
+    _audit(actor, AuditTag.PLAN_DOWNLOADED, plan, version.number)
+    visible = visible_part(version, actor.kind is ActorKind.REPRESENTATIVE)
+    response = make_response(pdf.plan_pdf(plan, version, visible))
+    response.mimetype = "application/pdf"
+    filename = f"plan-{plan.id}-version-{version.number}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

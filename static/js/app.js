@@ -4,3 +4,51 @@ if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/service-worker.js", { scope: "/" }).catch(function () {});
   });
 }
+
+// Glossary terms: the link to the glossary becomes a button that opens the
+// explanation in place (Enter or Space opens and closes; Escape closes).
+document.querySelectorAll("a.term-link[data-explains]").forEach(function (link) {
+  var explanation = document.getElementById(link.getAttribute("data-explains"));
+  if (!explanation) return;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "term-button";
+  button.textContent = link.textContent;
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", explanation.id);
+  function set(open) {
+    explanation.hidden = !open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  button.addEventListener("click", function () { set(explanation.hidden); });
+  button.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") set(false);
+  });
+  link.replaceWith(button);
+});
+
+// Read aloud with the browser's own speech synthesis, where there is one.
+document.querySelectorAll("button.read-aloud").forEach(function (button) {
+  if (!("speechSynthesis" in window)) return;
+  var start = button.getAttribute("data-start");
+  var stop = button.getAttribute("data-stop");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    if (window.speechSynthesis.speaking) {
+      window.speechSynthesis.cancel();
+      button.textContent = start;
+      return;
+    }
+    var target = document.querySelector(button.getAttribute("data-read")) || document.body;
+    var utterance = new SpeechSynthesisUtterance(target.innerText);
+    utterance.lang = document.documentElement.lang;
+    utterance.onend = function () { button.textContent = start; };
+    button.textContent = stop;
+    window.speechSynthesis.speak(utterance);
+  });
+});
+
+// On paper, everything written in the plan is shown, folded parts too.
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+});

@@ -13,6 +13,7 @@ from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan, PlanType
 from tests.conftest import sign_in
+from tests.support.pages import shown_soup
 
 
 def _soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
@@ -35,7 +36,8 @@ def _open_plan(
     """Sign in as ``person`` and open their plan of ``plan_type``."""
     plan = _plan_of(db, person, plan_type)
     sign_in(client, db, person)
-    return plan, _soup(client.get(f"/plans/{plan.id}"))
+    # Glossary explanations are hidden until opened: read the page as it shows.
+    return plan, shown_soup(client.get(f"/plans/{plan.id}").get_data(as_text=True))
 
 
 def test_signed_out_visitor_is_sent_to_sign_in(client: FlaskClient) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
 
 
@@ -18,8 +18,8 @@ def csrf(client: FlaskClient, path: str = "/plans") -> str:
     return str(field["value"])
 
 
-def text_of(html: str | BeautifulSoup) -> str:
-    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
+def text_of(html: str | Tag) -> str:
+    soup = BeautifulSoup(html, "html.parser") if isinstance(html, str) else html
     return " ".join(soup.get_text(" ").split())
 
 
@@ -28,3 +28,18 @@ def act_for(client: FlaskClient, subject_id: int) -> None:
         "/acting-for", data={"csrf_token": csrf(client, "/acting-for"), "subject": subject_id}
     )
     assert response.status_code == 302
+
+
+def shown_soup(html: str) -> BeautifulSoup:
+    """The page as a reader sees it: glossary explanations closed, and explained
+    terms read as the plain words they wrap."""
+    soup = BeautifulSoup(html, "html.parser")
+    for explanation in soup.select(".term-explanation[hidden]"):
+        explanation.decompose()
+    for term in soup.select("span.term"):
+        term.replace_with(term.get_text())
+    return BeautifulSoup(str(soup), "html.parser")  # joins the split strings
+
+
+def shown_text(html: str) -> str:
+    return text_of(shown_soup(html))
