@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from citizen_portal.auth.services import init_oidc
     from citizen_portal.auth.sessions import init_login
     from citizen_portal.errors import init_errors
-    from citizen_portal.i18n import LANGUAGE_NAMES, init_i18n
+    from citizen_portal.i18n import LANGUAGE_NAMES, RIGHT_TO_LEFT, init_i18n
     from citizen_portal.security.headers import init_headers
 
     login_manager = LoginManager(app)
@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         format_date=format_date,
         format_time=format_time,
         language_names=LANGUAGE_NAMES,
+        right_to_left=RIGHT_TO_LEFT,
     )
 
     from citizen_portal.cli import register_commands

@@ -45,7 +45,7 @@ class Settings:
     dev_idp_enabled: bool = False
     session_idle_minutes: int = 15
     session_absolute_hours: int = 8
-    languages: tuple[str, ...] = ("da", "en")
+    languages: tuple[str, ...] = ("da", "en", "ar")
     # The region's psychiatric emergency line, "name|phone"; shown in the crisis box.
     crisis_line: str | None = None
     extra: dict[str, str] = field(default_factory=dict)

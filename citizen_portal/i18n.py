@@ -8,7 +8,8 @@ from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGE_COOKIE = "lang"
-LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية"}
+RIGHT_TO_LEFT = frozenset({"ar"})
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 

@@ -34,7 +34,7 @@ from citizen_portal.representation.models import Representation
 from tests.support.databases import fresh_database
 
 CPR_KEY = "test-cpr-hash-key"
-APP_NAME = {"en": "My plans", "da": "Mine planer"}
+APP_NAME = {"en": "My plans", "da": "Mine planer", "ar": "خططي"}
 
 
 def make_settings(database_url: str, base_url: str = "http://localhost", **env: str) -> Settings:
@@ -60,7 +60,7 @@ def check_page(html: str) -> BeautifulSoup:
     heading = " ".join(h1s[0].get_text().split())
     title = " ".join(soup.title.get_text().split()) if soup.title else ""
     expected = [f"{heading} – {name}" for name in APP_NAME.values()]
-    expected += [f"Error: {e}" for e in expected] + [f"Fejl: {e}" for e in expected]
+    expected += [f"{error} {e}" for error in ("Error:", "Fejl:", "خطأ:") for e in expected]
     assert title in expected, f"title {title!r} does not match h1 {heading!r}"
     ids = [tag["id"] for tag in soup.find_all(id=True)]
     duplicates = {i for i in ids if ids.count(i) > 1}

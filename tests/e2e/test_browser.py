@@ -222,9 +222,70 @@ def test_wishes_and_consents_pages_are_accessible_on_a_small_phone(
     assert phone.title().startswith("Fejl:")
     assert phone.locator(".error-summary").is_visible()
     _assert_accessible(phone)
+    _nothing_wider_than_the_screen(phone)
+
+
+def _nothing_wider_than_the_screen(phone: Page) -> None:
     wide = phone.evaluate(
         "[...document.querySelectorAll('body *')]"
-        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
-        ".map(e => e.tagName + '.' + e.className + ' ' + (e.id || ''))"
+        ".filter(e => { const r = e.getBoundingClientRect();"
+        " return r.right > window.innerWidth + 1 || r.left < -1; })"
+        ".filter(e => !e.closest('.visually-hidden, .skip-link'))"
+        ".map(e => e.tagName + '.' + e.className)"
     )
     assert wide == [], f"nothing may scroll sideways at 360 px: {wide}"
+
+
+def test_arabic_reads_right_to_left_on_a_small_phone(
+    certified_portal: LivePortal, phone: Page
+) -> None:
+    _sign_in(phone, certified_portal, "demo-peter")
+    phone.goto(f"{certified_portal.url}/plans?lang=ar")
+    assert phone.locator("html").get_attribute("dir") == "rtl"
+    assert phone.locator("html").get_attribute("lang") == "ar"
+    assert phone.locator("h1").inner_text() == "خططك"
+    _assert_accessible(phone)
+    _nothing_wider_than_the_screen(phone)
+    phone.get_by_role("link", name="خطة العمل المنسقة").click()
+    assert phone.locator("html").get_attribute("dir") == "rtl"
+    _assert_accessible(phone)
+    _nothing_wider_than_the_screen(phone)
+    phone.goto(f"{certified_portal.url}/glossary")
+    _assert_accessible(phone)
+    _nothing_wider_than_the_screen(phone)
+
+
+def test_a_glossary_explanation_opens_and_closes_with_the_keyboard(
+    certified_portal: LivePortal, phone: Page
+) -> None:
+    _sign_in(phone, certified_portal, "demo-peter")
+    phone.get_by_role("link", name="Koordinerende indsatsplan").click()
+    term = phone.locator("button.term-button[aria-controls='explain-alcohol-treatment']")
+    explanation = phone.locator("#explain-alcohol-treatment")
+    assert term.get_attribute("aria-expanded") == "false"
+    assert not explanation.is_visible()
+    term.focus()
+    phone.keyboard.press("Enter")
+    assert term.get_attribute("aria-expanded") == "true"
+    assert "Hjælp til at drikke mindre eller holde op." in explanation.inner_text()
+    _assert_accessible(phone)
+    phone.keyboard.press("Escape")
+    assert not explanation.is_visible()
+    phone.keyboard.press("Space")
+    assert explanation.is_visible()
+    phone.keyboard.press("Space")
+    assert not explanation.is_visible()
+
+
+def test_the_plan_reads_aloud_and_prints_without_the_app_around_it(
+    certified_portal: LivePortal, phone: Page
+) -> None:
+    _sign_in(phone, certified_portal, "demo-peter")
+    phone.get_by_role("link", name="Koordinerende indsatsplan").click()
+    # Shown only where the browser can speak (Chromium can).
+    assert phone.get_by_role("button", name="Læs op").is_visible()
+    phone.emulate_media(media="print")
+    assert not phone.locator(".site-header").is_visible()
+    assert not phone.locator(".page-tools").is_visible()
+    assert phone.locator("h1").is_visible()
+    assert phone.get_by_text("Hvem gør hvad").is_visible()

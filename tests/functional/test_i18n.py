@@ -36,7 +36,7 @@ def test_unknown_language_falls_back_to_danish(client: FlaskClient) -> None:
     assert "Log ind med MitID" in page
 
 
-@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("language", ["da", "en", "ar"])
 def test_catalogue_is_complete(language: str) -> None:
     path = i18n_catalogues.TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as f:
@@ -65,3 +65,29 @@ def test_message_template_is_current(tmp_path: Path) -> None:
             "rb"
         ) as f:
             assert {m.id for m in read_po(f) if m.id} == committed, language
+
+
+def test_arabic_is_right_to_left_and_remembered(client: FlaskClient) -> None:
+    page = client.get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl"' in page
+    assert "سجّل الدخول باستخدام MitID" in page
+    danish = client.get("/?lang=da").get_data(as_text=True)
+    assert '<html lang="da" dir="ltr"' in danish
+
+
+def test_dates_are_written_the_way_each_language_writes_them(app: object) -> None:
+    from datetime import date
+
+    from flask import Flask
+    from flask_babel import force_locale, format_date
+
+    assert isinstance(app, Flask)
+    day = date(2026, 12, 24)
+    with app.test_request_context():
+        written = {}
+        for language in ("da", "en", "ar"):
+            with force_locale(language):
+                written[language] = format_date(day, "long")
+    assert written["da"] == "24. december 2026"
+    assert written["en"] == "December 24, 2026"
+    assert "ديسمبر" in written["ar"]
