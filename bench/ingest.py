@@ -1,11 +1,16 @@
 """Benchmark: import 1,000 realistic plan bundles, on SQLite and on PostgreSQL.
 
-Prints bundles per second and peak memory for each database, with one import
-process and with two (`import-bundles --workers 2`), and the ratio to a
-baseline measured in the same run: reading and checking the same bundles
-without storing them (the work the database adds is what the ratio shows).
-The two-worker figure is end to end, worker start-up included.
-Target: at least 200 bundles/s on PostgreSQL on a 2-core machine.
+Prints bundles per second and peak memory for each database along three paths:
+
+- the API's: one bundle per transaction (`POST /api/fhir/Bundle`);
+- the import command in one process: batches of `BATCH_SIZE` per transaction;
+- the import command with two processes (`import-bundles --workers 2`), end to
+  end, worker start-up included (PostgreSQL only: SQLite has one writer).
+
+Each is also given as a ratio to a baseline measured in the same run: reading
+and checking the same bundles without storing them (fhir.resources validation
+and the profile's rules), so the ratio shows what storing adds.
+Target: importing at least 200 bundles/s on PostgreSQL on a 2-core machine.
 
     .venv/bin/python bench/ingest.py [--count 1000] [--postgres URL]
 """
@@ -16,6 +21,7 @@ import argparse
 import copy
 import json
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +38,12 @@ from citizen_portal import create_app, migrate  # noqa: E402
 from citizen_portal.config import load_settings  # noqa: E402
 from citizen_portal.db import get_session  # noqa: E402
 from citizen_portal.fhir.reader import read_plan_bundle  # noqa: E402
+from citizen_portal.plans.importer import (  # noqa: E402
+    BATCH_SIZE,
+    ImportItem,
+    import_items,
+    import_parallel,
+)
 from citizen_portal.plans.ingest import ingest_bundle  # noqa: E402
 
 EXAMPLES = ROOT / "docs" / "fhir-examples"
@@ -95,19 +107,27 @@ def measure_baseline(bundles: list[dict[str, Any]]) -> float:
     return len(bundles) / (time.perf_counter() - start)
 
 
-def measure_ingest(url: str, bundles: list[dict[str, Any]]) -> tuple[float, float, int]:
-    migrate.upgrade(url)
-    app = create_app(
-        load_settings(
-            {
-                "PORTAL_ENV": "test",
-                "DATABASE_URL": url,
-                "PORTAL_SECRET_KEY": "bench",
-                "PORTAL_CPR_HASH_KEY": "bench",
-                "OIDC_CLIENT_SECRET": "bench",
-            }
-        )
+def _settings(url: str) -> Any:
+    return load_settings(
+        {
+            "PORTAL_ENV": "test",
+            "DATABASE_URL": url,
+            "PORTAL_SECRET_KEY": "bench",
+            "PORTAL_CPR_HASH_KEY": "bench",
+            "OIDC_CLIENT_SECRET": "bench",
+            "PORTAL_DEV_IDP": "0",
+        }
     )
+
+
+def _items(bundles: list[dict[str, Any]]) -> list[ImportItem]:
+    return [ImportItem(f"{i:05d}.json", b) for i, b in enumerate(bundles)]
+
+
+def measure_one_per_transaction(url: str, bundles: list[dict[str, Any]]) -> tuple[float, float]:
+    """The API's path. Returns bundles/s and the traced allocation peak in MiB."""
+    migrate.upgrade(url)
+    app = create_app(_settings(url))
     key = app.config["SETTINGS"].cpr_hash_key
     with app.app_context():
         session = get_session()
@@ -119,31 +139,37 @@ def measure_ingest(url: str, bundles: list[dict[str, Any]]) -> tuple[float, floa
         tracemalloc.stop()
         # ...then the timed run of the rest, untraced.
         start = time.perf_counter()
-        created = 0
         for bundle in bundles[50:]:
-            created += ingest_bundle(session, bundle, cpr_key=key, client=None).created
+            ingest_bundle(session, bundle, cpr_key=key, client=None)
         elapsed = time.perf_counter() - start
     app.extensions["database"].engine.dispose()
-    return (len(bundles) - 50) / elapsed, traced_peak / 1024 / 1024, created
+    return (len(bundles) - 50) / elapsed, traced_peak / 1024 / 1024
+
+
+def measure_batched(url: str, bundles: list[dict[str, Any]]) -> tuple[float, float]:
+    """The import command in one process. Returns bundles/s and the traced peak."""
+    migrate.upgrade(url)
+    app = create_app(_settings(url))
+    key = app.config["SETTINGS"].cpr_hash_key
+    traced, timed = _items(bundles[: 2 * BATCH_SIZE]), _items(bundles[2 * BATCH_SIZE :])
+    with app.app_context():
+        session = get_session()
+        tracemalloc.start()
+        import_items(session, traced, key)
+        _, traced_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        start = time.perf_counter()
+        results = import_items(session, timed, key)
+        elapsed = time.perf_counter() - start
+    app.extensions["database"].engine.dispose()
+    assert all(r.outcome == "new" for r in results), "every bundle should be a new version"
+    return len(timed) / elapsed, traced_peak / 1024 / 1024
 
 
 def measure_parallel(url: str, bundles: list[dict[str, Any]], workers: int) -> float:
-    from citizen_portal.plans.importer import ImportItem, import_parallel
-
     migrate.upgrade(url)
-    settings = load_settings(
-        {
-            "PORTAL_ENV": "test",
-            "DATABASE_URL": url,
-            "PORTAL_SECRET_KEY": "bench",
-            "PORTAL_CPR_HASH_KEY": "bench",
-            "OIDC_CLIENT_SECRET": "bench",
-            "PORTAL_DEV_IDP": "0",
-        }
-    )
-    items = [ImportItem(f"{i:05d}.json", b) for i, b in enumerate(bundles)]
     start = time.perf_counter()
-    results = import_parallel(settings, items, workers)
+    results = import_parallel(_settings(url), _items(bundles), workers)
     elapsed = time.perf_counter() - start
     assert all(r.outcome == "new" for r in results), "every bundle should be a new version"
     return len(bundles) / elapsed
@@ -159,47 +185,46 @@ def main() -> None:
     bundles = realistic_bundles(args.count)
     size = sum(len(json.dumps(b)) for b in bundles) / len(bundles) / 1024
     print(f"{args.count} bundles, {size:.1f} KiB each on average")
-    app = create_app(
-        load_settings(
-            {
-                "PORTAL_ENV": "test",
-                "DATABASE_URL": "sqlite://",
-                "PORTAL_SECRET_KEY": "b",
-                "PORTAL_CPR_HASH_KEY": "b",
-                "OIDC_CLIENT_SECRET": "b",
-            }
-        )
-    )
+    app = create_app(_settings("sqlite://"))
     with app.app_context():
         baseline = measure_baseline(bundles)
-    print(f"baseline (read and check only):  {baseline:8.1f} bundles/s")
+    print(f"baseline (read and check only):       {baseline:8.1f} bundles/s")
     kinds = [args.only] if args.only else ["sqlite", "postgresql"]
     with tempfile.TemporaryDirectory() as folder:
         for kind in kinds:
-            url = fresh_database(kind, args.postgres, Path(folder))
-            rate, traced_mb, created = measure_ingest(url, bundles)
+            url = fresh_database(kind, args.postgres, Path(folder) / "api")
+            rate, traced_mb = measure_one_per_transaction(url, bundles)
             print(
-                f"{kind:<11} ingest:            {rate:8.1f} bundles/s  "
-                f"({rate / baseline:.2f} x baseline), {created} versions stored in the "
-                f"timed part, peak traced allocations {traced_mb:.1f} MiB, "
-                f"process peak RSS {peak_rss_mb():.0f} MiB"
+                f"{kind:<11} one per transaction (API): {rate:8.1f} bundles/s  "
+                f"({rate / baseline:.2f} x baseline), peak traced allocations {traced_mb:.1f} MiB"
             )
-            if kind == "sqlite":
-                print(
-                    "sqlite      ingest, 2 workers: n/a (one writer at a time; the importer "
-                    "uses one process)"
-                )
-                continue
-            url = fresh_database(kind, args.postgres, Path(folder) / "parallel")
-            parallel = measure_parallel(url, bundles, workers=2)
+            url = fresh_database(kind, args.postgres, Path(folder) / "batched")
+            batched, traced_mb = measure_batched(url, bundles)
             print(
-                f"{kind:<11} ingest, 2 workers: {parallel:8.1f} bundles/s  "
-                f"({parallel / baseline:.2f} x baseline, {parallel / rate:.2f} x one worker)"
+                f"{kind:<11} import, one process:       {batched:8.1f} bundles/s  "
+                f"({batched / baseline:.2f} x baseline, {batched / rate:.2f} x one per "
+                f"transaction), batches of {BATCH_SIZE}, peak traced allocations "
+                f"{traced_mb:.1f} MiB"
             )
+            best = batched
             if kind == "postgresql":
-                best = max(rate, parallel)
+                # End to end on a shared 2-core machine varies run to run: the
+                # median of three runs, each into an empty database, all printed.
+                runs = []
+                for _ in range(3):
+                    url = fresh_database(kind, args.postgres, Path(folder) / "parallel")
+                    runs.append(measure_parallel(url, bundles, workers=2))
+                parallel = statistics.median(runs)
+                best = max(best, parallel)
+                print(
+                    f"{kind:<11} import, 2 processes:       {parallel:8.1f} bundles/s  "
+                    f"({parallel / baseline:.2f} x baseline, {parallel / batched:.2f} x one "
+                    f"process; end to end; median of {', '.join(f'{r:.0f}' for r in runs)})"
+                )
+            print(f"{kind:<11} process peak RSS so far: {peak_rss_mb():.0f} MiB")
+            if kind == "postgresql":
                 verdict = "meets" if best >= 200 else "MISSES"
-                print(f"target >= 200 bundles/s on PostgreSQL: {verdict} ({best:.0f}/s)")
+                print(f"target: import >= 200 bundles/s on PostgreSQL: {verdict} ({best:.0f}/s)")
 
 
 if __name__ == "__main__":

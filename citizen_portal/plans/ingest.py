@@ -1,30 +1,36 @@
-"""Store a plan bundle: the one path by which plans enter the portal.
+"""Store plan bundles: the one path by which plans enter the portal.
 
 The API, the import command and the demo data all come through here. Sending
 the same content again creates nothing; changed content becomes a new version.
+The API stores one bundle at a time; the import command stores a batch in one
+transaction with the same outcome as storing its bundles one by one, in order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from citizen_portal.audit.models import ActorKind, AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
 from citizen_portal.db import utcnow, with_retries
-from citizen_portal.fhir.parsed import ParsedPlan
+from citizen_portal.fhir.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.fhir.reader import Issue, read_plan_bundle
-from citizen_portal.plans.models import Plan, PlanVersion
+from citizen_portal.people.services import hash_cpr
+from citizen_portal.plans.models import Plan, PlanType, PlanVersion
 from citizen_portal.plans.reference_writer import (
-    find_or_insert_citizen,
+    citizens_by_hash,
+    insert_citizens,
     upsert_functions,
     upsert_organisations,
 )
-from citizen_portal.plans.version_writer import insert_version, table_of
+from citizen_portal.plans.version_writer import VersionToWrite, insert_versions, table_of
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import ClientActor, can
 
@@ -46,6 +52,14 @@ class IngestResult:
     created: bool  # False: this content is already stored (see version_number)
 
 
+@dataclass(frozen=True)
+class ReadBundle:
+    """A bundle that passed reading and checking, with the JSON it came from."""
+
+    parsed: ParsedPlan
+    source: Any
+
+
 def ingest_bundle(
     session: Session,
     data: Any,
@@ -54,145 +68,302 @@ def ingest_bundle(
     client: ClientActor | None,
 ) -> IngestResult:
     """Read, check and store one bundle; commits. ``client`` None: a trusted import."""
-    parsed = read_plan_bundle(data)
-    if client is not None and not can(client, Permission.API_PLANS_WRITE, parsed):
-        raise IngestRefused(
-            403,
-            Issue(
-                "CarePlan.author",
-                _l("This system may not write plans for that organisation."),
-                "forbidden",
-            ),
-        )
+    outcome = store_bundles(
+        session, [ReadBundle(read_plan_bundle(data), data)], cpr_key=cpr_key, client=client
+    )[0]
+    if isinstance(outcome, IngestRefused):
+        raise outcome
+    return outcome
 
-    def store_and_audit() -> IngestResult:
-        result = _store(session, parsed, data, cpr_key, client)
+
+def store_bundles(
+    session: Session,
+    bundles: Sequence[ReadBundle],
+    *,
+    cpr_key: bytes,
+    client: ClientActor | None,
+) -> list[IngestResult | IngestRefused]:
+    """Store read bundles in one transaction, with the outcome of storing them one
+    by one in order; commits. A refused bundle stores nothing; the others are stored.
+    If a concurrent writer wins a race, the whole batch is decided again."""
+
+    def store_and_audit() -> list[IngestResult | IngestRefused]:
+        outcomes = _Batch(session, bundles, cpr_key, client).store()
         # In the same transaction: no plan is stored without its audit record.
-        record_event(
-            session,
-            tag=AuditTag.API_PLAN_RECEIVED if client else AuditTag.PLAN_IMPORTED,
-            actor_kind=ActorKind.SYSTEM,
-            subject_person_id=result.citizen_id,
-            resource_type="plan",
-            resource_id=result.plan_id,
-            details={
-                "client_id": client.client_id if client else "import",
-                "version": str(result.version_number),
-                "created": "yes" if result.created else "no (this content is already stored)",
-            },
+        request_id = g.get("request_id") if has_request_context() else None
+        session.add_all(
+            AuditEvent(
+                tag=AuditTag.API_PLAN_RECEIVED if client else AuditTag.PLAN_IMPORTED,
+                actor_kind=ActorKind.SYSTEM,
+                subject_person_id=result.citizen_id,
+                resource_type="plan",
+                resource_id=str(result.plan_id),
+                request_id=request_id,
+                details={
+                    "client_id": client.client_id if client else "import",
+                    "version": str(result.version_number),
+                    "created": "yes" if result.created else "no (this content is already stored)",
+                },
+            )
+            for result in outcomes
+            if isinstance(result, IngestResult)
         )
-        return result
+        session.flush()
+        return outcomes
 
     return with_retries(session, store_and_audit)
 
 
-def _store(
-    session: Session, parsed: ParsedPlan, data: Any, cpr_key: bytes, client: ClientActor | None
-) -> IngestResult:
-    # Core statements on the session's connection: a handful of round trips per
-    # plan instead of the ORM's unit of work (see bench/ingest.py).
-    connection = session.connection()
-    organisation_ids = upsert_organisations(connection, list(parsed.organisations.values()))
-    function_ids = upsert_functions(connection, list(parsed.functions.values()), organisation_ids)
-    citizen_id = find_or_insert_citizen(connection, parsed, cpr_key)
-    plans = table_of(Plan)
-    plan_id = connection.scalar(
-        select(plans.c.id).where(
-            plans.c.identifier_system == parsed.identifier_system,
-            plans.c.identifier_value == parsed.identifier_value,
-        )
-    )
-    fingerprint = parsed.fingerprint()
-    if plan_id is None:
-        plan_id = connection.execute(
-            insert(plans).returning(plans.c.id),
+@dataclass(frozen=True)
+class _StoredVersion:
+    number: int
+    content_hash: str
+    authored_at: datetime | None
+
+
+@dataclass
+class _PlanSoFar:
+    """A plan as the batch has left it so far: stored before, or new in this batch."""
+
+    stored: Plan | None
+    owner: int | str  # the citizen's id; a CPR hash for a citizen new in this batch
+    plan_type: PlanType
+    first: ReadBundle | None = None  # for a plan new in this batch: the bundle creating it
+    first_cpr_hash: str = ""
+    versions: list[_StoredVersion] = field(default_factory=list)  # oldest first
+
+
+@dataclass
+class _Accepted:
+    """A bundle that will be stored: its ids are known once the batch is written."""
+
+    read: ReadBundle
+    cpr_hash: str
+    plan: _PlanSoFar
+    version_number: int
+    created: bool
+    fingerprint: str
+
+
+class _Batch:
+    def __init__(
+        self,
+        session: Session,
+        bundles: Sequence[ReadBundle],
+        cpr_key: bytes,
+        client: ClientActor | None,
+    ) -> None:
+        self.session = session
+        self.bundles = bundles
+        self.cpr_key = cpr_key
+        self.client = client
+
+    def store(self) -> list[IngestResult | IngestRefused]:
+        connection = self.session.connection()
+        hashes = [hash_cpr(b.parsed.cpr, self.cpr_key) for b in self.bundles]
+        known_people = citizens_by_hash(connection, hashes)
+        plans = self._stored_plans()
+
+        # Decide every bundle first, in order, so that a refused one writes nothing.
+        decisions: list[_Accepted | IngestRefused] = []
+        for read, cpr_hash in zip(self.bundles, hashes, strict=True):
+            owner = known_people.get(cpr_hash, cpr_hash)
+            decisions.append(self._decide(read, cpr_hash, owner, plans))
+        accepted = [d for d in decisions if isinstance(d, _Accepted)]
+
+        # Shared records: each organisation and function as the last bundle names it.
+        organisations: dict[str, ParsedOrganisation] = {}
+        functions: dict[str, ParsedFunction] = {}
+        for a in accepted:
+            organisations.update(a.read.parsed.organisations)
+            functions.update(a.read.parsed.functions)
+        organisation_ids = upsert_organisations(connection, list(organisations.values()))
+        function_ids = upsert_functions(connection, list(functions.values()), organisation_ids)
+        new_people: dict[str, ParsedPlan] = {}
+        for a in accepted:
+            if a.cpr_hash not in known_people:
+                new_people.setdefault(a.cpr_hash, a.read.parsed)
+        people = known_people | insert_citizens(connection, new_people)
+
+        plan_ids = self._insert_new_plans(plans, people, organisation_ids)
+        insert_versions(
+            self.session,
             [
-                {
-                    "citizen_id": citizen_id,
-                    "plan_type": parsed.plan_type,
-                    "identifier_system": parsed.identifier_system,
-                    "identifier_value": parsed.identifier_value,
-                    "author_organisation_id": organisation_ids[parsed.author],
-                    "created_at": utcnow(),
-                }
+                VersionToWrite(
+                    parsed=a.read.parsed,
+                    plan_id=plan_ids[id(a.plan)],
+                    number=a.version_number,
+                    content_hash=a.fingerprint,
+                    source_bundle=a.read.source,
+                    received_from=self.client.client_id if self.client else None,
+                )
+                for a in accepted
+                if a.created
             ],
-        ).scalar_one()
-        number = 1
-    else:
-        plan = session.get(Plan, plan_id)
-        assert plan is not None
-        _check_may_change(plan, citizen_id, parsed, client)
-        stored = _stored_version(session, plan, parsed, fingerprint)
-        if isinstance(stored, PlanVersion):
-            return IngestResult(plan_id, citizen_id, stored.number, created=False)
-        number = stored + 1
-    insert_version(
-        session,
-        parsed,
-        plan_id=plan_id,
-        number=number,
-        function_ids=function_ids,
-        content_hash=fingerprint,
-        source_bundle=data,
-        received_from=client.client_id if client else None,
-    )
-    return IngestResult(plan_id, citizen_id, number, created=True)
-
-
-def _check_may_change(
-    plan: Plan, citizen_id: int, parsed: ParsedPlan, client: ClientActor | None
-) -> None:
-    if client is not None and not can(client, Permission.API_PLANS_WRITE, plan):
-        raise IngestRefused(
-            403,
-            Issue(
-                "CarePlan.identifier",
-                _l("This plan was written by another organisation; this system may not change it."),
-                "forbidden",
-            ),
+            function_ids,
         )
-    if plan.citizen_id != citizen_id:
-        raise IngestRefused(
-            422,
-            Issue("CarePlan.subject", _l("This plan belongs to another citizen."), "business-rule"),
-        )
-    if plan.plan_type is not parsed.plan_type:
-        raise IngestRefused(
-            422,
-            Issue("CarePlan.category", _l("A plan cannot change its type."), "business-rule"),
-        )
+        return [
+            d
+            if isinstance(d, IngestRefused)
+            else IngestResult(plan_ids[id(d.plan)], people[d.cpr_hash], d.version_number, d.created)
+            for d in decisions
+        ]
+
+    def _stored_plans(self) -> dict[tuple[str, str], _PlanSoFar]:
+        """The batch's plans that are stored already, with their versions."""
+        values = {b.parsed.identifier_value for b in self.bundles}
+        stored = self.session.scalars(
+            select(Plan)
+            .options(joinedload(Plan.author_organisation))
+            .where(Plan.identifier_value.in_(values))
+        ).all()
+        plans = {
+            (p.identifier_system, p.identifier_value): _PlanSoFar(
+                stored=p, owner=p.citizen_id, plan_type=p.plan_type
+            )
+            for p in stored
+        }
+        if plans:
+            by_id = {so_far.stored.id: so_far for so_far in plans.values() if so_far.stored}
+            versions = table_of(PlanVersion)
+            rows = self.session.connection().execute(
+                select(
+                    versions.c.plan_id,
+                    versions.c.number,
+                    versions.c.content_hash,
+                    versions.c.authored_at,
+                )
+                .where(versions.c.plan_id.in_(list(by_id)))
+                .order_by(versions.c.plan_id, versions.c.number)
+            )
+            for row in rows:
+                by_id[row.plan_id].versions.append(
+                    _StoredVersion(row.number, row.content_hash, row.authored_at)
+                )
+        return plans
+
+    def _decide(
+        self,
+        read: ReadBundle,
+        cpr_hash: str,
+        owner: int | str,
+        plans: dict[tuple[str, str], _PlanSoFar],
+    ) -> _Accepted | IngestRefused:
+        parsed = read.parsed
+        if self.client is not None and not can(self.client, Permission.API_PLANS_WRITE, parsed):
+            return IngestRefused(
+                403,
+                Issue(
+                    "CarePlan.author",
+                    _l("This system may not write plans for that organisation."),
+                    "forbidden",
+                ),
+            )
+        key = (parsed.identifier_system, parsed.identifier_value)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _PlanSoFar(
+                stored=None,
+                owner=owner,
+                plan_type=parsed.plan_type,
+                first=read,
+                first_cpr_hash=cpr_hash,
+            )
+        else:
+            refusal = self._refusal(plan, owner, parsed)
+            if refusal is not None:
+                return refusal
+        fingerprint = parsed.fingerprint()
+        repeated = _repeated_version(plan.versions, parsed, fingerprint)
+        if repeated is not None:
+            return _Accepted(read, cpr_hash, plan, repeated, created=False, fingerprint=fingerprint)
+        number = plan.versions[-1].number + 1 if plan.versions else 1
+        plan.versions.append(_StoredVersion(number, fingerprint, parsed.authored_at))
+        return _Accepted(read, cpr_hash, plan, number, created=True, fingerprint=fingerprint)
+
+    def _refusal(
+        self, plan: _PlanSoFar, owner: int | str, parsed: ParsedPlan
+    ) -> IngestRefused | None:
+        # A plan new in this batch was allowed for this client when it was created.
+        if (
+            self.client is not None
+            and plan.stored is not None
+            and not can(self.client, Permission.API_PLANS_WRITE, plan.stored)
+        ):
+            return IngestRefused(
+                403,
+                Issue(
+                    "CarePlan.identifier",
+                    _l(
+                        "This plan was written by another organisation; "
+                        "this system may not change it."
+                    ),
+                    "forbidden",
+                ),
+            )
+        if plan.owner != owner:
+            return IngestRefused(
+                422,
+                Issue(
+                    "CarePlan.subject", _l("This plan belongs to another citizen."), "business-rule"
+                ),
+            )
+        if plan.plan_type is not parsed.plan_type:
+            return IngestRefused(
+                422,
+                Issue("CarePlan.category", _l("A plan cannot change its type."), "business-rule"),
+            )
+        return None
+
+    def _insert_new_plans(
+        self,
+        plans: dict[tuple[str, str], _PlanSoFar],
+        people: dict[str, int],
+        organisation_ids: dict[str, int],
+    ) -> dict[int, int]:
+        """Insert the plans new in this batch; returns every plan's id, by id(_PlanSoFar)."""
+        ids = {id(p): p.stored.id for p in plans.values() if p.stored is not None}
+        new = [(p, p.first.parsed) for p in plans.values() if p.first is not None]
+        if new:
+            table = table_of(Plan)
+            inserted = self.session.connection().scalars(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "citizen_id": people[p.first_cpr_hash],
+                        "plan_type": p.plan_type,
+                        "identifier_system": parsed.identifier_system,
+                        "identifier_value": parsed.identifier_value,
+                        "author_organisation_id": organisation_ids[parsed.author],
+                        "created_at": utcnow(),
+                    }
+                    for p, parsed in new
+                ],
+            )
+            ids.update({id(p): plan_id for (p, _), plan_id in zip(new, inserted, strict=True)})
+        return ids
 
 
-def _stored_version(
-    session: Session, plan: Plan, parsed: ParsedPlan, fingerprint: str
-) -> PlanVersion | int:
-    """The stored version this bundle repeats, or else the newest version number.
+def _repeated_version(
+    versions: list[_StoredVersion], parsed: ParsedPlan, fingerprint: str
+) -> int | None:
+    """The number of the stored version this bundle repeats, if any.
 
     The newest version's content again is a retry. An older version's content is a
     replay (a re-run import, a re-sent message) unless the author dated it later
     than the newest version: then it is a deliberate return, and a new version.
     """
-    rows = session.execute(
-        select(
-            PlanVersion.id, PlanVersion.number, PlanVersion.content_hash, PlanVersion.authored_at
-        )
-        .where(PlanVersion.plan_id == plan.id)
-        .order_by(PlanVersion.number.desc())
-    ).all()
-    if not rows:
-        return 0
-    newest = rows[0]
-    for row in rows:
-        if row.content_hash != fingerprint:
+    if not versions:
+        return None
+    newest = versions[-1]
+    dated_later = (
+        parsed.authored_at is not None
+        and newest.authored_at is not None
+        and parsed.authored_at > newest.authored_at
+    )
+    for version in reversed(versions):
+        if version.content_hash != fingerprint:
             continue
-        is_newest = row.number == newest.number
-        dated_later = (
-            parsed.authored_at is not None
-            and newest.authored_at is not None
-            and parsed.authored_at > newest.authored_at
-        )
-        if is_newest or not dated_later:
-            version = session.get(PlanVersion, row.id)
-            assert version is not None
-            return version
-    return int(newest.number)
+        if version is newest or not dated_later:
+            return version.number
+    return None

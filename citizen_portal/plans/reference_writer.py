@@ -1,4 +1,4 @@
-"""Upserting the shared records a plan refers to: organisations, functions, the citizen.
+"""Upserting the shared records plans refer to: organisations, functions, citizens.
 
 Core statements: select what exists, insert what is missing, update only
 what changed (unchanged rows are not written, so concurrent plans from the
@@ -7,6 +7,7 @@ same organisations do not queue on the same row locks).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
@@ -15,7 +16,7 @@ from citizen_portal.db import utcnow
 from citizen_portal.fhir.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
-from citizen_portal.people.services import birth_date_from_cpr, hash_cpr
+from citizen_portal.people.services import birth_date_from_cpr
 from citizen_portal.plans.version_writer import table_of
 
 
@@ -85,23 +86,34 @@ def upsert_functions(
     )
 
 
-def find_or_insert_citizen(connection: Connection, parsed: ParsedPlan, cpr_key: bytes) -> int:
+def citizens_by_hash(connection: Connection, cpr_hashes: Iterable[str]) -> dict[str, int]:
+    """The people already known, by the keyed hash of their CPR number."""
     people = table_of(Person)
-    cpr_hash = hash_cpr(parsed.cpr, cpr_key)
-    found = connection.scalar(select(people.c.id).where(people.c.cpr_hash == cpr_hash))
-    if found is not None:
-        return int(found)
-    return int(
-        connection.execute(
-            insert(people).returning(people.c.id),
-            [
-                {
-                    "cpr_hash": cpr_hash,
-                    "given_name": parsed.given_name,
-                    "family_name": parsed.family_name,
-                    "birth_date": birth_date_from_cpr(parsed.cpr),
-                    "created_at": utcnow(),
-                }
-            ],
-        ).scalar_one()
+    wanted = set(cpr_hashes)
+    if not wanted:
+        return {}
+    rows = connection.execute(
+        select(people.c.cpr_hash, people.c.id).where(people.c.cpr_hash.in_(wanted))
     )
+    return {row.cpr_hash: row.id for row in rows}
+
+
+def insert_citizens(connection: Connection, new: dict[str, ParsedPlan]) -> dict[str, int]:
+    """Insert people not known before, named as in the plan (cpr hash -> plan)."""
+    if not new:
+        return {}
+    people = table_of(Person)
+    rows = connection.execute(
+        insert(people).returning(people.c.cpr_hash, people.c.id),
+        [
+            {
+                "cpr_hash": cpr_hash,
+                "given_name": parsed.given_name,
+                "family_name": parsed.family_name,
+                "birth_date": birth_date_from_cpr(parsed.cpr),
+                "created_at": utcnow(),
+            }
+            for cpr_hash, parsed in new.items()
+        ],
+    )
+    return {row.cpr_hash: row.id for row in rows}

@@ -1,11 +1,14 @@
-"""Writing a plan version and its content: batched INSERTs, one per table.
+"""Writing plan versions and their content: batched INSERTs, one per table.
 
 Version content is append-only, so the ORM's unit of work (several
-milliseconds per plan in bench/ingest.py) buys nothing here.
+milliseconds per plan in bench/ingest.py) buys nothing here. Many versions
+(an import batch) go in the same few statements as one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
@@ -28,79 +31,57 @@ def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def insert_version(
-    session: Session,
-    parsed: ParsedPlan,
-    *,
-    plan_id: int,
-    number: int,
-    function_ids: dict[str, int],
-    content_hash: str,
-    source_bundle: Any,
-    received_from: str | None,
-) -> int:
-    """Insert a version and its content; returns the version's id."""
+@dataclass(frozen=True)
+class VersionToWrite:
+    parsed: ParsedPlan
+    plan_id: int
+    number: int
+    content_hash: str
+    source_bundle: Any
+    received_from: str | None
+
+
+def insert_versions(
+    session: Session, versions: Sequence[VersionToWrite], function_ids: dict[str, int]
+) -> list[int]:
+    """Insert versions and their content; returns the versions' ids, in order."""
+    if not versions:
+        return []
 
     def fn(identifier: str | None) -> int | None:
         return function_ids[identifier] if identifier else None
 
     # Core statements on the session's connection (same transaction).
     connection = session.connection()
-    version_id = connection.execute(
-        insert(table_of(PlanVersion)).returning(table_of(PlanVersion).c.id),
-        [
-            {
-                "plan_id": plan_id,
-                "number": number,
-                # When the author issued it; else when it arrived.
-                "issued_at": parsed.authored_at or utcnow(),
-                "status": parsed.status,
-                "period_start": parsed.period_start,
-                "period_end": parsed.period_end,
-                "review_date": parsed.review_date,
-                "reason": parsed.reason,
-                "treatment_offers": parsed.treatment_offers,
-                "social_offers": parsed.social_offers,
-                "current_needs": parsed.current_needs,
-                "expected_needs": parsed.expected_needs,
-                "patient_wishes": parsed.patient_wishes,
-                "citizen_participated": parsed.citizen_participated,
-                "missed_appointment_response": parsed.missed_appointment_response,
-                "coordinator_function_id": fn(parsed.coordinator),
-                "coordinator_name": parsed.coordinator_name,
-                "review_responsible_function_id": fn(parsed.review_responsible),
-                "follow_up_responsible_function_id": fn(parsed.follow_up_responsible),
-                "meeting_date": parsed.meeting_date,
-                "consent_given": parsed.consent_given,
-                "consent_date": parsed.consent_date,
-                "approved_by_citizen": parsed.approved_by_citizen,
-                "approved_date": parsed.approved_date,
-                "grounds": list(parsed.grounds),
-                "content_hash": content_hash,
-                "source_bundle": source_bundle,
-                "received_from": received_from,
-                "authored_at": parsed.authored_at,
-                "withheld_sections": list(parsed.withheld_sections),
-            }
-        ],
-    ).scalar_one()
+    version_table = table_of(PlanVersion)
+    version_ids = list(
+        connection.scalars(
+            insert(version_table).returning(version_table.c.id, sort_by_parameter_order=True),
+            [_version_row(v, fn) for v in versions],
+        )
+    )
+    goal_rows = [
+        {"version_id": version_id, "position": i, "description": d, "success_criteria": c}
+        for v, version_id in zip(versions, version_ids, strict=True)
+        for i, (d, c) in enumerate(v.parsed.goals)
+    ]
     goal_ids: list[int] = []
-    if parsed.goals:
+    if goal_rows:
+        goal_table = table_of(Goal)
         goal_ids = list(
             connection.scalars(
-                insert(table_of(Goal)).returning(table_of(Goal).c.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "version_id": version_id,
-                        "position": i,
-                        "description": d,
-                        "success_criteria": c,
-                    }
-                    for i, (d, c) in enumerate(parsed.goals)
-                ],
+                insert(goal_table).returning(goal_table.c.id, sort_by_parameter_order=True),
+                goal_rows,
             )
         )
-    rows: list[tuple[type[Base], list[dict[str, Any]]]] = [
+    # Each version's goals, by position, for its actions' goal references.
+    goals_of: list[list[int]] = []
+    taken = 0
+    for v in versions:
+        goals_of.append(goal_ids[taken : taken + len(v.parsed.goals)])
+        taken += len(v.parsed.goals)
+
+    content: list[tuple[type[Base], list[dict[str, Any]]]] = [
         (
             Action,
             [
@@ -116,10 +97,11 @@ def insert_version(
                     "timeline": a.timeline,
                     "status": a.status,
                     "sequencing": a.sequencing,
-                    "goal_id": goal_ids[a.goal] if a.goal is not None else None,
+                    "goal_id": goals[a.goal] if a.goal is not None else None,
                     "withheld": a.withheld,
                 }
-                for i, a in enumerate(parsed.actions)
+                for v, version_id, goals in zip(versions, version_ids, goals_of, strict=True)
+                for i, a in enumerate(v.parsed.actions)
             ],
         ),
         (
@@ -135,7 +117,8 @@ def insert_version(
                     "participants": a.participants,
                     "withheld": a.withheld,
                 }
-                for a in parsed.appointments
+                for v, version_id in zip(versions, version_ids, strict=True)
+                for a in v.parsed.appointments
             ],
         ),
         (
@@ -149,7 +132,8 @@ def insert_version(
                     "organisation_name": x.organisation_name,
                     "contact": x.contact,
                 }
-                for i, x in enumerate(parsed.participants)
+                for v, version_id in zip(versions, version_ids, strict=True)
+                for i, x in enumerate(v.parsed.participants)
             ],
         ),
         (
@@ -162,7 +146,8 @@ def insert_version(
                     "agreements": c.agreements,
                     "desired_outcome": c.desired_outcome,
                 }
-                for c in parsed.challenges
+                for v, version_id in zip(versions, version_ids, strict=True)
+                for c in v.parsed.challenges
             ],
         ),
         (
@@ -177,11 +162,49 @@ def insert_version(
                     "effort": e.effort,
                     "contact": e.contact,
                 }
-                for i, e in enumerate(parsed.existing_plans)
+                for v, version_id in zip(versions, version_ids, strict=True)
+                for i, e in enumerate(v.parsed.existing_plans)
             ],
         ),
     ]
-    for model, values in rows:
-        if values:
-            connection.execute(insert(table_of(model)), values)
-    return int(version_id)
+    for model, rows in content:
+        if rows:
+            connection.execute(insert(table_of(model)), rows)
+    return version_ids
+
+
+def _version_row(version: VersionToWrite, fn: Callable[[str | None], int | None]) -> dict[str, Any]:
+    parsed = version.parsed
+    return {
+        "plan_id": version.plan_id,
+        "number": version.number,
+        # When the author issued it; else when it arrived.
+        "issued_at": parsed.authored_at or utcnow(),
+        "status": parsed.status,
+        "period_start": parsed.period_start,
+        "period_end": parsed.period_end,
+        "review_date": parsed.review_date,
+        "reason": parsed.reason,
+        "treatment_offers": parsed.treatment_offers,
+        "social_offers": parsed.social_offers,
+        "current_needs": parsed.current_needs,
+        "expected_needs": parsed.expected_needs,
+        "patient_wishes": parsed.patient_wishes,
+        "citizen_participated": parsed.citizen_participated,
+        "missed_appointment_response": parsed.missed_appointment_response,
+        "coordinator_function_id": fn(parsed.coordinator),
+        "coordinator_name": parsed.coordinator_name,
+        "review_responsible_function_id": fn(parsed.review_responsible),
+        "follow_up_responsible_function_id": fn(parsed.follow_up_responsible),
+        "meeting_date": parsed.meeting_date,
+        "consent_given": parsed.consent_given,
+        "consent_date": parsed.consent_date,
+        "approved_by_citizen": parsed.approved_by_citizen,
+        "approved_date": parsed.approved_date,
+        "grounds": list(parsed.grounds),
+        "content_hash": version.content_hash,
+        "source_bundle": version.source_bundle,
+        "received_from": version.received_from,
+        "authored_at": parsed.authored_at,
+        "withheld_sections": list(parsed.withheld_sections),
+    }
