@@ -56,8 +56,9 @@ def _cpr(n: int) -> str:
 
 
 def realistic_bundles(count: int) -> list[dict[str, Any]]:
-    """The profile's examples, varied into many citizens and plans. Every fourth
-    plan is a discharge agreement that gets a second version (the v2 example)."""
+    """The profile's examples, varied into many citizens, plans and GP practices.
+    Every fourth plan is a discharge agreement that gets a second version (the v2
+    example)."""
     templates = {p.name: json.loads(p.read_text()) for p in EXAMPLES.glob("*.json")}
     cycle = [
         ("discharge-agreement.json", 0),
@@ -78,7 +79,11 @@ def realistic_bundles(count: int) -> list[dict[str, Any]]:
                 res["name"][0]["given"] = [f"Borger{citizen}"]
             elif res["resourceType"] == "CarePlan":
                 res["identifier"][0]["value"] = f"bench-{group}-{offset}"
-        bundles.append(bundle)
+        # Citizens have different GPs: one of 100 practices (an organisation and
+        # a function each), so shared resources vary as in a region's import.
+        practice = group % 100
+        text = json.dumps(bundle).replace("torvet", f"praksis-{practice}")
+        bundles.append(json.loads(text.replace("Torvet", f"Praksis {practice}")))
     return bundles
 
 

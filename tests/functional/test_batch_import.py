@@ -75,9 +75,7 @@ def _import(app: Flask, url: str, batch_size: int) -> tuple[list[ImportResult], 
             ).all(),
             "people": db.scalars(select(Person.cpr_hash).order_by(Person.cpr_hash)).all(),
             "organisations": db.execute(
-                select(Organisation.identifier, Organisation.name).order_by(
-                    Organisation.identifier
-                )
+                select(Organisation.identifier, Organisation.name).order_by(Organisation.identifier)
             ).all(),
             "functions": db.execute(
                 select(Function.identifier, Function.title, Function.phone).order_by(
