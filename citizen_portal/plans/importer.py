@@ -113,7 +113,8 @@ def _import_in_worker(settings: Settings, items: list[ImportItem]) -> list[Impor
 
 
 # A worker's share of the import, given at its start: a forked worker inherits
-# it instead of having each bundle pickled through the task queue.
+# it instead of having each bundle pickled through the task queue (a spawned
+# one gets all shares pickled once).
 _worker_share: tuple[Settings, list[list[ImportItem]]] | None = None
 
 
@@ -155,5 +156,10 @@ def import_parallel(
         initargs=(worker_settings, parts),
     ) as pool:
         chunks = list(pool.map(_import_part, range(len(parts))))
-    order = {item.name: index for index, item in enumerate(items)}
-    return sorted((r for chunk in chunks for r in chunk), key=lambda r: order[r.name])
+    # Back in the order given: each worker answers its share in order.
+    position = {id(item): index for index, item in enumerate(items)}
+    results: dict[int, ImportResult] = {}
+    for part, chunk in zip(parts, chunks, strict=True):
+        for item, result in zip(part, chunk, strict=True):
+            results[position[id(item)]] = result
+    return [results[index] for index in range(len(items))]  # every item has one
