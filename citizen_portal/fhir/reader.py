@@ -76,6 +76,11 @@ def _validated_shared(resource_type: str, canonical_json: str) -> FHIRAbstractMo
     return _SHARED[resource_type].model_validate_json(canonical_json)
 
 
+def forget_validated_resources() -> None:
+    """Empty the cache of validated shared resources (benchmarks start cold)."""
+    _validated_shared.cache_clear()
+
+
 def _with_shared_resources_validated(data: dict[str, Any]) -> dict[str, Any]:
     """The bundle with each valid shared resource replaced by its validated model.
     An invalid one is left as it is: the bundle's validation reports it, with its path."""

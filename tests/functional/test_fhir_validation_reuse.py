@@ -8,7 +8,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from citizen_portal.fhir.reader import InvalidBundle, read_plan_bundle
+from citizen_portal.fhir.reader import (
+    InvalidBundle,
+    forget_validated_resources,
+    read_plan_bundle,
+)
 from tests.support.fhir import example
 
 ROLE = "urn:uuid:role-lp-koege-team"
@@ -40,6 +44,7 @@ def test_a_changed_function_is_read_as_sent(app: Flask) -> None:
 @pytest.mark.parametrize("seen_valid_first", [False, True])
 def test_an_invalid_function_is_reported_with_its_path(app: Flask, seen_valid_first: bool) -> None:
     with app.app_context():
+        forget_validated_resources()
         if seen_valid_first:
             read_plan_bundle(example("discharge-agreement"))
         bundle = example("discharge-agreement")
