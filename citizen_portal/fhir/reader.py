@@ -82,8 +82,7 @@ def forget_validated_resources() -> None:
 
 
 def _with_shared_resources_validated(data: dict[str, Any]) -> dict[str, Any]:
-    """The bundle with each valid shared resource replaced by its validated model.
-    An invalid one is left as it is: the bundle's validation reports it, with its path."""
+    """The bundle with each valid shared resource replaced by its validated model."""
     entries = data.get("entry")
     if not isinstance(entries, list):
         return data
@@ -91,17 +90,26 @@ def _with_shared_resources_validated(data: dict[str, Any]) -> dict[str, Any]:
     for entry in entries:
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if isinstance(resource, dict) and resource.get("resourceType") in _SHARED:
-            try:
-                canonical = json.dumps(resource, sort_keys=True)
-                if len(canonical) > _LARGEST_SHARED:
-                    raise ValueError("too large to keep")
-                model = _validated_shared(resource["resourceType"], canonical)
-            except (ValidationError, TypeError, ValueError):
-                pass  # not JSON, not valid or too large: left for the bundle's validation
-            else:
+            model = _shared_model(resource)
+            if model is not None:
                 entry = {**entry, "resource": model}
         replaced.append(entry)
     return {**data, "entry": replaced}
+
+
+def _shared_model(resource: dict[str, Any]) -> FHIRAbstractModel | None:
+    """The validated model, or None where the bundle's own validation must see the
+    resource: not valid (so the problem keeps its path), or too large to keep."""
+    try:
+        canonical = json.dumps(resource, sort_keys=True)
+    except (TypeError, ValueError):  # not JSON data (a caller's Python objects)
+        return None
+    if len(canonical) > _LARGEST_SHARED:
+        return None
+    try:
+        return _validated_shared(resource["resourceType"], canonical)
+    except ValidationError:
+        return None
 
 
 def _path(loc: tuple[Any, ...]) -> str:
