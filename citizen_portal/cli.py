@@ -84,10 +84,11 @@ def register_commands(app: Flask) -> None:
     @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
     def export_citizen(cpr: str, output: Path) -> None:
         """Write every version of one citizen's plans as a FHIR Bundle (collection)."""
-        from citizen_portal.audit.models import ActorKind, AuditTag
+        from citizen_portal.audit.models import AuditTag
         from citizen_portal.audit.services import record_event
         from citizen_portal.fhir.export import export_citizen_bundle
         from citizen_portal.people.services import InvalidCpr, find_by_cpr
+        from citizen_portal.security.actors import ActorKind
 
         settings = current_app.config["SETTINGS"]
         session = get_session()
@@ -158,9 +159,10 @@ def register_commands(app: Flask) -> None:
         Parental custody ends by itself on the child's 15th birthday.
         """
         from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr
-        from citizen_portal.representation.models import RepresentationKind, Scope
+        from citizen_portal.representation.models import RepresentationKind
         from citizen_portal.representation.rules import RepresentationRefused
         from citizen_portal.representation.services import add_from_authority
+        from citizen_portal.security.actors import Scope
 
         settings = current_app.config["SETTINGS"]
         session = get_session()

@@ -1,20 +1,25 @@
-"""Database engine and the request-scoped session.
+"""Database engine, the request-scoped session, and where transactions end.
 
-Each request gets one SQLAlchemy session from the app's session factory,
-closed at teardown. Tests swap the factory for one bound to a connection
-held in an outer transaction, so every test runs in a rolled-back savepoint.
+Each request gets one SQLAlchemy session from the app's session factory. The
+request is one unit of work: ``commit_request`` (called by the app after the
+view returns) commits it once; otherwise the session is closed, and so rolled
+back, at teardown. CLI commands use ``unit_of_work``. Services and audit
+recording only add and flush; they never commit. Tests swap the factory for
+one bound to a connection held in an outer transaction, so every test runs in
+a rolled-back savepoint.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -109,9 +114,75 @@ def get_session() -> Session:
     return session
 
 
+class UnitOfWorkFailed(Exception):
+    """The request's changes could not be stored; none of them were."""
+
+
+class LostRace(UnitOfWorkFailed):
+    """A concurrent writer stored the same thing first (a unique constraint, or
+    SQLite's lock); running the whole unit of work again will see its row."""
+
+
+RETRY_ATTRIBUTE = "retries_lost_races"
+
+
+def retries_lost_races(view: T) -> T:
+    """Mark a view whose whole request is run again when it loses a race.
+
+    Only for views that may run twice: they read the request again and decide
+    afresh (e.g. the plan API: the second run finds the version the first stored).
+    """
+    setattr(view, RETRY_ATTRIBUTE, True)
+    return view
+
+
+def is_lost_race(error: BaseException) -> bool:
+    return isinstance(error, IntegrityError) or (
+        isinstance(error, OperationalError) and "locked" in str(error)
+    )
+
+
+def commit_request() -> None:
+    """Commit the current request's session, if it used one: its one commit."""
+    session: Session | None = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.commit()
+    except SQLAlchemyError as error:
+        session.rollback()
+        raise (LostRace if is_lost_race(error) else UnitOfWorkFailed)() from error
+
+
+def rollback_request() -> None:
+    """Undo everything the current request wrote (its session stays usable)."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def backoff(attempt: int) -> None:
+    time.sleep(min(0.01 * 2**attempt, 0.5))  # up to ~1.3 s over eight attempts
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """A command's one transaction: committed when the block ends, rolled back
+    whole if it raises."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def with_retries(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
     """Run ``work`` and commit; when a concurrent writer won a race (a unique
-    constraint, or SQLite's lock), roll back and run it again."""
+    constraint, or SQLite's lock), roll back and run it again.
+
+    A unit of work of its own, for commands (an import batch); requests retry
+    whole instead (``retries_lost_races``)."""
     for attempt in range(attempts):
         try:
             result = work()
@@ -119,10 +190,9 @@ def with_retries(session: Session, work: Callable[[], T], attempts: int = 8) -> 
             return result
         except (IntegrityError, OperationalError) as error:
             session.rollback()
-            retryable = isinstance(error, IntegrityError) or "locked" in str(error)
-            if not retryable or attempt == attempts - 1:
+            if not is_lost_race(error) or attempt == attempts - 1:
                 raise
-            time.sleep(min(0.01 * 2**attempt, 0.5))  # up to ~1.3 s in all
+            backoff(attempt)
         except BaseException:
             session.rollback()  # nothing is partly stored
             raise

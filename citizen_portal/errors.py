@@ -7,7 +7,10 @@ from typing import Any
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+from citizen_portal.db import UnitOfWorkFailed, rollback_request
 
 MESSAGES = {
     400: (_l("Something in the request was wrong"), _l("Go back and try again.")),
@@ -17,6 +20,10 @@ MESSAGES = {
         _l("Check the address, or go to your plans."),
     ),
     405: (_l("Something in the request was wrong"), _l("Go back and try again.")),
+    503: (
+        _l("Nothing was saved"),
+        _l("We could not reach our records just now, so nothing was changed. Try again soon."),
+    ),
     500: (
         _l("Sorry, something went wrong on our side"),
         _l("Try again later. If you need help now, call the number on your plan."),
@@ -42,8 +49,15 @@ API_MESSAGES = {
     404: _l("There is nothing at this address."),
     405: _l("This address does not accept that method."),
     413: _l("The request is larger than 1 MB."),
+    503: _l("Nothing was stored. Try again later."),
 }
-API_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly", 500: "exception"}
+API_CODES = {
+    404: "not-found",
+    405: "not-supported",
+    413: "too-costly",
+    500: "exception",
+    503: "transient",
+}
 
 
 def init_errors(app: Flask) -> None:
@@ -56,6 +70,15 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
         return _render(error.code or 500)
+
+    # The database went away (or stayed locked) during the request or at its one
+    # commit: the transaction was rolled back, so nothing of it is stored.
+    @app.errorhandler(UnitOfWorkFailed)
+    @app.errorhandler(OperationalError)
+    def _not_stored(_error: Exception) -> Any:
+        app.logger.exception("the request's changes could not be stored")
+        rollback_request()  # the error page must not find a broken transaction
+        return _render(503)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:

@@ -5,7 +5,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from citizen_portal.security.permissions import public
+from citizen_portal.security.web import public
 
 blueprint = Blueprint("public", __name__)
 

@@ -28,8 +28,10 @@ from citizen_portal.db import get_session, utcnow
 from citizen_portal.fhir.outcome import outcome_response
 from citizen_portal.fhir.reader import Issue
 from citizen_portal.organisations.models import Organisation
-from citizen_portal.security.permissions import PERMISSION_ATTRIBUTE, Permission
-from citizen_portal.security.policy import ClientActor, can
+from citizen_portal.security.actors import ClientActor
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import can
+from citizen_portal.security.web import PERMISSION_ATTRIBUTE
 
 F = TypeVar("F", bound=Callable[..., Any])
 TOKEN_LIFETIME = timedelta(minutes=15)
@@ -176,8 +178,9 @@ def requires_client(permission: Permission) -> Callable[[F], F]:
 def _audit_refused_call(status: int, reason: str) -> None:
     from flask import request
 
-    from citizen_portal.audit.models import ActorKind, AuditTag
+    from citizen_portal.audit.models import AuditTag
     from citizen_portal.audit.services import record_event
+    from citizen_portal.security.actors import ActorKind
 
     db = get_session()
     db.rollback()
@@ -187,7 +190,6 @@ def _audit_refused_call(status: int, reason: str) -> None:
         actor_kind=ActorKind.ANONYMOUS,
         details={"path": request.path[:200], "status": str(status), "reason": str(reason)[:100]},
     )
-    db.commit()
 
 
 def register_client(

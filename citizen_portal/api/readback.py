@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from citizen_portal.audit.models import ActorKind
 from citizen_portal.consents import services as consent_services
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.fhir import profile as p
 from citizen_portal.plans.models import Plan
+from citizen_portal.security.actors import ActorKind
 from citizen_portal.text import narrative
 from citizen_portal.wishes import services as wish_services
 from citizen_portal.wishes.models import PlanStance, WishEntry, WishSection

@@ -12,7 +12,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from citizen_portal.api.oauth import authorization_server, requires_client
 from citizen_portal.api.openapi import openapi_document
 from citizen_portal.api.readback import citizen_input_bundle
-from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
 from citizen_portal.fhir.outcome import outcome_response
@@ -21,8 +21,10 @@ from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry
 from citizen_portal.representation.rules import RepresentationRefused
-from citizen_portal.security.permissions import Permission, public
+from citizen_portal.security.actors import ActorKind
+from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
+from citizen_portal.security.web import public
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
@@ -31,7 +33,6 @@ ACCEPTED_TYPES = ("application/fhir+json", "application/json")
 def _audit(tag: AuditTag, **details: str) -> None:
     db = get_session()
     record_event(db, tag=tag, actor_kind=ActorKind.SYSTEM, details=details)
-    db.commit()
 
 
 @blueprint.post("/oauth/token")
@@ -135,7 +136,6 @@ def register_representation() -> Any:
         resource_id=row.id,
         details={"client_id": client.client_id, "outcome": result.outcome},
     )
-    db.commit()
     messages = {
         "created": _l("Registered."),
         "updated": _l("The registration was changed."),
@@ -192,7 +192,7 @@ def citizen_input() -> Any:
         resource_id=plan.id,
         details={"client_id": client.client_id, "resources": str(len(bundle["entry"]))},
     )
-    db.commit()  # audited before the data leaves
+    # Audited before the data leaves: the request's commit comes before the response is sent.
     response = jsonify(bundle)
     response.mimetype = "application/fhir+json"
     return response

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.security.actors import ActorKind
 
 
 class AuditTag(StrEnum):
@@ -43,13 +44,6 @@ class AuditTag(StrEnum):
     API_CITIZEN_INPUT_READ = "api_citizen_input:read"
     PLAN_IMPORTED = "plan:imported"
     PLANS_EXPORTED = "plans:exported"
-
-
-class ActorKind(StrEnum):
-    CITIZEN = "citizen"
-    REPRESENTATIVE = "representative"
-    SYSTEM = "system"
-    ANONYMOUS = "anonymous"
 
 
 class AuditEvent(Base):

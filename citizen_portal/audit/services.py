@@ -1,17 +1,17 @@
-"""Typed audit events, written in the caller's transaction."""
+"""Typed audit events, written in the caller's transaction.
+
+Recording never commits: the record is stored with the change or read it
+describes, when the request (or command) commits as one unit of work.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from flask import g, has_request_context
 from sqlalchemy.orm import Session
 
-from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
+from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import get_session
-
-if TYPE_CHECKING:
-    from citizen_portal.security.policy import Actor
+from citizen_portal.security.actors import Actor, ActorKind
 
 
 def record_event(
@@ -47,8 +47,10 @@ def record_read_or_change(
     resource_id: str | int | None = None,
     details: dict[str, str] | None = None,
 ) -> None:
-    """Audit what a signed-in actor read or changed of the data of whom they act for,
-    and commit it at once: nothing is shown or confirmed unaudited."""
+    """Audit what a signed-in actor read or changed of the data of whom they act for.
+
+    Stored in the request's one commit, before the response leaves: nothing is
+    shown or confirmed unaudited."""
     db = get_session()
     record_event(
         db,
@@ -60,4 +62,3 @@ def record_read_or_change(
         resource_id=resource_id,
         details=details,
     )
-    db.commit()

@@ -8,14 +8,15 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
 from citizen_portal.audit.descriptions import describe
-from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
+from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
-from citizen_portal.security.permissions import Permission, requires
-from citizen_portal.security.policy import authorize_subject
+from citizen_portal.security.actors import ActorKind
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.web import requires, signed_in_actor
 
 blueprint = Blueprint("audit", __name__)
 PAGE_SIZE = 50
@@ -34,7 +35,7 @@ def access_log() -> Any:
     page = request.args.get("page", "1")
     if show not in FILTERS or not page.isdigit() or int(page) < 1:
         abort(400)
-    actor = authorize_subject(Permission.AUDIT_READ)
+    actor = signed_in_actor()
     db = get_session()
     query = select(AuditEvent).where(AuditEvent.subject_person_id == actor.subject_person_id)
     kinds = FILTERS[show]
@@ -70,7 +71,6 @@ def access_log() -> Any:
         subject_person_id=actor.subject_person_id,
         resource_type="audit_log",
     )
-    db.commit()
     return render_template(
         "audit/access_log.html",
         events=events[:PAGE_SIZE],

@@ -16,12 +16,13 @@ from flask import current_app
 from flask_login import LoginManager, UserMixin
 from sqlalchemy import select
 
-from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.auth.models import UserSession
 from citizen_portal.config import Settings
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.people.models import Person
+from citizen_portal.security.actors import ActorKind
 
 # Writing last_seen on every request would cost a write per page; a minute of
 # slack on a 15-minute idle timeout is harmless.
@@ -102,11 +103,9 @@ def load_user(token: str) -> SignedInUser | None:
             subject_person_id=row.person_id,
             details={"reason": "idle" if idle else "absolute"},
         )
-        db.commit()
-        return None
+        return None  # stored with the request's commit, like the touch below
     if now - row.last_seen_at > TOUCH_INTERVAL:
         row.last_seen_at = now
-        db.commit()
     acting_for = row.acting_for
     return SignedInUser(
         token=token,

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.auth import services
 from citizen_portal.auth.sessions import end_session, start_session
@@ -14,7 +14,9 @@ from citizen_portal.config import Settings
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.notifications.services import send_expiry_reminders
 from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr
-from citizen_portal.security.permissions import Permission, public, requires
+from citizen_portal.security.actors import ActorKind
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.web import public, requires
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -43,7 +45,6 @@ def _refused(reason: str) -> tuple[str, int]:
         actor_kind=ActorKind.ANONYMOUS,
         details={"reason": reason[:200]},
     )
-    db.commit()
     current_app.logger.warning("sign-in refused: %s", reason)
     return render_template("auth/sign_in_failed.html"), 400
 
@@ -115,7 +116,6 @@ def callback() -> Any:
     )
     # Between daily runs of send-reminders, signing in is when reminders matter.
     send_expiry_reminders(db, utcnow().date(), person.id)
-    db.commit()
     login_user(user)
     return redirect(_safe_next(target) or url_for("plans.my_plans"))
 
@@ -132,7 +132,6 @@ def sign_out() -> Any:
         actor_person_id=current_user.person_id,
         subject_person_id=current_user.person_id,
     )
-    db.commit()
     logout_user()
     session.clear()
     signed_out = _settings().base_url + url_for("auth.signed_out")

@@ -8,9 +8,9 @@ from enum import StrEnum
 from sqlalchemy import Date, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citizen_portal.audit.models import ActorKind
 from citizen_portal.db import Base, UTCDateTime, utcnow
 from citizen_portal.people.models import Person
+from citizen_portal.security.actors import ActorKind
 
 
 def _enum(cls: type[StrEnum], length: int = 40) -> Enum:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.consents.models import Consent, ConsentPurpose
 from citizen_portal.db import utcnow
-from citizen_portal.security.policy import Actor
+from citizen_portal.security.actors import Actor
 
 
 def give(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
@@ -17,8 +17,10 @@ from citizen_portal.consents.vocabulary import PURPOSE_HINTS, PURPOSE_NAMES
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.plans.services import plans_for_citizen
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
-from citizen_portal.security.permissions import Permission, requires
-from citizen_portal.security.policy import Actor, authorize, authorize_subject, can
+from citizen_portal.security.actors import Actor
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import can
+from citizen_portal.security.web import from_url, requires, signed_in_actor
 
 blueprint = Blueprint("consents", __name__, url_prefix="/consents")
 
@@ -36,7 +38,7 @@ def _audit(actor: Actor, tag: AuditTag, consent: Consent | None = None) -> None:
 @blueprint.get("")
 @requires(Permission.CONSENTS_READ)
 def overview() -> Any:
-    actor = authorize_subject(Permission.CONSENTS_READ)
+    actor = signed_in_actor()
     db = get_session()
     consents = services.for_citizen(db, actor.subject_person_id)
     today = utcnow().date()
@@ -55,7 +57,7 @@ def overview() -> Any:
 @blueprint.route("/new", methods=["GET", "POST"])
 @requires(Permission.CONSENTS_MANAGE)
 def give() -> Any:
-    actor = authorize_subject(Permission.CONSENTS_MANAGE)
+    actor = signed_in_actor()
     db = get_session()
     plans = plans_for_citizen(db, actor.subject_person_id)
     form = ConsentForm()
@@ -83,12 +85,9 @@ def give() -> Any:
 
 
 @blueprint.post("/<int:consent_id>/withdraw")
-@requires(Permission.CONSENTS_MANAGE)
-def withdraw(consent_id: int) -> Any:
-    consent = get_session().get(Consent, consent_id)
-    if consent is None:
-        abort(404)
-    actor = authorize(Permission.CONSENTS_MANAGE, consent)
+@requires(Permission.CONSENTS_MANAGE, load=from_url(Consent, "consent_id", as_="consent"))
+def withdraw(consent: Consent) -> Any:
+    actor = signed_in_actor()
     if services.withdraw(consent, actor):
         _audit(actor, AuditTag.CONSENT_WITHDRAWN, consent)
     return redirect(url_for("consents.overview"))

@@ -11,8 +11,8 @@ from citizen_portal.demo.bundles import demo_bundles
 from citizen_portal.demo.data import DEMO_POWERS_OF_ATTORNEY, PERSONAS
 from citizen_portal.people.services import find_or_create_by_cpr
 from citizen_portal.plans.ingest import ingest_bundle
-from citizen_portal.representation.models import Scope
 from citizen_portal.representation.services import grant_power_of_attorney, involving
+from citizen_portal.security.actors import Scope
 
 
 def load_demo_data(session: Session, cpr_key: bytes, today: date) -> int:

@@ -7,7 +7,7 @@ from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 
 from citizen_portal.devidp.provider import DevIdentityProvider
-from citizen_portal.security.permissions import public
+from citizen_portal.security.web import public
 
 blueprint = Blueprint("dev_idp", __name__, url_prefix="/dev-idp")
 

@@ -140,6 +140,11 @@ class ParsedPlan:
     # Sections (profile codes) a professional marked as not for representatives.
     withheld_sections: list[str] = field(default_factory=list)
 
+    @property
+    def author_identifier(self) -> str:
+        """The organisation writing the plan (the policy reads this)."""
+        return self.author
+
     def fingerprint(self) -> str:
         """A hash of the plan's content. Organisation and function contact details
         are left out: they are shared and updated in place, not versioned. Nor are

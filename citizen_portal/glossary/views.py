@@ -10,7 +10,7 @@ from citizen_portal.glossary.explainers import EXPLAINERS, HEADINGS
 from citizen_portal.glossary.terms import TERMS
 from citizen_portal.plans.models import PlanType
 from citizen_portal.plans.vocabulary import PLAN_TYPE_LEGAL_NAMES, PLAN_TYPE_NAMES
-from citizen_portal.security.permissions import public
+from citizen_portal.security.web import public
 
 blueprint = Blueprint("glossary", __name__)
 

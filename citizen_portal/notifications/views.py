@@ -15,8 +15,8 @@ from citizen_portal.db import get_session
 from citizen_portal.notifications.models import NotificationKind
 from citizen_portal.notifications.services import Message, ends, mark_read, messages_for
 from citizen_portal.representation.models import kind_name
-from citizen_portal.security.permissions import Permission, requires
-from citizen_portal.security.policy import authorize
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.web import requires, signed_in_actor
 
 blueprint = Blueprint("notifications", __name__)
 
@@ -76,7 +76,7 @@ def describe(message: Message, me: int) -> object:
 @requires(Permission.MESSAGES_READ)
 def messages() -> Any:
     db = get_session()
-    actor = authorize(Permission.MESSAGES_READ, None)
+    actor = signed_in_actor()
     found = messages_for(db, actor.person_id)
     # (message, words, new?): "new" is decided before they are marked read below.
     texts = [(m, describe(m, actor.person_id), m.notification.read_at is None) for m in found]
@@ -89,7 +89,6 @@ def messages() -> Any:
         resource_type="messages",
     )
     mark_read(db, actor.person_id)  # shown as new this once
-    db.commit()
     return render_template(
         "notifications/messages.html", messages=texts, NotificationKind=NotificationKind
     )

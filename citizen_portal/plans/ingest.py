@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, joinedload
 
-from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
+from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import utcnow, with_retries
 from citizen_portal.fhir.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.fhir.reader import Issue, read_plan_bundle
@@ -31,8 +31,9 @@ from citizen_portal.plans.reference_writer import (
     upsert_organisations,
 )
 from citizen_portal.plans.version_writer import VersionToWrite, insert_versions, table_of
+from citizen_portal.security.actors import ActorKind, ClientActor
 from citizen_portal.security.permissions import Permission
-from citizen_portal.security.policy import ClientActor, can
+from citizen_portal.security.policy import can
 
 
 class IngestRefused(Exception):

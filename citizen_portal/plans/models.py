@@ -112,6 +112,11 @@ class Plan(Base):
     def current_version(self) -> PlanVersion:
         return self.versions[-1]
 
+    @property
+    def author_identifier(self) -> str:
+        """The organisation that wrote the plan first; it keeps it (the policy reads this)."""
+        return self.author_organisation.identifier
+
 
 class PlanVersion(Base):
     __tablename__ = "plan_versions"

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from citizen_portal.db import utcnow
@@ -97,7 +98,13 @@ def get_plan(session: Session, plan_id: int) -> Plan | None:
     return session.get(Plan, plan_id)
 
 
+# Version numbers are stored as 32-bit integers; a larger one names nothing.
+LARGEST_VERSION_NUMBER = 2**31 - 1
+
+
 def get_version(session: Session, plan: Plan, number: int | None) -> PlanVersion | None:
+    if number is not None and not 0 < number <= LARGEST_VERSION_NUMBER:
+        return None
     query = select(PlanVersion).where(PlanVersion.plan_id == plan.id).options(*_VERSION_CONTENT)
     if number is None:
         query = query.order_by(PlanVersion.number.desc()).limit(1)
@@ -181,12 +188,25 @@ def seen_versions(session: Session, person_id: int) -> dict[int, int]:
 
 
 def mark_seen(session: Session, person_id: int, plan_id: int, number: int) -> None:
-    row = session.scalar(
-        select(PlanSeen).where(PlanSeen.person_id == person_id, PlanSeen.plan_id == plan_id)
-    )
-    if row is None:
-        session.add(PlanSeen(person_id=person_id, plan_id=plan_id, version_number=number))
-    elif row.version_number < number:
-        row.version_number = number
-        row.seen_at = utcnow()
-    session.flush()
+    """Remember the newest version ``person_id`` has seen of the plan.
+
+    Two tabs may insert the first row at once: the loser's savepoint rolls back
+    and it updates the winner's row instead (no commit: the request's own).
+    """
+    for attempt in range(2):
+        row = session.scalar(
+            select(PlanSeen).where(PlanSeen.person_id == person_id, PlanSeen.plan_id == plan_id)
+        )
+        try:
+            with session.begin_nested():
+                if row is None:
+                    session.add(
+                        PlanSeen(person_id=person_id, plan_id=plan_id, version_number=number)
+                    )
+                elif row.version_number < number:
+                    row.version_number = number
+                    row.seen_at = utcnow()
+            return
+        except IntegrityError:
+            if attempt:  # the row exists now, so a second clash is something else
+                raise

@@ -5,16 +5,18 @@ from typing import Any
 from flask import Blueprint, abort, make_response, render_template
 from flask_login import current_user
 
-from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
-from citizen_portal.db import get_session, utcnow, with_retries
+from citizen_portal.db import get_session, utcnow
 from citizen_portal.plans import pdf, services, vocabulary
 from citizen_portal.plans.changes import ChangeKind, compare
 from citizen_portal.plans.models import Plan, PlanType
 from citizen_portal.plans.redaction import visible_part
 from citizen_portal.representation.services import pending_offers
-from citizen_portal.security.permissions import Permission, requires
-from citizen_portal.security.policy import Actor, authorize, can, current_actor
+from citizen_portal.security.actors import Actor, ActorKind
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import can
+from citizen_portal.security.web import from_url, requires, signed_in_actor
 from citizen_portal.wishes import services as stance_services
 from citizen_portal.wishes.forms import StanceForm
 from citizen_portal.wishes.vocabulary import STANCE_NAMES
@@ -37,8 +39,7 @@ def _audit(
 @blueprint.get("")
 @requires(Permission.PLANS_READ)
 def my_plans() -> Any:
-    actor = current_actor()
-    assert actor is not None  # @requires guarantees a signed-in actor
+    actor = signed_in_actor()
     db = get_session()
     plans = services.plans_for_citizen(db, actor.subject_person_id)
     cards = services.plan_cards(plans, utcnow(), actor.kind is ActorKind.REPRESENTATIVE)
@@ -53,12 +54,9 @@ def my_plans() -> Any:
     )
 
 
-def _plan_page(plan_id: int, number: int | None) -> Any:
+def _plan_page(plan: Plan, number: int | None) -> Any:
     db = get_session()
-    plan = services.get_plan(db, plan_id)
-    if plan is None:
-        abort(404)
-    actor = authorize(Permission.PLANS_READ, plan)
+    actor = signed_in_actor()
     version = services.get_version(db, plan, number)
     if version is None:
         abort(404)
@@ -78,7 +76,7 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
     )
     if number is None:
         # Shown once: the next visit highlights only what changes after this.
-        with_retries(db, lambda: services.mark_seen(db, actor.person_id, plan.id, version.number))
+        services.mark_seen(db, actor.person_id, plan.id, version.number)
     now = utcnow()
     visible = visible_part(version, actor.kind is ActorKind.REPRESENTATIVE)
     return render_template(
@@ -109,26 +107,25 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
     )
 
 
+# The plan is loaded and authorized by @requires; a version is looked up only
+# within that plan, so its number needs no check of its own.
 @blueprint.get("/<int:plan_id>")
-@requires(Permission.PLANS_READ)
-def plan(plan_id: int) -> Any:
-    return _plan_page(plan_id, None)
+@requires(Permission.PLANS_READ, load=from_url(Plan, "plan_id", as_="plan"))
+def plan(plan: Plan) -> Any:
+    return _plan_page(plan, None)
 
 
 @blueprint.get("/<int:plan_id>/versions/<int:number>")
-@requires(Permission.PLANS_READ)
-def plan_version(plan_id: int, number: int) -> Any:
-    return _plan_page(plan_id, number)
+@requires(Permission.PLANS_READ, load=from_url(Plan, "plan_id", as_="plan"))
+def plan_version(plan: Plan, number: int) -> Any:
+    return _plan_page(plan, number)
 
 
 @blueprint.get("/<int:plan_id>/versions/<int:number>/pdf")
-@requires(Permission.PLANS_READ)
-def plan_pdf(plan_id: int, number: int) -> Any:
+@requires(Permission.PLANS_READ, load=from_url(Plan, "plan_id", as_="plan"))
+def plan_pdf(plan: Plan, number: int) -> Any:
     db = get_session()
-    plan = services.get_plan(db, plan_id)
-    if plan is None:
-        abort(404)
-    actor = authorize(Permission.PLANS_READ, plan)
+    actor = signed_in_actor()
     version = services.get_version(db, plan, number)
     if version is None:
         abort(404)

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_babel import gettext as _
 
-from citizen_portal.security.permissions import public
+from citizen_portal.security.web import public
 
 blueprint = Blueprint("pwa", __name__)
 

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from citizen_portal.representation.models import Scope
+from citizen_portal.security.actors import Scope
 
 SCOPE_LABELS = {
     Scope.READ_PLANS: _l("Read my plans"),

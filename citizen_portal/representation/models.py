@@ -35,14 +35,6 @@ def kind_name(kind: RepresentationKind) -> object:
     }[kind]
 
 
-class Scope(StrEnum):
-    """What a representative may do. A representative never sees more than the citizen."""
-
-    READ_PLANS = "read_plans"
-    RECORD_WISHES = "record_wishes"
-    MANAGE_CONSENTS = "manage_consents"
-
-
 class Representation(Base):
     __tablename__ = "representations"
 
@@ -72,3 +64,8 @@ class Representation(Base):
 
     represented: Mapped[Person] = relationship(foreign_keys=[represented_id])
     representative: Mapped[Person] = relationship(foreign_keys=[representative_id])
+
+    @property
+    def given_by_citizen(self) -> bool:
+        """A power of attorney the citizen gave, not one an authority registered."""
+        return not self.kind.from_authority

@@ -22,9 +22,10 @@ from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.reading import InvalidBundle, Issue, as_date, code_in, extensions
 from citizen_portal.notifications import services as notifications
 from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr, normalise_cpr
-from citizen_portal.representation.models import Representation, RepresentationKind, Scope
+from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.representation.rules import RepresentationRefused, check_new_representation
 from citizen_portal.representation.services import add_from_authority
+from citizen_portal.security.actors import Scope
 
 KIND_SYSTEM = f"{p.CS}/representation-kind"
 KINDS = {

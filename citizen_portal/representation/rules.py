@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from citizen_portal.representation.models import RepresentationKind, Scope
+from citizen_portal.representation.models import RepresentationKind
+from citizen_portal.security.actors import Actor, ActorKind, Scope
 
 GRANTING_AGE = 15
 REPRESENTATIVE_AGE = 18
@@ -54,6 +55,31 @@ def in_effect(facts: RepresentationFacts, today: date) -> bool:
         born = facts.represented_birth_date
         return born is not None and age_on(born, today) < CUSTODY_UNTIL_AGE
     return True
+
+
+def actor_for(
+    person_id: int,
+    subject_person_id: int,
+    representations: list[RepresentationFacts],
+    today: date,
+) -> Actor | None:
+    """The actor ``person_id`` may be when acting for ``subject_person_id``, or None.
+
+    Several representations for the same pair add up their scopes.
+    """
+    if person_id == subject_person_id:
+        return Actor(person_id, person_id)
+    scopes: set[Scope] = set()
+    for facts in representations:
+        if (
+            facts.representative_id == person_id
+            and facts.represented_id == subject_person_id
+            and in_effect(facts, today)
+        ):
+            scopes |= facts.scopes
+    if not scopes:
+        return None
+    return Actor(person_id, subject_person_id, ActorKind.REPRESENTATIVE, frozenset(scopes))
 
 
 def ends_on(facts: RepresentationFacts) -> date | None:

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.people.models import Person
-from citizen_portal.representation.models import Representation, RepresentationKind, Scope
+from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.representation.rules import (
     RepresentationFacts,
     check_new_representation,
     in_effect,
 )
+from citizen_portal.security.actors import Scope
 
 
 def facts_of(row: Representation) -> RepresentationFacts:

@@ -7,16 +7,16 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from citizen_portal.audit.models import ActorKind, AuditTag
+from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
-from citizen_portal.auth.sessions import session_row, signed_in_recently
+from citizen_portal.auth.sessions import session_row
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.notifications import services as notifications
 from citizen_portal.notifications.models import NotificationKind
 from citizen_portal.people.models import Person
 from citizen_portal.people.services import find_or_create_by_cpr
 from citizen_portal.representation.forms import SCOPE_LABELS, GrantForm
-from citizen_portal.representation.models import Representation, Scope
+from citizen_portal.representation.models import Representation
 from citizen_portal.representation.rules import RepresentationRefused, ends_on, in_effect
 from citizen_portal.representation.services import (
     facts_of,
@@ -25,8 +25,10 @@ from citizen_portal.representation.services import (
     represented_by,
     rows_between,
 )
-from citizen_portal.security.permissions import Permission, requires
-from citizen_portal.security.policy import Actor, can, current_actor, switch_to
+from citizen_portal.security.actors import ActorKind, Scope
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import can
+from citizen_portal.security.web import from_url, parse_id, requires, signed_in_actor, switch_to
 
 blueprint = Blueprint("representation", __name__)
 
@@ -36,23 +38,23 @@ blueprint = Blueprint("representation", __name__)
 def choose() -> Any:
     db = get_session()
     options = represented_by(db, current_user.person_id, utcnow().date())
-    actor = current_actor()
+    actor = signed_in_actor()
     _audit_list_read(current_user.person_id)
     return render_template(
         "representation/choose.html",
         options=options,
-        current_subject=actor.subject_person_id if actor else None,
+        current_subject=actor.subject_person_id,
     )
 
 
 @blueprint.post("/acting-for")
 @requires(Permission.REPRESENTATION_ACT)
 def switch() -> Any:
-    subject = request.form.get("subject", "")
-    if not subject.isdigit():
+    subject = parse_id(request.form.get("subject", ""))
+    if subject is None:
         abort(400)
     person_id: int = current_user.person_id
-    actor = switch_to(person_id, int(subject))
+    actor = switch_to(person_id, subject)
     if actor is None:
         abort(403)  # no representation in effect: the same answer whoever it is
     db = get_session()
@@ -78,7 +80,6 @@ def switch() -> Any:
                 if in_effect(facts_of(r), today)
             ],
         )
-    db.commit()
     return redirect(url_for("plans.my_plans"))
 
 
@@ -93,13 +94,6 @@ def _audit_list_read(person_id: int) -> None:
         subject_person_id=person_id,
         resource_type="representation_list",
     )
-    db.commit()
-
-
-def _citizen() -> Actor:
-    actor = current_actor()
-    assert actor is not None  # @requires guarantees a signed-in actor
-    return actor
 
 
 @blueprint.get("/powers-of-attorney")
@@ -116,24 +110,21 @@ def overview() -> Any:
         received=[r for r in rows if r.representative_id == person_id],
         in_effect=lambda r: in_effect(facts_of(r), today),
         ends_on=lambda r: ends_on(facts_of(r)),
-        may_revoke=lambda r: can(_citizen(), Permission.REPRESENTATION_GRANT, r),
+        may_revoke=lambda r: can(signed_in_actor(), Permission.REPRESENTATION_GRANT, r),
         may_accept=lambda r: (
-            can(_citizen(), Permission.REPRESENTATION_ACT, r)
+            can(signed_in_actor(), Permission.REPRESENTATION_ACT, r)
             and r.accepted_at is None
             and r.revoked_at is None
         ),
         scope_labels=SCOPE_LABELS,
         Scope=Scope,
-        can_grant=can(_citizen(), Permission.REPRESENTATION_GRANT),
+        can_grant=can(signed_in_actor(), Permission.REPRESENTATION_GRANT),
     )
 
 
 @blueprint.route("/powers-of-attorney/new", methods=["GET", "POST"])
-@requires(Permission.REPRESENTATION_GRANT)
+@requires(Permission.REPRESENTATION_GRANT, fresh=True)
 def grant() -> Any:
-    if not signed_in_recently(current_user.get_id()):
-        # Giving someone power over your information needs proof it is you, now.
-        return redirect(url_for("auth.sign_in", fresh="1", next=url_for("representation.grant")))
     form = GrantForm()
     error: object | None = None
     if form.validate_on_submit():
@@ -180,7 +171,7 @@ def grant() -> Any:
 def _record_change(
     tag: AuditTag, row: Representation, by: int, details: dict[str, str] | None = None
 ) -> None:
-    """Audit a change to a representation (against the represented citizen) and commit it."""
+    """Audit a change to a representation (against the represented citizen)."""
     db = get_session()
     record_event(
         db,
@@ -192,20 +183,16 @@ def _record_change(
         resource_id=row.id,
         details=details,
     )
-    db.commit()
 
 
-def _own_representation(representation_id: int, permission: Permission) -> Representation:
-    row = get_session().get(Representation, representation_id)
-    if row is None or not can(_citizen(), permission, row):
-        abort(404)
-    return row
+# Only the person it was given to accepts or declines; only its giver revokes
+# (the policy decides both; anyone else gets 404).
+THE_REPRESENTATION = from_url(Representation, "representation_id", as_="row")
 
 
 @blueprint.post("/powers-of-attorney/<int:representation_id>/accept")
-@requires(Permission.REPRESENTATION_ACT)
-def accept(representation_id: int) -> Any:
-    row = _own_representation(representation_id, Permission.REPRESENTATION_ACT)
+@requires(Permission.REPRESENTATION_ACT, load=THE_REPRESENTATION)
+def accept(row: Representation) -> Any:
     if row.accepted_at is None and row.revoked_at is None:
         row.accepted_at = utcnow()
         notifications.notify(
@@ -216,9 +203,8 @@ def accept(representation_id: int) -> Any:
 
 
 @blueprint.post("/powers-of-attorney/<int:representation_id>/decline")
-@requires(Permission.REPRESENTATION_ACT)
-def decline(representation_id: int) -> Any:
-    row = _own_representation(representation_id, Permission.REPRESENTATION_ACT)
+@requires(Permission.REPRESENTATION_ACT, load=THE_REPRESENTATION)
+def decline(row: Representation) -> Any:
     if row.accepted_at is None and row.revoked_at is None:
         row.declined_at = row.revoked_at = utcnow()  # a declined offer can never be accepted
         _record_change(AuditTag.REPRESENTATION_DECLINED, row, by=row.representative_id)
@@ -226,9 +212,8 @@ def decline(representation_id: int) -> Any:
 
 
 @blueprint.post("/powers-of-attorney/<int:representation_id>/revoke")
-@requires(Permission.REPRESENTATION_GRANT)
-def revoke(representation_id: int) -> Any:
-    row = _own_representation(representation_id, Permission.REPRESENTATION_GRANT)
+@requires(Permission.REPRESENTATION_GRANT, load=THE_REPRESENTATION)
+def revoke(row: Representation) -> Any:
     if row.revoked_at is None:
         row.revoked_at = utcnow()  # in effect at once: checked on every request
         _record_change(AuditTag.REPRESENTATION_REVOKED, row, by=row.represented_id)

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from citizen_portal.plans.models import Plan, PlanType, PlanVersion
-from citizen_portal.security.policy import Actor
+from citizen_portal.security.actors import Actor
 from citizen_portal.wishes.models import (
     PlanStance,
     StanceChoice,

@@ -13,8 +13,10 @@ from citizen_portal.db import get_session
 from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.models import Plan, PlanStatus
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
-from citizen_portal.security.permissions import Permission, requires
-from citizen_portal.security.policy import Actor, authorize, authorize_subject, can
+from citizen_portal.security.actors import Actor
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import can
+from citizen_portal.security.web import from_query, from_url, requires, signed_in_actor
 from citizen_portal.wishes import services
 from citizen_portal.wishes.forms import StanceForm, WishForm
 from citizen_portal.wishes.models import StanceChoice, WishSection
@@ -27,21 +29,6 @@ def _audit(actor: Actor, tag: AuditTag, plan: Plan | None, **details: str) -> No
     record_read_or_change(
         actor, tag, "plan" if plan else "wishes", plan.id if plan else None, details or None
     )
-
-
-def _plan_in_query(permission: Permission) -> tuple[Actor, Plan | None]:
-    """The actor, and the plan named by ?plan= (None: wishes for every plan)."""
-    actor = authorize_subject(permission)
-    value = request.args.get("plan", "")
-    if not value:
-        return actor, None
-    if not value.isdigit():
-        abort(400)
-    plan = get_session().get(Plan, int(value))
-    if plan is None:
-        abort(404)
-    authorize(permission, plan)
-    return actor, plan
 
 
 def _section(name: str) -> WishSection:
@@ -70,10 +57,14 @@ def _crisis_line() -> tuple[str, str] | None:
     return name.strip(), phone.strip()
 
 
+# ?plan=<id> narrows wishes to one plan; without it they are for every plan.
+FOR_PLAN = from_query(Plan, "plan", as_="plan")
+
+
 @blueprint.get("/wishes")
-@requires(Permission.WISHES_READ)
-def overview() -> Any:
-    actor, plan = _plan_in_query(Permission.WISHES_READ)
+@requires(Permission.WISHES_READ, load=FOR_PLAN)
+def overview(plan: Plan | None) -> Any:
+    actor = signed_in_actor()
     db = get_session()
     plans = plan_services.plans_for_citizen(db, actor.subject_person_id)
     wishes = services.current_wishes(db, actor.subject_person_id, plan.id if plan else None)
@@ -93,10 +84,10 @@ def overview() -> Any:
 
 
 @blueprint.route("/wishes/<name>", methods=["GET", "POST"])
-@requires(Permission.WISHES_WRITE)
-def edit(name: str) -> Any:
+@requires(Permission.WISHES_WRITE, load=FOR_PLAN)
+def edit(name: str, plan: Plan | None) -> Any:
     section = _section(name)
-    actor, plan = _plan_in_query(Permission.WISHES_WRITE)
+    actor = signed_in_actor()
     plan_id = plan.id if plan else None
     db = get_session()
     current = services.latest(db, actor.subject_person_id, plan_id, section)
@@ -135,10 +126,10 @@ def edit(name: str) -> Any:
 
 
 @blueprint.get("/wishes/<name>/history")
-@requires(Permission.WISHES_READ)
-def history(name: str) -> Any:
+@requires(Permission.WISHES_READ, load=FOR_PLAN)
+def history(name: str, plan: Plan | None) -> Any:
     section = _section(name)
-    actor, plan = _plan_in_query(Permission.WISHES_READ)
+    actor = signed_in_actor()
     entries = services.history(
         get_session(), actor.subject_person_id, plan.id if plan else None, section
     )
@@ -154,13 +145,10 @@ def history(name: str) -> Any:
 
 
 @blueprint.post("/plans/<int:plan_id>/stance")
-@requires(Permission.WISHES_WRITE)
-def stance(plan_id: int) -> Any:
+@requires(Permission.WISHES_WRITE, load=from_url(Plan, "plan_id", as_="plan"))
+def stance(plan: Plan) -> Any:
     db = get_session()
-    plan = plan_services.get_plan(db, plan_id)
-    if plan is None:
-        abort(404)
-    actor = authorize(Permission.WISHES_WRITE, plan)
+    actor = signed_in_actor()
     form = StanceForm()
     latest = plan.current_version
     if not form.validate_on_submit():

@@ -141,8 +141,9 @@ def test_acting_for_someone_shows_an_accessible_banner(
     from sqlalchemy.orm import Session
 
     from citizen_portal.people.models import Person
-    from citizen_portal.representation.models import RepresentationKind, Scope
+    from citizen_portal.representation.models import RepresentationKind
     from citizen_portal.representation.services import add_from_authority
+    from citizen_portal.security.actors import Scope
 
     with certified_portal.app.app_context(), Session(certified_portal.engine) as db:
         people = {p.given_name: p for p in db.scalars(select(Person))}
@@ -180,8 +181,8 @@ def test_an_offered_power_of_attorney_greets_the_representative_after_sign_in(
 
     from citizen_portal.notifications.services import representation_created
     from citizen_portal.people.models import Person
-    from citizen_portal.representation.models import Scope
     from citizen_portal.representation.services import grant_power_of_attorney
+    from citizen_portal.security.actors import Scope
 
     with certified_portal.app.app_context(), Session(certified_portal.engine) as db:
         people = {p.given_name: p for p in db.scalars(select(Person))}

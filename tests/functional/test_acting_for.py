@@ -8,10 +8,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
+from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import utcnow
 from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation
+from citizen_portal.security.actors import ActorKind
 from tests.conftest import NOT_DEMO, sign_in
 
 GUARDIAN_CPR = "0101701234"

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from citizen_portal.audit.models import AuditEvent
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
-from citizen_portal.security.permissions import Permission, declared_permission
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.web import declared_permission
 from tests.conftest import sign_in
 from tests.support.fhir import api_token
 from tests.support.pages import act_for

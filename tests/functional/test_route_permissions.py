@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from citizen_portal.security.permissions import Permission, declared_permission
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.web import declared_permission
 
 
 def test_every_route_declares_a_permission(app: Flask) -> None:

@@ -97,8 +97,9 @@ def test_a_representative_without_the_wishes_right_can_read_but_not_write(
 ) -> None:
     from datetime import date
 
-    from citizen_portal.representation.models import RepresentationKind, Scope
+    from citizen_portal.representation.models import RepresentationKind
     from citizen_portal.representation.services import add_from_authority
+    from citizen_portal.security.actors import Scope
 
     mette, sara = demo["demo-mette"], demo["demo-sara"]
     add_from_authority(

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.security.actors import Actor
 from citizen_portal.security.permissions import Permission
-from citizen_portal.security.policy import Actor, can
+from citizen_portal.security.policy import can
 
 
 def _plan(citizen_id: int) -> Plan:
@@ -28,8 +29,7 @@ def test_unknown_resource_is_denied() -> None:
 
 
 def test_messages_are_the_signed_in_persons_own_whoever_they_act_for() -> None:
-    from citizen_portal.audit.models import ActorKind
-    from citizen_portal.representation.models import Scope
+    from citizen_portal.security.actors import ActorKind, Scope
 
     representative = Actor(2, 1, ActorKind.REPRESENTATIVE, frozenset({Scope.READ_PLANS}))
     assert can(representative, Permission.MESSAGES_READ, 2)
@@ -38,7 +38,7 @@ def test_messages_are_the_signed_in_persons_own_whoever_they_act_for() -> None:
 
 def test_a_registry_may_change_authorities_representations_but_never_a_citizens_grant() -> None:
     from citizen_portal.representation.models import Representation, RepresentationKind
-    from citizen_portal.security.policy import ClientActor
+    from citizen_portal.security.actors import ClientActor
 
     registry = ClientActor("cpr-registry", frozenset(), frozenset({"api:representations:write"}))
     guardian = Representation(kind=RepresentationKind.GUARDIAN)

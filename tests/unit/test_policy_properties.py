@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citizen_portal.plans.models import Plan, PlanType
-from citizen_portal.representation.models import RepresentationKind, Scope
-from citizen_portal.representation.rules import RepresentationFacts
+from citizen_portal.representation.models import RepresentationKind
+from citizen_portal.representation.rules import RepresentationFacts, actor_for
+from citizen_portal.security.actors import Scope
 from citizen_portal.security.permissions import Permission
-from citizen_portal.security.policy import actor_for, can
+from citizen_portal.security.policy import can
 
 PEOPLE = range(1, 6)
 START = date(2020, 1, 1)

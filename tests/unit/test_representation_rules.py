@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from flask import Flask
 
-from citizen_portal.representation.models import RepresentationKind, Scope
+from citizen_portal.representation.models import RepresentationKind
 from citizen_portal.representation.rules import (
     RepresentationFacts,
     RepresentationRefused,
@@ -13,6 +13,7 @@ from citizen_portal.representation.rules import (
     check_new_representation,
     in_effect,
 )
+from citizen_portal.security.actors import Scope
 
 TODAY = date(2026, 11, 28)
 K = RepresentationKind

@@ -1,0 +1,173 @@
+"""The app factory: settings, database, CSRF, login, OIDC, i18n, headers, blueprints.
+
+Each request is one unit of work: ``PortalApp.dispatch_request`` commits the
+request's database session once, after the view has returned, and a view that
+raises (or aborts) commits nothing. Nothing below the views commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, g, redirect, request
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_time, get_locale
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from citizen_portal import db, views
+from citizen_portal.api import views as api_views
+from citizen_portal.api.oauth import init_api_oauth
+from citizen_portal.audit import views as audit_views
+from citizen_portal.auth import views as auth_views
+from citizen_portal.auth.services import init_oidc
+from citizen_portal.auth.sessions import init_login
+from citizen_portal.cli import register_commands
+from citizen_portal.config import Settings, load_settings
+from citizen_portal.consents import views as consent_views
+from citizen_portal.demo.data import PERSONAS
+from citizen_portal.devidp import views as idp_views
+from citizen_portal.devidp.provider import DevIdentityProvider
+from citizen_portal.errors import init_errors
+from citizen_portal.formatting import opening_hours
+from citizen_portal.glossary import views as glossary_views
+from citizen_portal.glossary.markup import explain_terms
+from citizen_portal.glossary.views import plan_type_slug
+from citizen_portal.i18n import LANGUAGE_NAMES, RIGHT_TO_LEFT, init_i18n
+from citizen_portal.notifications import views as notification_views
+from citizen_portal.notifications.services import unread_count
+from citizen_portal.plans import views as plan_views
+from citizen_portal.pwa import views as pwa_views
+from citizen_portal.representation import views as representation_views
+from citizen_portal.representation.forms import SCOPE_LABELS_FOR_REPRESENTATIVE
+from citizen_portal.representation.models import kind_name
+from citizen_portal.security.headers import init_headers
+from citizen_portal.security.web import current_actor, public
+from citizen_portal.wishes import views as wish_views
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PortalApp(Flask):
+    def dispatch_request(self) -> ResponseReturnValue:
+        view = self.view_functions.get(request.endpoint or "")
+        attempts = 8 if getattr(view, db.RETRY_ATTRIBUTE, False) else 1
+        for attempt in range(attempts):
+            try:
+                result = super().dispatch_request()
+                # The request's one commit: its change and its audit records are
+                # stored together, before the response leaves, or not at all.
+                db.commit_request()
+                return result
+            except (db.LostRace, IntegrityError, OperationalError) as error:
+                if attempt == attempts - 1 or not (
+                    isinstance(error, db.LostRace) or db.is_lost_race(error)
+                ):
+                    raise
+                db.rollback_request()
+                db.backoff(attempt)
+        raise AssertionError("unreachable")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = PortalApp(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    cookie_name = "__Host-session" if settings.secure_cookies else "session"
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME=cookie_name,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
+        WTF_CSRF_TIME_LIMIT=3600,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        TEMPLATES_AUTO_RELOAD=not settings.is_production,
+    )
+    if settings.is_production:
+        # Behind one load balancer that sets X-Forwarded-For/Proto.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+
+    db.init_app(app, settings.database_url)
+    CSRFProtect(app)
+
+    login_manager = LoginManager(app)
+    init_login(login_manager)
+    init_oidc(app, settings)
+    init_i18n(app, settings.languages)
+    init_headers(app, settings)
+    init_errors(app)
+
+    app.register_blueprint(views.blueprint)
+    app.register_blueprint(auth_views.blueprint)
+    app.register_blueprint(plan_views.blueprint)
+    app.register_blueprint(audit_views.blueprint)
+    app.register_blueprint(representation_views.blueprint)
+    app.register_blueprint(notification_views.blueprint)
+    app.register_blueprint(wish_views.blueprint)
+    app.register_blueprint(consent_views.blueprint)
+    app.register_blueprint(glossary_views.blueprint)
+    app.register_blueprint(pwa_views.blueprint)
+    init_api_oauth(app)
+    app.register_blueprint(api_views.blueprint)
+    # Systems authenticate with bearer tokens or client secrets, not cookies: no CSRF.
+    app.extensions["csrf"].exempt(api_views.blueprint)
+    # Flask's own static route: declared public like every other route.
+    app.view_functions["static"] = public(_static_view(app))
+
+    if settings.dev_idp_enabled:
+        DevIdentityProvider(settings, PERSONAS).init_app(app)
+        app.register_blueprint(idp_views.blueprint)
+        app.extensions["csrf"].exempt(idp_views.token)
+
+    canonical_host = urlsplit(settings.base_url).netloc
+
+    @app.before_request
+    def _request_id_and_canonical_host() -> Any:
+        g.request_id = secrets.token_hex(8)
+        # Sign-in state lives in a cookie for one host name: serve everything
+        # from the configured one (the load balancer's health check excepted).
+        if request.host != canonical_host and request.endpoint != "public.health":
+            return redirect(settings.base_url + request.full_path.rstrip("?"), code=308)
+        return None
+
+    def unread_messages() -> int:
+        return unread_count(db.get_session(), current_user.person_id)
+
+    app.jinja_env.filters["explain_terms"] = explain_terms
+    app.jinja_env.globals.update(
+        plan_type_slug=plan_type_slug,
+        current_actor=current_actor,
+        unread_messages=unread_messages,
+        representative_scope_labels=SCOPE_LABELS_FOR_REPRESENTATIVE,
+        representation_kind_name=kind_name,
+        opening_hours=opening_hours,
+        get_locale=get_locale,
+        format_date=format_date,
+        format_time=format_time,
+        language_names=LANGUAGE_NAMES,
+        right_to_left=RIGHT_TO_LEFT,
+    )
+
+    register_commands(app)
+    return app
+
+
+def _static_view(app: Flask) -> Any:
+    send = app.send_static_file
+
+    def static(filename: str) -> Any:
+        return send(filename)
+
+    return static

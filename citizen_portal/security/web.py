@@ -1,0 +1,165 @@
+"""The Flask side of security: who is signed in, what every route requires, and how
+a route's object is found and authorized before its view runs.
+
+A route declares its permission and, when its URL names something, the loader of
+that thing: ``@requires(Permission.PLANS_READ, load=from_url(Plan, "plan_id"))``.
+The view then receives the authorized object, never the raw id, so it cannot
+forget to check it. Anything missing or not the actor's answers 404, the same
+whether it exists or not. A test walks the URL map and fails for a route without
+a declared permission, or with an id and no loader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+
+from citizen_portal.auth.sessions import signed_in_recently
+from citizen_portal.db import get_session, utcnow
+from citizen_portal.representation.rules import actor_for
+from citizen_portal.representation.services import facts_between
+from citizen_portal.security.actors import Actor
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import can
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PERMISSION_ATTRIBUTE = "required_permission"
+LOADER_ATTRIBUTE = "object_loader"
+# Ids are positive 64-bit integers; anything else names nothing (and must not reach SQL).
+LARGEST_ID = 2**63 - 1
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(value: object) -> int | None:
+    """An id from a URL or query string, or None when it cannot name a row."""
+    if isinstance(value, str):
+        value = int(value) if _DIGITS.fullmatch(value) else None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_ID:
+        return value
+    return None
+
+
+@dataclass(frozen=True)
+class Loader:
+    """Where a route's id is (a URL variable or a query parameter), which model it
+    names, and the view argument the authorized object is passed as."""
+
+    model: type[Any]
+    id_argument: str
+    view_argument: str
+    in_query: bool = False
+    optional: bool = False  # a query id may be left out; the view then gets None
+
+    def authorized(
+        self, actor: Actor | None, permission: Permission, view_args: dict[str, Any]
+    ) -> Any:
+        """The object, if ``actor`` may use ``permission`` on it; else abort."""
+        if self.in_query:
+            raw = request.args.get(self.id_argument, "")
+            if raw == "" and self.optional:
+                return None
+            if not _DIGITS.fullmatch(raw):
+                abort(400)  # not an id at all: a broken link, not a missing thing
+        else:
+            raw = view_args.pop(self.id_argument)
+        object_id = parse_id(raw)
+        found = get_session().get(self.model, object_id) if object_id is not None else None
+        if found is None or not can(actor, permission, found):
+            abort(404)  # nobody learns whether someone else's thing exists
+        return found
+
+
+def from_url(model: type[Any], id_argument: str, *, as_: str) -> Loader:
+    """The id is the URL variable ``id_argument``; the view gets the object as ``as_``."""
+    return Loader(model, id_argument, as_)
+
+
+def from_query(model: type[Any], parameter: str, *, as_: str) -> Loader:
+    """The id is the optional query parameter ``parameter`` (absent: the view gets None)."""
+    return Loader(model, parameter, as_, in_query=True, optional=True)
+
+
+def public(view: F) -> F:
+    """Anyone may use this route, signed in or not."""
+    setattr(view, PERMISSION_ATTRIBUTE, Permission.PUBLIC)
+    return view
+
+
+def requires(
+    permission: Permission, *, load: Loader | None = None, fresh: bool = False
+) -> Callable[[F], F]:
+    """The signed-in person must hold ``permission`` (decided by the policy); with
+    ``load``, on the object the request names; with ``fresh``, after proving who
+    they are at the identity provider just now."""
+
+    if permission.value.startswith("api:"):
+        raise ValueError("API routes use @requires_client")
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.sign_in", next=request.full_path))
+            actor = current_actor()
+            if not can(actor, permission):
+                abort(403)
+            if fresh and not signed_in_recently(current_user.get_id()):
+                # Giving someone power over your information needs proof it is you, now.
+                return redirect(url_for("auth.sign_in", fresh="1", next=request.path))
+            if load is not None:
+                kwargs[load.view_argument] = load.authorized(actor, permission, kwargs)
+            return view(*args, **kwargs)
+
+        setattr(wrapped, PERMISSION_ATTRIBUTE, permission)
+        setattr(wrapped, LOADER_ATTRIBUTE, load)
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def declared_permission(view: Callable[..., Any]) -> Permission | None:
+    return getattr(view, PERMISSION_ATTRIBUTE, None)
+
+
+def declared_loader(view: Callable[..., Any]) -> Loader | None:
+    return getattr(view, LOADER_ATTRIBUTE, None)
+
+
+def current_actor() -> Actor | None:
+    """The signed-in person, acting for whom they chose if that is still allowed.
+
+    Checked on every request: a revoked or expired representation stops at once.
+    """
+    if not current_user.is_authenticated:
+        return None
+    if "actor" in g:
+        actor: Actor | None = g.actor
+        return actor
+    person_id: int = current_user.person_id
+    subject = current_user.acting_for_id or person_id
+    actor = actor_for(person_id, subject, facts_between(person_id, subject), utcnow().date())
+    if actor is None:  # no longer allowed: back to acting for themself
+        actor = Actor(person_id, person_id)
+    g.actor = actor
+    return actor
+
+
+def signed_in_actor() -> Actor:
+    """The current actor, in a view behind ``@requires`` (which guarantees one)."""
+    actor = current_actor()
+    if actor is None:
+        raise RuntimeError("signed_in_actor() outside a @requires view")
+    return actor
+
+
+def switch_to(person_id: int, subject_person_id: int) -> Actor | None:
+    """The actor ``person_id`` becomes when choosing to act for ``subject_person_id``."""
+    facts = facts_between(person_id, subject_person_id)
+    return actor_for(person_id, subject_person_id, facts, utcnow().date())

@@ -1,0 +1,239 @@
+"""One unit of work per request: when its commit fails, nothing the request did is
+stored (neither the change nor its audit record), and the person is told plainly.
+
+Every route that writes must have a case below: the test walks the URL map and
+fails for a POST route without one, so a new write route is checked too.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from citizen_portal.consents.models import ConsentPurpose
+from citizen_portal.consents.services import give
+from citizen_portal.db import Base, commit_request, utcnow
+from citizen_portal.people.models import Person
+from citizen_portal.representation.models import Representation
+from citizen_portal.representation.services import grant_power_of_attorney
+from citizen_portal.security.actors import Actor, Scope
+from citizen_portal.security.web import declared_permission
+from tests.conftest import sign_in
+from tests.functional.test_registry_api import _related_person
+from tests.support.demo import action_plan_of
+from tests.support.fhir import REGION, api_token, basic_auth, example, post_bundle
+from tests.support.pages import csrf, text_of
+
+Send = Callable[[], Any]
+People = dict[str, Person]
+
+# Routes that write nothing to the database, with the reason.
+WRITES_NOTHING = {
+    "dev_idp.authorize": "the development identity provider keeps its codes in memory",
+    "dev_idp.token": "the development identity provider keeps its codes in memory",
+}
+
+
+def _form(client: FlaskClient, path: str, data: dict[str, Any], form_page: str = "/plans") -> Send:
+    token = csrf(client, form_page)
+    return lambda: client.post(path, data={"csrf_token": token, **data})
+
+
+def _sign_out(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-mette"])
+    return _form(client, "/auth/sign-out", {})
+
+
+def _act_for(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-hanne"])
+    return _form(client, "/acting-for", {"subject": demo["demo-peter"].id})
+
+
+def _grant(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-mette"], fresh=True)
+    data = {"representative_name": "Lene Nielsen", "representative_cpr": "0505851234"}
+    return _form(client, "/powers-of-attorney/new", {**data, "scopes": ["read_plans"]})
+
+
+def _offer(db: Session, demo: People) -> Representation:
+    """Mette offers Hanne a power of attorney, not yet answered."""
+    row = grant_power_of_attorney(
+        db, demo["demo-mette"], demo["demo-hanne"], [Scope.READ_PLANS], None
+    )
+    db.commit()
+    return row
+
+
+def _accept(client: FlaskClient, db: Session, demo: People) -> Send:
+    row = _offer(db, demo)
+    sign_in(client, db, demo["demo-hanne"])
+    return _form(client, f"/powers-of-attorney/{row.id}/accept", {})
+
+
+def _decline(client: FlaskClient, db: Session, demo: People) -> Send:
+    row = _offer(db, demo)
+    sign_in(client, db, demo["demo-hanne"])
+    return _form(client, f"/powers-of-attorney/{row.id}/decline", {})
+
+
+def _revoke(client: FlaskClient, db: Session, demo: People) -> Send:
+    peter = demo["demo-peter"]
+    row = db.scalars(select(Representation).where(Representation.represented_id == peter.id))
+    sign_in(client, db, peter)
+    return _form(client, f"/powers-of-attorney/{row.first().id}/revoke", {})  # type: ignore[union-attr]
+
+
+def _save_wish(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-peter"])
+    return _form(client, "/wishes/early_signs", {"text": "I stop eating.", "based_on": 0})
+
+
+def _stance(client: FlaskClient, db: Session, demo: People) -> Send:
+    plan = action_plan_of(db, demo["demo-peter"])
+    sign_in(client, db, demo["demo-peter"])
+    data = {"choice": "agree", "version": plan.current_version.number, "comment": ""}
+    return _form(client, f"/plans/{plan.id}/stance", data)
+
+
+def _give_consent(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-peter"])
+    until = (utcnow().date() + timedelta(days=100)).isoformat()
+    data = {"purpose": "inform_gp", "recipient": "Lægerne i Byen", "plan": "", "expires_on": until}
+    return _form(client, "/consents/new", data)
+
+
+def _withdraw(client: FlaskClient, db: Session, demo: People) -> Send:
+    peter = demo["demo-peter"]
+    until = utcnow().date() + timedelta(days=100)
+    consent = give(db, Actor(peter.id, peter.id), ConsentPurpose.INFORM_GP, "GP", None, until)
+    db.commit()
+    sign_in(client, db, peter)
+    return _form(client, f"/consents/{consent.id}/withdraw", {})
+
+
+def _token(client: FlaskClient, db: Session, demo: People) -> Send:
+    from citizen_portal.api.oauth import register_client
+
+    secret = register_client(db, "uow-system", "Test system", [REGION], ["api:plans:write"])
+    db.commit()
+    return lambda: client.post(
+        "/api/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": basic_auth("uow-system", secret)},
+    )
+
+
+def _bundle(client: FlaskClient, db: Session, demo: People) -> Send:
+    token = api_token(client, db, [REGION])
+    bundle = example("discharge-agreement")
+    bundle["entry"][0]["resource"]["identifier"][0]["value"] += "-uow"
+    return lambda: post_bundle(client, token, bundle)
+
+
+def _registration(client: FlaskClient, db: Session, demo: People) -> Send:
+    token = api_token(client, db, [], scopes=("api:representations:write",))
+    return lambda: client.post(
+        "/api/fhir/RelatedPerson",
+        data=json.dumps(_related_person()),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
+
+
+WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
+    "auth.sign_out": _sign_out,
+    "representation.switch": _act_for,
+    "representation.grant": _grant,
+    "representation.accept": _accept,
+    "representation.decline": _decline,
+    "representation.revoke": _revoke,
+    "wishes.edit": _save_wish,
+    "wishes.stance": _stance,
+    "consents.give": _give_consent,
+    "consents.withdraw": _withdraw,
+    "api.token": _token,
+    "api.receive_bundle": _bundle,
+    "api.register_representation": _registration,
+}
+
+
+def test_every_route_that_writes_has_a_case(app: Flask) -> None:
+    posting = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or ()) and declared_permission(app.view_functions[rule.endpoint])
+    }
+    assert posting - set(WRITES) - set(WRITES_NOTHING) == set()
+
+
+class _CommitFails(Session):
+    """The request's one commit, at its edge, fails: its writes reached the
+    database, then the database went away. Any commit before that (a hidden one
+    inside a view or service) goes through, so what it stored would show below."""
+
+    def commit(self) -> None:
+        if sys._getframe(1).f_code is commit_request.__code__:
+            self.flush()
+            raise OperationalError("COMMIT", None, Exception("server closed the connection"))
+        super().commit()
+
+
+@contextmanager
+def _commits_failing(app: Flask, connection: Connection) -> Iterator[None]:
+    database = app.extensions["database"]
+    working = database.session_factory
+    database.session_factory = sessionmaker(
+        bind=connection,
+        class_=_CommitFails,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+    )
+    try:
+        yield
+    finally:
+        database.session_factory = working
+
+
+def _everything(db: Session) -> dict[str, list[str]]:
+    """Every row of every table."""
+    db.expire_all()
+    return {
+        table.name: sorted(repr(tuple(row)) for row in db.execute(table.select()))
+        for table in Base.metadata.sorted_tables
+    }
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_when_the_commit_fails_nothing_of_the_request_is_stored(
+    app: Flask, connection: Connection, db: Session, demo: People, endpoint: str
+) -> None:
+    # First, with a working database, the same request does store something, so
+    # the comparison below is not trivially true. Then all of that is undone.
+    control = connection.begin_nested()
+    send = WRITES[endpoint](app.test_client(), db, demo)
+    before = _everything(db)
+    assert send().status_code < 400
+    assert _everything(db) != before
+    db.commit()
+    control.rollback()
+
+    send = WRITES[endpoint](app.test_client(), db, demo)
+    before = _everything(db)
+    with _commits_failing(app, connection):
+        response = send()
+    assert response.status_code == 503
+    if endpoint.startswith("api."):
+        assert response.get_json()["resourceType"] == "OperationOutcome"
+    else:
+        assert "Nothing was saved" in text_of(response.get_data(as_text=True))
+    assert _everything(db) == before
