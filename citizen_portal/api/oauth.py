@@ -202,7 +202,7 @@ def register_client(
     for identifier in organisations:
         org = session.scalar(select(Organisation).where(Organisation.identifier == identifier))
         if org is None:
-            from citizen_portal.organisations.models import OrganisationKind, Sector
+            from citizen_portal.organisations.types import OrganisationKind, Sector
 
             # The name and kind arrive with the organisation's first bundle.
             org = Organisation(

@@ -18,7 +18,7 @@ from citizen_portal.demo.data import (
     at,
 )
 from citizen_portal.fhir import profile as p
-from citizen_portal.plans.models import ActionStatus, PlanStatus
+from citizen_portal.plans.types import ActionStatus, PlanStatus
 
 ORG_SYSTEM = "urn:demo:organisation"
 ROLE_SYSTEM = "urn:demo:practitioner-role"

@@ -28,7 +28,7 @@ from citizen_portal.fhir.reading import (
     extension_value,
     extensions,
 )
-from citizen_portal.plans.models import AppointmentKind, PlanType
+from citizen_portal.plans.types import AppointmentKind, PlanType
 
 
 def read_careplan(r: BundleReader, cp: Any, at: str) -> ParsedPlan | None:

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass, field, is_dataclass
 from datetime import date, datetime
 
-from citizen_portal.organisations.models import OrganisationKind, Sector
-from citizen_portal.plans.models import (
+from citizen_portal.organisations.types import OrganisationKind, Sector
+from citizen_portal.plans.types import (
     ActionStatus,
     AppointmentKind,
     ExistingPlanKind,

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.parsed import AvailableTime, ParsedFunction, ParsedOrganisation
-from citizen_portal.organisations.models import OrganisationKind, Sector
+from citizen_portal.organisations.types import OrganisationKind, Sector
 from citizen_portal.people.services import InvalidCpr, normalise_cpr
 
 MAX_TEXT = 10_000

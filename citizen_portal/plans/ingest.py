@@ -23,13 +23,14 @@ from citizen_portal.db import utcnow, with_retries
 from citizen_portal.fhir.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.fhir.reader import Issue, read_plan_bundle
 from citizen_portal.people.services import hash_cpr
-from citizen_portal.plans.models import Plan, PlanType, PlanVersion
+from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.reference_writer import (
     citizens_by_hash,
     insert_citizens,
     upsert_functions,
     upsert_organisations,
 )
+from citizen_portal.plans.types import PlanType
 from citizen_portal.plans.version_writer import VersionToWrite, insert_versions, table_of
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import ClientActor, can

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.types import PlanType
 from tests.conftest import sign_in
 from tests.support.pages import shown_soup
 
