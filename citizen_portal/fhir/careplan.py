@@ -7,12 +7,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.parsed import (
-    ParsedAction,
-    ParsedAppointment,
-    ParsedParticipant,
-    ParsedPlan,
-)
 from citizen_portal.fhir.plan_sections import (
     SHARED_RESPONSIBILITY,
     check_rules,
@@ -27,6 +21,12 @@ from citizen_portal.fhir.reading import (
     code_in,
     extension_value,
     extensions,
+)
+from citizen_portal.plans.parsed import (
+    ParsedAction,
+    ParsedAppointment,
+    ParsedParticipant,
+    ParsedPlan,
 )
 from citizen_portal.plans.types import AppointmentKind, PlanType
 

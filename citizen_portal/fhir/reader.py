@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from citizen_portal.fhir.careplan import read_careplan
-from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.fhir.reading import BundleReader, InvalidBundle, Issue
+from citizen_portal.plans.parsed import ParsedPlan
 
 __all__ = ["InvalidBundle", "Issue", "read_plan_bundle"]
 

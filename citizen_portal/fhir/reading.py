@@ -10,9 +10,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.parsed import AvailableTime, ParsedFunction, ParsedOrganisation
 from citizen_portal.organisations.types import OrganisationKind, Sector
 from citizen_portal.people.services import InvalidCpr, normalise_cpr
+from citizen_portal.plans.parsed import AvailableTime, ParsedFunction, ParsedOrganisation
 
 MAX_TEXT = 10_000
 

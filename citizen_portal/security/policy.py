@@ -15,8 +15,8 @@ from flask_login import current_user
 from citizen_portal.audit.models import ActorKind
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
-from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.plans.models import Plan
+from citizen_portal.plans.parsed import ParsedPlan
 from citizen_portal.representation.models import Representation, RepresentationKind, Scope
 from citizen_portal.representation.rules import RepresentationFacts, in_effect
 from citizen_portal.security.permissions import Permission
