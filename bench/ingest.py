@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from citizen_portal import create_app, migrate  # noqa: E402
 from citizen_portal.config import load_settings  # noqa: E402
 from citizen_portal.db import get_session  # noqa: E402
-from citizen_portal.fhir.reader import forget_validated_resources, read_plan_bundle  # noqa: E402
+from citizen_portal.fhir.plan_bundle import forget_validated_resources, read_plan_bundle  # noqa: E402
 from citizen_portal.plans.importer import (  # noqa: E402
     BATCH_SIZE,
     ImportItem,

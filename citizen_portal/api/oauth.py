@@ -25,8 +25,7 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.db import get_session, utcnow
-from citizen_portal.fhir.outcome import outcome_response
-from citizen_portal.fhir.reader import Issue
+from citizen_portal.fhir.outcome import Issue, outcome_response
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.security.permissions import PERMISSION_ATTRIBUTE, Permission
 from citizen_portal.security.policy import ClientActor, can

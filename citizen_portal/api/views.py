@@ -15,8 +15,7 @@ from citizen_portal.api.readback import citizen_input_bundle
 from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
-from citizen_portal.fhir.outcome import outcome_response
-from citizen_portal.fhir.reader import InvalidBundle, Issue
+from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry

@@ -7,20 +7,20 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.plan_sections import (
-    SHARED_RESPONSIBILITY,
-    check_rules,
-    read_challenges,
-    read_existing_plans,
-    read_grounds,
-)
-from citizen_portal.fhir.reading import (
+from citizen_portal.fhir.bundle_reader import (
     BundleReader,
     as_date,
     as_utc,
     code_in,
     extension_value,
     extensions,
+)
+from citizen_portal.fhir.plan_sections import (
+    SHARED_RESPONSIBILITY,
+    check_rules,
+    read_challenges,
+    read_existing_plans,
+    read_grounds,
 )
 from citizen_portal.plans.parsed import (
     ParsedAction,

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.reading import BundleReader, extension_value, extensions
+from citizen_portal.fhir.bundle_reader import BundleReader, extension_value, extensions
 from citizen_portal.plans.parsed import ParsedChallenge, ParsedExistingPlan
 from citizen_portal.plans.types import PlanType
 

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from citizen_portal.config import Settings
-from citizen_portal.fhir.reader import InvalidBundle, read_plan_bundle
+from citizen_portal.fhir.outcome import InvalidBundle
+from citizen_portal.fhir.plan_bundle import read_plan_bundle
 from citizen_portal.plans.ingest import (
     IngestRefused,
     IngestResult,

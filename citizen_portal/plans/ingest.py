@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from citizen_portal.audit.models import ActorKind, AuditEvent, AuditTag
 from citizen_portal.db import utcnow, with_retries
-from citizen_portal.fhir.reader import Issue, read_plan_bundle
+from citizen_portal.fhir.outcome import Issue
+from citizen_portal.fhir.plan_bundle import read_plan_bundle
 from citizen_portal.people.services import hash_cpr
 from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan

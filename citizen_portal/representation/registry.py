@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.reading import InvalidBundle, Issue, as_date, code_in, extensions
+from citizen_portal.fhir.bundle_reader import as_date, code_in, extensions
+from citizen_portal.fhir.outcome import InvalidBundle, Issue
 from citizen_portal.notifications import services as notifications
 from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr, normalise_cpr
 from citizen_portal.representation.models import Representation, RepresentationKind, Scope

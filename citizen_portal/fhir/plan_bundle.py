@@ -18,11 +18,10 @@ from fhir_core.fhirabstractmodel import FHIRAbstractModel
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
+from citizen_portal.fhir.bundle_reader import BundleReader
 from citizen_portal.fhir.careplan import read_careplan
-from citizen_portal.fhir.reading import BundleReader, InvalidBundle, Issue
+from citizen_portal.fhir.outcome import InvalidBundle, Issue
 from citizen_portal.plans.parsed import ParsedPlan
-
-__all__ = ["InvalidBundle", "Issue", "read_plan_bundle"]
 
 
 def read_plan_bundle(data: Any) -> ParsedPlan:
