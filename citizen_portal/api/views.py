@@ -16,7 +16,8 @@ from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
-from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
+from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
+from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry
 from citizen_portal.representation.rules import RepresentationRefused
@@ -25,6 +26,9 @@ from citizen_portal.security.policy import can
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
+# A plan this system may not write is forbidden; one that contradicts the stored
+# plan is well-formed but unprocessable.
+REFUSAL_STATUS = {RefusalKind.FORBIDDEN: 403, RefusalKind.CONFLICT: 422}
 
 
 def _audit(tag: AuditTag, **details: str) -> None:
@@ -66,11 +70,12 @@ def receive_bundle() -> Any:
         return _rejected(400, Issue("Bundle", _l("The body is not valid JSON."), "structure"))
     settings = current_app.config["SETTINGS"]
     try:
-        result = ingest_bundle(get_session(), data, cpr_key=settings.cpr_hash_key, client=client)
+        plan = IncomingPlan(read_plan_bundle(data), data)
+        result = store_plan(get_session(), plan, cpr_key=settings.cpr_hash_key, client=client)
     except InvalidBundle as error:
         return _rejected(422, *error.issues)
-    except IngestRefused as error:
-        return _rejected(error.status, error.issue)
+    except IngestRefused as refused:
+        return _rejected(REFUSAL_STATUS[refused.kind], *refusal_issues(refused))
     message = (
         _l("Stored as version %(n)s of the plan.", n=result.version_number)
         if result.created
