@@ -17,6 +17,7 @@ from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
+from citizen_portal.fhir.related_person import read_registration
 from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry
@@ -121,7 +122,7 @@ def register_representation() -> Any:
         )
     db = get_session()
     try:
-        registration = registry.read_registration(data)
+        registration = read_registration(data)
         result = registry.register(db, registration, current_app.config["SETTINGS"].cpr_hash_key)
     except InvalidBundle as error:
         return _refused_registration(422, *error.issues)
