@@ -11,12 +11,12 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from citizen_portal.api.oauth import authorization_server, requires_client
 from citizen_portal.api.openapi import openapi_document
-from citizen_portal.api.readback import citizen_input_bundle
 from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
+from citizen_portal.fhir.readback import citizen_input_bundle
 from citizen_portal.fhir.related_person import read_registration
 from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
 from citizen_portal.plans.models import Plan
