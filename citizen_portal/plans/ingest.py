@@ -56,7 +56,7 @@ class PlanPart(StrEnum):
 @dataclass(frozen=True)
 class RefusalIssue:
     part: PlanPart
-    message: Any  # plain and translatable (a lazy string), in the reader's language
+    message: Any  # plain and translatable: a lazy string, rendered in the caller's language
 
 
 class IngestRefused(Exception):
