@@ -37,14 +37,14 @@ sys.path.insert(0, str(ROOT))
 from citizen_portal import create_app, migrate  # noqa: E402
 from citizen_portal.config import load_settings  # noqa: E402
 from citizen_portal.db import get_session  # noqa: E402
-from citizen_portal.fhir.reader import forget_validated_resources, read_plan_bundle  # noqa: E402
-from citizen_portal.plans.importer import (  # noqa: E402
+from citizen_portal.fhir.importer import (  # noqa: E402
     BATCH_SIZE,
     ImportItem,
     import_items,
     import_parallel,
 )
-from citizen_portal.plans.ingest import ingest_bundle  # noqa: E402
+from citizen_portal.fhir.plan_bundle import forget_validated_resources, read_plan_bundle  # noqa: E402
+from citizen_portal.plans.ingest import IncomingPlan, store_plan  # noqa: E402
 
 EXAMPLES = ROOT / "docs" / "fhir-examples"
 DEFAULT_POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/test"
@@ -141,13 +141,17 @@ def measure_one_per_transaction(url: str, bundles: list[dict[str, Any]]) -> tupl
         # Traced allocation peak of the ingest itself, in a first small pass...
         tracemalloc.start()
         for bundle in bundles[:50]:
-            ingest_bundle(session, bundle, cpr_key=key, client=None)
+            store_plan(
+                session, IncomingPlan(read_plan_bundle(bundle), bundle), cpr_key=key, client=None
+            )
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         # ...then the timed run of the rest, untraced.
         start = time.perf_counter()
         for bundle in bundles[50:]:
-            ingest_bundle(session, bundle, cpr_key=key, client=None)
+            store_plan(
+                session, IncomingPlan(read_plan_bundle(bundle), bundle), cpr_key=key, client=None
+            )
         elapsed = time.perf_counter() - start
     app.extensions["database"].engine.dispose()
     return (len(bundles) - 50) / elapsed, traced_peak / 1024 / 1024

@@ -23,7 +23,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("load-demo")
     def load_demo() -> None:
         """Load fictional demo citizens and plans (safe to run again)."""
-        from citizen_portal.demo.loader import load_demo_data
+        from citizen_portal.fhir.demo_loader import load_demo_data
 
         settings = current_app.config["SETTINGS"]
         if settings.is_production:
@@ -47,7 +47,7 @@ def register_commands(app: Flask) -> None:
         Each file is stored whole or not at all; problems are listed per file and
         the command fails if any file was refused.
         """
-        from citizen_portal.plans.importer import ImportItem, import_items, import_parallel
+        from citizen_portal.fhir.importer import ImportItem, import_items, import_parallel
 
         items = []
         for path in sorted(folder.glob("*.json")):

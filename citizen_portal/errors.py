@@ -35,8 +35,7 @@ def _render(code: int) -> Any:
     title, body = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if request.path.startswith("/api/"):
         # Partner systems get FHIR's error shape, never an HTML page.
-        from citizen_portal.fhir.outcome import outcome_response
-        from citizen_portal.fhir.reader import Issue
+        from citizen_portal.fhir.outcome import Issue, outcome_response
 
         message = API_MESSAGES.get(code, title)
         return outcome_response(

@@ -27,7 +27,7 @@ from citizen_portal.auth.models import UserSession
 from citizen_portal.config import Settings, load_settings
 from citizen_portal.db import utcnow
 from citizen_portal.demo.data import PERSONAS
-from citizen_portal.demo.loader import load_demo_data
+from citizen_portal.fhir.demo_loader import load_demo_data
 from citizen_portal.people.models import Person
 from citizen_portal.people.services import hash_cpr
 from citizen_portal.representation.models import Representation

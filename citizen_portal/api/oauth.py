@@ -25,8 +25,7 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.db import get_session, utcnow
-from citizen_portal.fhir.outcome import outcome_response
-from citizen_portal.fhir.reader import Issue
+from citizen_portal.fhir.outcome import Issue, outcome_response
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.security.actors import ClientActor
 from citizen_portal.security.permissions import Permission
@@ -204,7 +203,7 @@ def register_client(
     for identifier in organisations:
         org = session.scalar(select(Organisation).where(Organisation.identifier == identifier))
         if org is None:
-            from citizen_portal.organisations.models import OrganisationKind, Sector
+            from citizen_portal.organisations.types import OrganisationKind, Sector
 
             # The name and kind arrive with the organisation's first bundle.
             org = Organisation(

@@ -11,13 +11,14 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from citizen_portal.api.oauth import authorization_server, requires_client
 from citizen_portal.api.openapi import openapi_document
-from citizen_portal.api.readback import citizen_input_bundle
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session
-from citizen_portal.fhir.outcome import outcome_response
-from citizen_portal.fhir.reader import InvalidBundle, Issue
-from citizen_portal.plans.ingest import IngestRefused, ingest_bundle
+from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
+from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
+from citizen_portal.fhir.readback import citizen_input_bundle
+from citizen_portal.fhir.related_person import read_registration
+from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry
 from citizen_portal.representation.rules import RepresentationRefused
@@ -28,6 +29,9 @@ from citizen_portal.security.web import public
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
+# A plan this system may not write is forbidden; one that contradicts the stored
+# plan is well-formed but unprocessable.
+REFUSAL_STATUS = {RefusalKind.FORBIDDEN: 403, RefusalKind.CONFLICT: 422}
 
 
 def _audit(tag: AuditTag, **details: str) -> None:
@@ -68,11 +72,12 @@ def receive_bundle() -> Any:
         return _rejected(400, Issue("Bundle", _l("The body is not valid JSON."), "structure"))
     settings = current_app.config["SETTINGS"]
     try:
-        result = ingest_bundle(get_session(), data, cpr_key=settings.cpr_hash_key, client=client)
+        plan = IncomingPlan(read_plan_bundle(data), data)
+        result = store_plan(get_session(), plan, cpr_key=settings.cpr_hash_key, client=client)
     except InvalidBundle as error:
         return _rejected(422, *error.issues)
-    except IngestRefused as error:
-        return _rejected(error.status, error.issue)
+    except IngestRefused as refused:
+        return _rejected(REFUSAL_STATUS[refused.kind], *refusal_issues(refused))
     message = (
         _l("Stored as version %(n)s of the plan.", n=result.version_number)
         if result.created
@@ -118,7 +123,7 @@ def register_representation() -> Any:
         )
     db = get_session()
     try:
-        registration = registry.read_registration(data)
+        registration = read_registration(data)
         result = registry.register(db, registration, current_app.config["SETTINGS"].cpr_hash_key)
     except InvalidBundle as error:
         return _refused_registration(422, *error.issues)

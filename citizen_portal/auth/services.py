@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from joserfc.errors import JoseError
 
 from citizen_portal.config import Settings
 
@@ -88,9 +90,6 @@ def authorization_redirect(redirect_uri: str, **params: Any) -> Any:
 
 def complete_sign_in() -> VerifiedIdentity:
     """Exchange the code and verify everything; raise ``SignInRefused`` otherwise."""
-    from authlib.integrations.base_client.errors import OAuthError
-    from flask import request
-    from joserfc.errors import JoseError
 
     settings: Settings = current_app.config["SETTINGS"]
     load_metadata()

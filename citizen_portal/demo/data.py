@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from citizen_portal.devidp.provider import Persona
-from citizen_portal.organisations.models import OrganisationKind, Sector
-from citizen_portal.plans.models import (
+from citizen_portal.organisations.types import OrganisationKind, Sector
+from citizen_portal.plans.types import (
     ActionStatus,
     AppointmentKind,
     ExistingPlanKind,

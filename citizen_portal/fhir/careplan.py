@@ -7,11 +7,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.parsed import (
-    ParsedAction,
-    ParsedAppointment,
-    ParsedParticipant,
-    ParsedPlan,
+from citizen_portal.fhir.bundle_reader import (
+    BundleReader,
+    as_date,
+    as_utc,
+    code_in,
+    extension_value,
+    extensions,
 )
 from citizen_portal.fhir.plan_sections import (
     SHARED_RESPONSIBILITY,
@@ -20,15 +22,13 @@ from citizen_portal.fhir.plan_sections import (
     read_existing_plans,
     read_grounds,
 )
-from citizen_portal.fhir.reading import (
-    BundleReader,
-    as_date,
-    as_utc,
-    code_in,
-    extension_value,
-    extensions,
+from citizen_portal.plans.parsed import (
+    ParsedAction,
+    ParsedAppointment,
+    ParsedParticipant,
+    ParsedPlan,
 )
-from citizen_portal.plans.models import AppointmentKind, PlanType
+from citizen_portal.plans.types import AppointmentKind, PlanType
 
 
 def read_careplan(r: BundleReader, cp: Any, at: str) -> ParsedPlan | None:

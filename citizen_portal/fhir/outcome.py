@@ -1,14 +1,29 @@
-"""FHIR OperationOutcome responses: every problem with its path and a plain message."""
+"""FHIR OperationOutcome: every problem with its path and a plain message, and
+the responses that carry them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, current_app
 
-from citizen_portal.fhir.reading import Issue
-
 FHIR_JSON = "application/fhir+json"
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: str
+    message: Any  # a lazy translated string, rendered in the caller's language
+    code: str = "invalid"  # an OperationOutcome issue type
+
+
+class InvalidBundle(Exception):
+    """A resource that could not be read, with every problem found."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(f"{len(issues)} problem(s)")
+        self.issues = issues
 
 
 def outcome(issues: list[Issue], severity: str = "error") -> dict[str, Any]:

@@ -9,9 +9,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.parsed import ParsedChallenge, ParsedExistingPlan
-from citizen_portal.fhir.reading import BundleReader, extension_value, extensions
-from citizen_portal.plans.models import PlanType
+from citizen_portal.fhir.bundle_reader import BundleReader, extension_value, extensions
+from citizen_portal.plans.parsed import ParsedChallenge, ParsedExistingPlan
+from citizen_portal.plans.types import PlanType
 
 SHARED_RESPONSIBILITY = (PlanType.DISCHARGE_AGREEMENT, PlanType.COORDINATION_PLAN)
 

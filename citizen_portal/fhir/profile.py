@@ -6,8 +6,8 @@ the project has its own domain; partners must use these exact URIs.
 
 from __future__ import annotations
 
-from citizen_portal.organisations.models import OrganisationKind, Sector
-from citizen_portal.plans.models import (
+from citizen_portal.organisations.types import OrganisationKind, Sector
+from citizen_portal.plans.types import (
     ActionStatus,
     AppointmentKind,
     ExistingPlanKind,

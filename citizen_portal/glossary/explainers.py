@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from citizen_portal.plans.models import PlanType
+from citizen_portal.plans.types import PlanType
 
 HEADINGS: dict[str, LazyString] = {
     "what": _l("What it is"),

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template
 
 from citizen_portal.glossary.explainers import EXPLAINERS, HEADINGS
 from citizen_portal.glossary.terms import TERMS
-from citizen_portal.plans.models import PlanType
+from citizen_portal.plans.types import PlanType
 from citizen_portal.plans.vocabulary import PLAN_TYPE_LEGAL_NAMES, PLAN_TYPE_NAMES
 from citizen_portal.security.web import public
 

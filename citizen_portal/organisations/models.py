@@ -1,32 +1,12 @@
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citizen_portal.db import Base
-
-
-class OrganisationKind(StrEnum):
-    REGION = "region"
-    MUNICIPALITY = "municipality"
-    GP_PRACTICE = "gp_practice"
-    OTHER = "other"
-
-
-class Sector(StrEnum):
-    PSYCHIATRY = "psychiatry"
-    SOMATIC_HOSPITAL = "somatic_hospital"
-    SOCIAL_SERVICES = "social_services"
-    ADDICTION = "addiction"
-    EMPLOYMENT = "employment"
-    HOUSING_SUPPORT = "housing_support"
-    GENERAL_PRACTICE = "general_practice"
-    PRIVATE_PSYCHIATRIST = "private_psychiatrist"
-    PROBATION = "probation"
-    OTHER = "other"
+from citizen_portal.organisations.types import OrganisationKind, Sector
 
 
 class Organisation(Base):

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from citizen_portal.organisations.models import Function
-from citizen_portal.plans.models import Action, ActionStatus, Appointment, PlanVersion
+from citizen_portal.plans.models import Action, Appointment, PlanVersion
+from citizen_portal.plans.types import ActionStatus
 
 
 class ChangeKind(StrEnum):

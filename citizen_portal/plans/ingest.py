@@ -1,9 +1,12 @@
-"""Store plan bundles: the one path by which plans enter the portal.
+"""Store plans: the one path by which plans enter the portal.
 
-The API, the import command and the demo data all come through here. Sending
-the same content again creates nothing; changed content becomes a new version.
-The API stores one bundle at a time; the import command stores a batch in one
-transaction with the same outcome as storing its bundles one by one, in order.
+The API, the import command and the demo data all come through here, once the
+reader of their format has made each a ``ParsedPlan`` (``plans.parsed``).
+Sending the same content again creates nothing; changed content becomes a new
+version. The API stores one plan at a time; the import command stores a batch
+in one transaction with the same outcome as storing its plans one by one, in
+order. A plan that may not be stored is refused with ``IngestRefused``, which
+says what is wrong in the plan's terms; the caller says it in its own format.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from flask import g, has_request_context
@@ -20,29 +24,49 @@ from sqlalchemy.orm import Session, joinedload
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import utcnow, with_retries
-from citizen_portal.fhir.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
-from citizen_portal.fhir.reader import Issue, read_plan_bundle
 from citizen_portal.people.services import hash_cpr
-from citizen_portal.plans.models import Plan, PlanType, PlanVersion
+from citizen_portal.plans.models import Plan, PlanVersion
+from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.plans.reference_writer import (
     citizens_by_hash,
     insert_citizens,
     upsert_functions,
     upsert_organisations,
 )
+from citizen_portal.plans.types import PlanType
 from citizen_portal.plans.version_writer import VersionToWrite, insert_versions, table_of
 from citizen_portal.security.actors import ActorKind, ClientActor
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
 
 
-class IngestRefused(Exception):
-    """The bundle is valid FHIR but may not be stored (403) or conflicts (422)."""
+class RefusalKind(StrEnum):
+    FORBIDDEN = "forbidden"  # the sender may not write this plan
+    CONFLICT = "conflict"  # it contradicts the plan as stored
 
-    def __init__(self, status: int, issue: Issue) -> None:
-        super().__init__(str(issue.message))
-        self.status = status
-        self.issue = issue
+
+class PlanPart(StrEnum):
+    """The part of a plan a refusal is about (each format names it its own way)."""
+
+    AUTHOR = "author"
+    IDENTIFIER = "identifier"
+    CITIZEN = "citizen"
+    PLAN_TYPE = "plan_type"
+
+
+@dataclass(frozen=True)
+class RefusalIssue:
+    part: PlanPart
+    message: Any  # plain and translatable: a lazy string, rendered in the caller's language
+
+
+class IngestRefused(Exception):
+    """The plan was read and checked, but may not be stored."""
+
+    def __init__(self, kind: RefusalKind, *issues: RefusalIssue) -> None:
+        super().__init__("; ".join(str(issue.message) for issue in issues))
+        self.kind = kind
+        self.issues = issues
 
 
 @dataclass(frozen=True)
@@ -54,42 +78,41 @@ class IngestResult:
 
 
 @dataclass(frozen=True)
-class ReadBundle:
-    """A bundle that passed reading and checking, with the JSON it came from."""
+class IncomingPlan:
+    """A plan its format's reader has read and checked, with the document it was
+    read from: kept with its version as sent, for export and for the record."""
 
     parsed: ParsedPlan
-    source: Any
+    source: dict[str, Any]
 
 
-def ingest_bundle(
+def store_plan(
     session: Session,
-    data: Any,
+    plan: IncomingPlan,
     *,
     cpr_key: bytes,
     client: ClientActor | None,
 ) -> IngestResult:
-    """Read, check and store one bundle; commits. ``client`` None: a trusted import."""
-    outcome = store_bundles(
-        session, [ReadBundle(read_plan_bundle(data), data)], cpr_key=cpr_key, client=client
-    )[0]
+    """Store one plan, or raise IngestRefused; commits. ``client`` None: a trusted import."""
+    outcome = store_plans(session, [plan], cpr_key=cpr_key, client=client)[0]
     if isinstance(outcome, IngestRefused):
         raise outcome
     return outcome
 
 
-def store_bundles(
+def store_plans(
     session: Session,
-    bundles: Sequence[ReadBundle],
+    plans: Sequence[IncomingPlan],
     *,
     cpr_key: bytes,
     client: ClientActor | None,
 ) -> list[IngestResult | IngestRefused]:
-    """Store read bundles in one transaction, with the outcome of storing them one
-    by one in order; commits. A refused bundle stores nothing; the others are stored.
+    """Store plans in one transaction, with the outcome of storing them one by one
+    in order; commits. A refused plan stores nothing; the others are stored.
     If a concurrent writer wins a race, the whole batch is decided again."""
 
     def store_and_audit() -> list[IngestResult | IngestRefused]:
-        outcomes = _Batch(session, bundles, cpr_key, client).store()
+        outcomes = _Batch(session, plans, cpr_key, client).store()
         # In the same transaction: no plan is stored without its audit record.
         request_id = g.get("request_id") if has_request_context() else None
         session.add_all(
@@ -129,16 +152,16 @@ class _PlanSoFar:
     stored: Plan | None
     owner: int | str  # the citizen's id; a CPR hash for a citizen new in this batch
     plan_type: PlanType
-    first: ReadBundle | None = None  # for a plan new in this batch: the bundle creating it
+    first: IncomingPlan | None = None  # for a plan new in this batch: the one creating it
     first_cpr_hash: str = ""
     versions: list[_StoredVersion] = field(default_factory=list)  # oldest first
 
 
 @dataclass
 class _Accepted:
-    """A bundle that will be stored: its ids are known once the batch is written."""
+    """A plan that will be stored: its ids are known once the batch is written."""
 
-    read: ReadBundle
+    read: IncomingPlan
     cpr_hash: str
     plan: _PlanSoFar
     version_number: int
@@ -150,29 +173,29 @@ class _Batch:
     def __init__(
         self,
         session: Session,
-        bundles: Sequence[ReadBundle],
+        plans: Sequence[IncomingPlan],
         cpr_key: bytes,
         client: ClientActor | None,
     ) -> None:
         self.session = session
-        self.bundles = bundles
+        self.plans = plans
         self.cpr_key = cpr_key
         self.client = client
 
     def store(self) -> list[IngestResult | IngestRefused]:
         connection = self.session.connection()
-        hashes = [hash_cpr(b.parsed.cpr, self.cpr_key) for b in self.bundles]
+        hashes = [hash_cpr(p.parsed.cpr, self.cpr_key) for p in self.plans]
         known_people = citizens_by_hash(connection, hashes)
         plans = self._stored_plans()
 
-        # Decide every bundle first, in order, so that a refused one writes nothing.
+        # Decide every plan first, in order, so that a refused one writes nothing.
         decisions: list[_Accepted | IngestRefused] = []
-        for read, cpr_hash in zip(self.bundles, hashes, strict=True):
+        for read, cpr_hash in zip(self.plans, hashes, strict=True):
             owner = known_people.get(cpr_hash, cpr_hash)
             decisions.append(self._decide(read, cpr_hash, owner, plans))
         accepted = [d for d in decisions if isinstance(d, _Accepted)]
 
-        # Shared records: each organisation and function as the last bundle names it.
+        # Shared records: each organisation and function as the last plan names it.
         organisations: dict[str, ParsedOrganisation] = {}
         functions: dict[str, ParsedFunction] = {}
         for a in accepted:
@@ -212,7 +235,7 @@ class _Batch:
 
     def _stored_plans(self) -> dict[tuple[str, str], _PlanSoFar]:
         """The batch's plans that are stored already, with their versions."""
-        values = {b.parsed.identifier_value for b in self.bundles}
+        values = {p.parsed.identifier_value for p in self.plans}
         stored = self.session.scalars(
             select(Plan)
             .options(joinedload(Plan.author_organisation))
@@ -245,7 +268,7 @@ class _Batch:
 
     def _decide(
         self,
-        read: ReadBundle,
+        read: IncomingPlan,
         cpr_hash: str,
         owner: int | str,
         plans: dict[tuple[str, str], _PlanSoFar],
@@ -253,11 +276,9 @@ class _Batch:
         parsed = read.parsed
         if self.client is not None and not can(self.client, Permission.API_PLANS_WRITE, parsed):
             return IngestRefused(
-                403,
-                Issue(
-                    "CarePlan.author",
-                    _l("This system may not write plans for that organisation."),
-                    "forbidden",
+                RefusalKind.FORBIDDEN,
+                RefusalIssue(
+                    PlanPart.AUTHOR, _l("This system may not write plans for that organisation.")
                 ),
             )
         key = (parsed.identifier_system, parsed.identifier_value)
@@ -292,27 +313,24 @@ class _Batch:
             and not can(self.client, Permission.API_PLANS_WRITE, plan.stored)
         ):
             return IngestRefused(
-                403,
-                Issue(
-                    "CarePlan.identifier",
+                RefusalKind.FORBIDDEN,
+                RefusalIssue(
+                    PlanPart.IDENTIFIER,
                     _l(
                         "This plan was written by another organisation; "
                         "this system may not change it."
                     ),
-                    "forbidden",
                 ),
             )
         if plan.owner != owner:
             return IngestRefused(
-                422,
-                Issue(
-                    "CarePlan.subject", _l("This plan belongs to another citizen."), "business-rule"
-                ),
+                RefusalKind.CONFLICT,
+                RefusalIssue(PlanPart.CITIZEN, _l("This plan belongs to another citizen.")),
             )
         if plan.plan_type is not parsed.plan_type:
             return IngestRefused(
-                422,
-                Issue("CarePlan.category", _l("A plan cannot change its type."), "business-rule"),
+                RefusalKind.CONFLICT,
+                RefusalIssue(PlanPart.PLAN_TYPE, _l("A plan cannot change its type.")),
             )
         return None
 
@@ -348,7 +366,7 @@ class _Batch:
 def _repeated_version(
     versions: list[_StoredVersion], parsed: ParsedPlan, fingerprint: str
 ) -> int | None:
-    """The number of the stored version this bundle repeats, if any.
+    """The number of the stored version this plan repeats, if any.
 
     The newest version's content again is a retry. An older version's content is a
     replay (a re-run import, a re-sent message) unless the author dated it later

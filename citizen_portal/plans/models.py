@@ -31,62 +31,18 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from citizen_portal.db import Base, UTCDateTime, utcnow
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
+from citizen_portal.plans.types import (
+    ActionStatus,
+    AppointmentKind,
+    ExistingPlanKind,
+    PlanStatus,
+    PlanType,
+    Sequencing,
+)
 
 
 def _enum(cls: type[StrEnum]) -> Enum:
     return Enum(cls, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
-
-
-class PlanType(StrEnum):
-    DISCHARGE_AGREEMENT = "discharge_agreement"  # udskrivningsaftale, Psychiatry Act §13a
-    COORDINATION_PLAN = "coordination_plan"  # koordinationsplan, §13b
-    COORDINATED_ACTION_PLAN = "coordinated_action_plan"  # koordinerende indsatsplan (KIP)
-
-
-class PlanStatus(StrEnum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    ENDED = "ended"
-    CANCELLED = "cancelled"
-
-
-class ActionStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-class Sequencing(StrEnum):
-    PARALLEL = "parallel"
-    SEQUENTIAL = "sequential"
-
-
-class AppointmentKind(StrEnum):
-    FIRST_AFTER_DISCHARGE = "first_after_discharge"
-    FOLLOW_UP_MEETING = "follow_up_meeting"
-    COORDINATION_MEETING = "coordination_meeting"
-    OTHER = "other"
-
-
-class PlanGround(StrEnum):
-    """Grounds for a coordinated action plan (at least one, per the template)."""
-
-    IN_OUTPATIENT_PSYCHIATRY = "in_outpatient_psychiatry"
-    IN_SUBSTANCE_TREATMENT = "in_substance_treatment"
-    NEEDS_PSYCHIATRIC_TREATMENT = "needs_psychiatric_treatment"
-    NEEDS_SUBSTANCE_TREATMENT = "needs_substance_treatment"
-
-
-class ExistingPlanKind(StrEnum):
-    DRUG_TREATMENT = "drug_treatment"
-    ALCOHOL_TREATMENT = "alcohol_treatment"
-    PSYCHIATRIC_TREATMENT = "psychiatric_treatment"
-    DISCHARGE_AGREEMENT = "discharge_agreement"
-    COORDINATION_PLAN = "coordination_plan"
-    SOCIAL_ACTION_PLAN = "social_action_plan"  # Social Services Act §141
-    EDUCATION_OR_JOB_PLAN = "education_or_job_plan"
-    OTHER = "other"
 
 
 class Plan(Base):

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 
 from citizen_portal.db import utcnow
-from citizen_portal.fhir.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.people.services import birth_date_from_cpr
+from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.plans.version_writer import table_of
 
 

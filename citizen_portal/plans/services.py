@@ -12,16 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from citizen_portal.db import utcnow
 from citizen_portal.organisations.models import Function
-from citizen_portal.plans.models import (
-    Action,
-    Appointment,
-    Plan,
-    PlanSeen,
-    PlanStatus,
-    PlanType,
-    PlanVersion,
-)
+from citizen_portal.plans.models import Action, Appointment, Plan, PlanSeen, PlanVersion
 from citizen_portal.plans.redaction import visible_part
+from citizen_portal.plans.types import PlanStatus, PlanType
 
 _VERSION_CONTENT = (
     selectinload(PlanVersion.goals),

@@ -15,7 +15,6 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import Base, utcnow
-from citizen_portal.fhir.parsed import ParsedPlan
 from citizen_portal.plans.models import (
     Action,
     Appointment,
@@ -25,6 +24,7 @@ from citizen_portal.plans.models import (
     Participant,
     PlanVersion,
 )
+from citizen_portal.plans.parsed import ParsedPlan
 
 
 def table_of(model: type[Base]) -> Table:

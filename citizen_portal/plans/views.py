@@ -10,8 +10,9 @@ from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.plans import pdf, services, vocabulary
 from citizen_portal.plans.changes import ChangeKind, compare
-from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.plans.models import Plan
 from citizen_portal.plans.redaction import visible_part
+from citizen_portal.plans.types import PlanType
 from citizen_portal.representation.services import pending_offers
 from citizen_portal.security.actors import Actor, ActorKind
 from citizen_portal.security.permissions import Permission

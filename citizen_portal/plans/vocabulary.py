@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from citizen_portal.plans.models import (
+from citizen_portal.plans.types import (
     ActionStatus,
     AppointmentKind,
     ExistingPlanKind,

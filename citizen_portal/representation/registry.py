@@ -1,41 +1,27 @@
-"""Representations decided by authorities, sent by their registries as FHIR RelatedPerson.
+"""Representations decided by authorities (custody, guardian, lasting power of
+attorney), as their registries register them: stored, updated or ended.
 
-Parental custody (the CPR register), a court-appointed guardian (værge) and a
-lasting power of attorney (fremtidsfuldmagt) arrive here, not from the citizen.
-The same registration sent again changes nothing; ``active: false`` ends it.
+A ``Registration`` is plain values, whatever format the registry sent it in.
+The same registration sent again changes nothing; an inactive one ends the
+representation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from fhir.resources.R4B.relatedperson import RelatedPerson
 from flask_babel import lazy_gettext as _l
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
-from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.reading import InvalidBundle, Issue, as_date, code_in, extensions
 from citizen_portal.notifications import services as notifications
-from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr, normalise_cpr
+from citizen_portal.people.services import find_or_create_by_cpr
 from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.representation.rules import RepresentationRefused, check_new_representation
 from citizen_portal.representation.services import add_from_authority
 from citizen_portal.security.actors import Scope
-
-KIND_SYSTEM = f"{p.CS}/representation-kind"
-KINDS = {
-    "parental-custody": RepresentationKind.PARENTAL_CUSTODY,
-    "guardian": RepresentationKind.GUARDIAN,
-    "lasting-power-of-attorney": RepresentationKind.LASTING_POWER_OF_ATTORNEY,
-}
-EXT_SCOPE = f"{p.EXT}/representation-scope"  # valueCode, repeat; default: every scope
-EXT_SOURCE = f"{p.EXT}/source-reference"  # valueString: the authority's case number
-SCOPES = {s.value.replace("_", "-"): s for s in Scope}
 
 
 @dataclass(frozen=True)
@@ -48,101 +34,6 @@ class Registration:
     valid_until: date | None
     active: bool
     source_reference: str | None
-
-
-def read_registration(data: Any) -> Registration:
-    """The registration in the portal's terms, or InvalidBundle listing every problem."""
-    if not isinstance(data, dict) or data.get("resourceType") != "RelatedPerson":
-        raise InvalidBundle([Issue("RelatedPerson", _l("Send a FHIR RelatedPerson as JSON."))])
-    try:
-        resource = RelatedPerson.model_validate(data)
-    except ValidationError as error:
-        raise InvalidBundle(
-            [
-                Issue(
-                    "RelatedPerson." + ".".join(str(x) for x in e["loc"]),
-                    _l("Not valid FHIR: %(detail)s", detail=e["msg"]),
-                )
-                for e in error.errors()
-            ]
-        ) from None
-    issues: list[Issue] = []
-    kind = KINDS.get(code_in(resource.relationship, KIND_SYSTEM) or "")
-    if kind is None:
-        issues.append(
-            Issue(
-                "RelatedPerson.relationship",
-                _l("Say which kind: a code from %(system)s.", system=KIND_SYSTEM),
-                "required",
-            )
-        )
-    representative_cpr = _cpr(
-        [i for i in resource.identifier or [] if i.system == p.CPR_SYSTEM],
-        "RelatedPerson.identifier",
-        issues,
-    )
-    patient_identifier = resource.patient.identifier if resource.patient else None
-    represented_cpr = _cpr(
-        [patient_identifier]
-        if patient_identifier and patient_identifier.system == p.CPR_SYSTEM
-        else [],
-        "RelatedPerson.patient.identifier",
-        issues,
-    )
-    start = as_date(resource.period.start) if resource.period else None
-    if start is None:
-        issues.append(
-            Issue("RelatedPerson.period.start", _l("Add the date it starts."), "required")
-        )
-    scopes: list[Scope] = []
-    for ext in extensions(resource, EXT_SCOPE):
-        scope = SCOPES.get(ext.valueCode or "")
-        if scope is None:
-            issues.append(
-                Issue(
-                    "RelatedPerson.extension",
-                    _l("A scope is one of: %(codes)s.", codes=", ".join(SCOPES)),
-                    "code-invalid",
-                )
-            )
-        elif scope not in scopes:
-            scopes.append(scope)
-    if issues or kind is None or start is None or not representative_cpr or not represented_cpr:
-        raise InvalidBundle(issues)
-    name = resource.name[0] if resource.name else None
-    display = (resource.patient.display or "").strip() if resource.patient else ""
-    given, _, family = display.rpartition(" ")
-    source = extensions(resource, EXT_SOURCE)
-    return Registration(
-        kind=kind,
-        represented=(represented_cpr, given or family, family if given else ""),
-        representative=(
-            representative_cpr,
-            " ".join(str(g) for g in name.given or []) if name else "",
-            (name.family or "") if name else "",
-        ),
-        scopes=tuple(scopes) or tuple(Scope),
-        valid_from=start,
-        valid_until=as_date(resource.period.end) if resource.period else None,
-        active=resource.active is not False,
-        source_reference=str(source[0].valueString)[:200] if source else None,
-    )
-
-
-def _cpr(identifiers: list[Any], path: str, issues: list[Issue]) -> str | None:
-    values = [i.value for i in identifiers if i is not None and i.value]
-    if not values:
-        issues.append(
-            Issue(
-                path, _l("Give a CPR number (system %(system)s).", system=p.CPR_SYSTEM), "required"
-            )
-        )
-        return None
-    try:
-        return normalise_cpr(str(values[0]))
-    except InvalidCpr:
-        issues.append(Issue(path, _l("A CPR number has ten digits.")))
-        return None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from citizen_portal.plans.models import Plan, PlanType, PlanVersion
+from citizen_portal.plans.models import Plan, PlanVersion
+from citizen_portal.plans.types import PlanType
 from citizen_portal.security.actors import Actor
 from citizen_portal.wishes.models import (
     PlanStance,

@@ -11,7 +11,8 @@ from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session
 from citizen_portal.plans import services as plan_services
-from citizen_portal.plans.models import Plan, PlanStatus
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.types import PlanStatus
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.security.actors import Actor
 from citizen_portal.security.permissions import Permission

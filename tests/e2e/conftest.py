@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from citizen_portal import create_app, migrate
 from citizen_portal.db import get_session, utcnow
-from citizen_portal.demo.loader import load_demo_data
+from citizen_portal.fhir.demo_loader import load_demo_data
 from tests.conftest import CPR_KEY, make_settings
 from tests.support.databases import fresh_database
 from tests.support.hostile_provider import HostileProvider

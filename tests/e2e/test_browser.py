@@ -102,9 +102,10 @@ def test_what_changed_is_highlighted_and_accessible(
 
     from sqlalchemy.orm import Session
 
-    from citizen_portal.demo.bundles import build_bundle
     from citizen_portal.demo.data import DEMO_PLANS, DemoAction
-    from citizen_portal.plans.ingest import ingest_bundle
+    from citizen_portal.fhir.demo_bundles import build_bundle
+    from citizen_portal.fhir.plan_bundle import read_plan_bundle
+    from citizen_portal.plans.ingest import IncomingPlan, store_plan
     from tests.conftest import CPR_KEY
 
     _sign_in(phone, certified_portal, "demo-peter")
@@ -118,9 +119,9 @@ def test_what_changed_is_highlighted_and_accessible(
     actions[5].function = "naestved-skp"
     revised = type(revised)(**{**vars(revised), "actions": actions})
     with certified_portal.app.app_context(), Session(certified_portal.engine) as db:
-        ingest_bundle(
-            db, build_bundle(peter, revised, date.today()), cpr_key=CPR_KEY.encode(), client=None
-        )
+        bundle = build_bundle(peter, revised, date.today())
+        plan = IncomingPlan(read_plan_bundle(bundle), bundle)
+        store_plan(db, plan, cpr_key=CPR_KEY.encode(), client=None)
 
     phone.goto(plan_url)
     changes = phone.locator("section.changes")

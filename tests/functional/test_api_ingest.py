@@ -154,6 +154,92 @@ def test_municipality_cannot_overwrite_a_plan_written_by_the_region(
     assert _versions(db, "ua-2026-0142") == [1]
 
 
+def _with_plan_of_mette(name: str, cpr: str = "1403881234") -> dict[str, object]:
+    bundle = example(name)
+    resource(bundle, "CarePlan")["identifier"][0]["value"] = "ua-2026-0142"
+    resource(bundle, "Patient")["identifier"][0]["value"] = cpr
+    return bundle
+
+
+@pytest.mark.parametrize(
+    ("bundle", "status", "code", "path", "message"),
+    [
+        (
+            _with_plan_of_mette("discharge-agreement.v2", cpr="0101901234"),
+            422,
+            "business-rule",
+            "CarePlan.subject",
+            "This plan belongs to another citizen.",
+        ),
+        (
+            _with_plan_of_mette("coordination-plan"),
+            422,
+            "business-rule",
+            "CarePlan.category",
+            "A plan cannot change its type.",
+        ),
+    ],
+    ids=["another citizen", "another type"],
+)
+def test_a_plan_that_contradicts_the_stored_one_is_refused_with_its_path(
+    client: FlaskClient,
+    db: Session,
+    bundle: dict[str, object],
+    status: int,
+    code: str,
+    path: str,
+    message: str,
+) -> None:
+    token = api_token(client, db, [REGION])
+    assert post_bundle(client, token, example("discharge-agreement")).status_code == 201
+    before = [_count(db, m) for m in (Organisation, Function, Person, Plan, PlanVersion)]
+    response = post_bundle(client, token, bundle)
+    assert response.status_code == status
+    assert response.mimetype == "application/fhir+json"
+    assert response.get_json() == {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {"severity": "error", "code": code, "diagnostics": message, "expression": [path]}
+        ],
+    }
+    assert [_count(db, m) for m in (Organisation, Function, Person, Plan, PlanVersion)] == before
+    rejected = db.scalars(
+        select(AuditEvent).where(AuditEvent.tag == AuditTag.API_PLAN_REJECTED)
+    ).one()
+    assert rejected.details["status"] == str(status)
+
+
+def test_forbidden_writes_name_the_author_or_the_plan(client: FlaskClient, db: Session) -> None:
+    municipality = api_token(client, db, [MUNICIPALITY], client_id="koege-nexus")
+    response = post_bundle(client, municipality, example("discharge-agreement"))
+    assert response.status_code == 403
+    assert response.get_json()["issue"] == [
+        {
+            "severity": "error",
+            "code": "forbidden",
+            "diagnostics": "This system may not write plans for that organisation.",
+            "expression": ["CarePlan.author"],
+        }
+    ]
+    region = api_token(client, db, [REGION])
+    assert post_bundle(client, region, example("discharge-agreement")).status_code == 201
+    hijack = example("discharge-agreement.v2")
+    for entry in hijack["entry"]:
+        if entry["fullUrl"] == resource(hijack, "CarePlan")["author"]["reference"]:
+            entry["resource"]["identifier"][0]["value"] = "kommune:259:social"
+    response = post_bundle(client, municipality, hijack)
+    assert response.status_code == 403
+    assert response.get_json()["issue"] == [
+        {
+            "severity": "error",
+            "code": "forbidden",
+            "diagnostics": "This plan was written by another organisation; "
+            "this system may not change it.",
+            "expression": ["CarePlan.identifier"],
+        }
+    ]
+
+
 def test_bad_bundle_stores_nothing_at_all(client: FlaskClient, db: Session) -> None:
     token = api_token(client, db, [REGION])
     bad = example("discharge-agreement")

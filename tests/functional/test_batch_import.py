@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from citizen_portal import migrate
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import make_engine
+from citizen_portal.fhir.importer import ImportItem, ImportResult, import_items
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
-from citizen_portal.plans.importer import ImportItem, ImportResult, import_items
 from citizen_portal.plans.models import Plan, PlanVersion
 from tests.conftest import CPR_KEY
 from tests.support.databases import fresh_database

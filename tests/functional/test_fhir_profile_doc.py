@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from citizen_portal.demo.bundles import example_bundles
 from citizen_portal.fhir import profile
+from citizen_portal.fhir.demo_bundles import example_bundles
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -14,7 +14,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def test_committed_examples_are_what_the_builder_makes() -> None:
     expected = example_bundles()
     committed = {p.name for p in (DOCS / "fhir-examples").glob("*.json")}
-    assert committed == set(expected), "run: python -m citizen_portal.demo.bundles"
+    assert committed == set(expected), "run: python -m citizen_portal.fhir.demo_bundles"
     for name, bundle in expected.items():
         on_disk = json.loads((DOCS / "fhir-examples" / name).read_text())
         assert on_disk == json.loads(json.dumps(bundle)), name

@@ -8,11 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from citizen_portal.fhir.reader import (
-    InvalidBundle,
-    forget_validated_resources,
-    read_plan_bundle,
-)
+from citizen_portal.fhir.outcome import InvalidBundle
+from citizen_portal.fhir.plan_bundle import forget_validated_resources, read_plan_bundle
 from tests.support.fhir import example
 
 ROLE = "urn:uuid:role-lp-koege-team"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from citizen_portal.fhir.reader import read_plan_bundle
+from citizen_portal.fhir.plan_bundle import read_plan_bundle
 from tests.support.fhir import example, resource
 
 # If this changes, every stored plan's next re-send becomes a spurious version:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from citizen_portal import migrate
 from citizen_portal.db import make_engine
-from citizen_portal.plans.importer import ImportItem, import_parallel, partition
+from citizen_portal.fhir.importer import ImportItem, import_parallel, partition
 from citizen_portal.plans.models import Plan, PlanVersion
 from tests.conftest import make_settings
 from tests.support.databases import fresh_database

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from citizen_portal.glossary.explainers import EXPLAINERS
 from citizen_portal.glossary.terms import TERMS
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan, PlanType, PlanVersion
+from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.services import Late, what_is_late
+from citizen_portal.plans.types import PlanType
 from citizen_portal.readability import EASY, LONGEST_SENTENCE, score
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of

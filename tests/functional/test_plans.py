@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.types import PlanType
 from tests.conftest import sign_in
 from tests.support.pages import shown_soup
 
@@ -273,17 +274,16 @@ def test_stored_plan_versions_cannot_be_changed(db: Session, demo: dict[str, Per
 def test_what_changed_is_shown_once_with_the_hand_over_first(
     client: FlaskClient, db: Session, today: date
 ) -> None:
-    from citizen_portal.demo.bundles import build_bundle
     from citizen_portal.demo.data import DEMO_PLANS
-    from citizen_portal.plans.ingest import ingest_bundle
+    from citizen_portal.fhir.demo_bundles import build_bundle
+    from citizen_portal.fhir.plan_bundle import read_plan_bundle
+    from citizen_portal.plans.ingest import IncomingPlan, store_plan
     from tests.conftest import CPR_KEY
 
     mette = DEMO_PLANS[0]
-    ingest_bundle(
-        db,
-        build_bundle(mette, mette.versions[0], today),
-        cpr_key=CPR_KEY.encode(),
-        client=None,
+    bundle = build_bundle(mette, mette.versions[0], today)
+    store_plan(
+        db, IncomingPlan(read_plan_bundle(bundle), bundle), cpr_key=CPR_KEY.encode(), client=None
     )
     plan = db.scalars(select(Plan)).one()
     citizen = db.get(Person, plan.citizen_id)
@@ -293,11 +293,9 @@ def test_what_changed_is_shown_once_with_the_hand_over_first(
     first = _soup(client.get(f"/plans/{plan.id}"))
     assert first.select_one(".changes") is None, "nothing to compare on a first visit"
 
-    ingest_bundle(
-        db,
-        build_bundle(mette, mette.versions[1], today),
-        cpr_key=CPR_KEY.encode(),
-        client=None,
+    bundle = build_bundle(mette, mette.versions[1], today)
+    store_plan(
+        db, IncomingPlan(read_plan_bundle(bundle), bundle), cpr_key=CPR_KEY.encode(), client=None
     )
     assert "Changed since you last looked" in _text(_soup(client.get("/plans")))
     page = _soup(client.get(f"/plans/{plan.id}"))

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.fhir import profile
+from citizen_portal.fhir.related_person import EXT_SCOPE, EXT_SOURCE, KIND_SYSTEM
 from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation, RepresentationKind
-from citizen_portal.representation.registry import EXT_SCOPE, EXT_SOURCE, KIND_SYSTEM
 from citizen_portal.security.actors import ActorKind
 from tests.conftest import NOT_DEMO, sign_in
 from tests.support.fhir import api_token

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.types import PlanType
 
 
 def action_plan_of(db: Session, person: Person) -> Plan:

@@ -3,14 +3,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from citizen_portal.organisations.models import Function
-from citizen_portal.plans.models import (
-    Action,
-    ActionStatus,
-    Appointment,
-    AppointmentKind,
-    PlanVersion,
-)
+from citizen_portal.plans.models import Action, Appointment, PlanVersion
 from citizen_portal.plans.services import group_by_responsible, is_overdue, next_appointment
+from citizen_portal.plans.types import ActionStatus, AppointmentKind
 
 
 def _function(id_: int, title: str) -> Function:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.types import PlanType
 from citizen_portal.security.actors import Actor
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can

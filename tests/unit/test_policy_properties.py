@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citizen_portal.plans.models import Plan, PlanType
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.types import PlanType
 from citizen_portal.representation.models import RepresentationKind
 from citizen_portal.representation.rules import RepresentationFacts, actor_for
 from citizen_portal.security.actors import Scope

@@ -1,9 +1,10 @@
-"""Import many plan bundles (migrations, demo data), optionally in parallel.
+"""Import many plan bundles (migrations), optionally in parallel.
 
-Each bundle is stored whole or not at all, through the same ingest path as the
-API, in batches of BATCH_SIZE per transaction. With several workers, all
-versions of one plan go to the same worker in their original order, so history
-comes out the same as importing one by one.
+Each bundle is read here, then stored whole or not at all through the same
+ingest path as the API (``plans.ingest``), in batches of BATCH_SIZE per
+transaction. With several workers, all versions of one plan go to the same
+worker in their original order, so history comes out the same as importing
+one by one. Workers open the database themselves; they need no web app.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from citizen_portal.config import Settings
-from citizen_portal.fhir.reader import InvalidBundle, read_plan_bundle
+from citizen_portal.db import Database
+from citizen_portal.fhir.outcome import InvalidBundle
+from citizen_portal.fhir.plan_bundle import read_plan_bundle
 from citizen_portal.plans.ingest import (
+    IncomingPlan,
     IngestRefused,
     IngestResult,
-    ReadBundle,
-    store_bundles,
+    store_plans,
 )
 
 
@@ -34,12 +37,24 @@ class ImportItem:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class ImportProblem:
+    """Why a file was refused. The message stays a lazy translated string, so it is
+    rendered in the caller's language, also when a worker process found it."""
+
+    message: Any
+    path: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else str(self.message)
+
+
 @dataclass
 class ImportResult:
     name: str
     outcome: str  # "new", "unchanged" or "refused"
     version: int | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
 
 
 # Bundles stored per transaction: enough to make the database's per-statement
@@ -51,10 +66,10 @@ def import_items(
     session: Session, items: Iterable[ImportItem], cpr_key: bytes, batch_size: int = BATCH_SIZE
 ) -> list[ImportResult]:
     results: list[ImportResult] = []
-    batch: list[tuple[int, ReadBundle]] = []  # position in results, bundle
+    batch: list[tuple[int, IncomingPlan]] = []  # position in results, plan
 
     def store_batch() -> None:
-        outcomes = store_bundles(session, [read for _, read in batch], cpr_key=cpr_key, client=None)
+        outcomes = store_plans(session, [plan for _, plan in batch], cpr_key=cpr_key, client=None)
         for (position, _), outcome in zip(batch, outcomes, strict=True):
             results[position] = _result(results[position].name, outcome)
         batch.clear()
@@ -62,12 +77,12 @@ def import_items(
     for item in items:
         results.append(ImportResult(item.name, "refused"))  # until decided below
         if item.error is not None:
-            results[-1].problems.append(item.error)
+            results[-1].problems.append(ImportProblem(item.error))
             continue
         try:
-            batch.append((len(results) - 1, ReadBundle(read_plan_bundle(item.data), item.data)))
+            batch.append((len(results) - 1, IncomingPlan(read_plan_bundle(item.data), item.data)))
         except InvalidBundle as error:
-            results[-1].problems.extend(f"{issue.path}: {issue.message}" for issue in error.issues)
+            results[-1].problems.extend(ImportProblem(i.message, i.path) for i in error.issues)
         if len(batch) >= batch_size:
             store_batch()
     if batch:
@@ -77,7 +92,9 @@ def import_items(
 
 def _result(name: str, outcome: IngestResult | IngestRefused) -> ImportResult:
     if isinstance(outcome, IngestRefused):
-        return ImportResult(name, "refused", problems=[str(outcome.issue.message)])
+        return ImportResult(
+            name, "refused", problems=[ImportProblem(i.message) for i in outcome.issues]
+        )
     return ImportResult(name, "new" if outcome.created else "unchanged", outcome.version_number)
 
 
@@ -101,32 +118,33 @@ def partition(items: list[ImportItem], workers: int) -> list[list[ImportItem]]:
     return parts
 
 
-def _import_in_worker(settings: Settings, items: list[ImportItem]) -> list[ImportResult]:
-    from citizen_portal import create_app
-    from citizen_portal.db import get_session
-
-    app = create_app(settings)  # its own engine: connections are not shared across processes
-    with app.app_context():
-        results = import_items(get_session(), items, settings.cpr_hash_key)
-    app.extensions["database"].engine.dispose()
-    return results
+def _import_in_worker(
+    database_url: str, cpr_key: bytes, items: list[ImportItem]
+) -> list[ImportResult]:
+    database = Database(database_url)  # its own engine: connections are not shared
+    try:
+        with database.session_factory() as session:
+            return import_items(session, items, cpr_key)
+    finally:
+        database.engine.dispose()
 
 
 # A worker's share of the import, given at its start: a forked worker inherits
 # it instead of having each bundle pickled through the task queue (a spawned
-# one gets all shares pickled once).
-_worker_share: tuple[Settings, list[list[ImportItem]]] | None = None
+# one gets all shares pickled once). Only the database URL and the CPR key go
+# with it: a worker opens the database itself and builds no app.
+_worker_share: tuple[str, bytes, list[list[ImportItem]]] | None = None
 
 
-def _receive_share(settings: Settings, parts: list[list[ImportItem]]) -> None:
+def _receive_share(database_url: str, cpr_key: bytes, parts: list[list[ImportItem]]) -> None:
     global _worker_share
-    _worker_share = (settings, parts)
+    _worker_share = (database_url, cpr_key, parts)
 
 
 def _import_part(index: int) -> list[ImportResult]:
     assert _worker_share is not None, "set by the pool's initializer"
-    settings, parts = _worker_share
-    return _import_in_worker(settings, parts[index])
+    database_url, cpr_key, parts = _worker_share
+    return _import_in_worker(database_url, cpr_key, parts[index])
 
 
 def import_parallel(
@@ -134,16 +152,14 @@ def import_parallel(
 ) -> list[ImportResult]:
     """Import in ``workers`` processes. SQLite allows one writer at a time, so
     there the work runs in this process (parallel gained nothing when measured)."""
-    from dataclasses import replace
+    database_url, cpr_key = settings.database_url, settings.cpr_hash_key
+    if database_url.startswith("sqlite"):
+        return _import_in_worker(database_url, cpr_key, items)
 
-    if settings.database_url.startswith("sqlite"):
-        return _import_in_worker(settings, items)
-
-    # Workers need no sign-in machinery; skipping the dev provider skips its key generation.
-    worker_settings = replace(settings, dev_idp_enabled=False)
     parts = [part for part in partition(items, workers) if part]
-    # Forked where the platform can: a spawned worker spent ~2 s importing the
-    # app (a third of bench/ingest.py's run). Forking is safe for the database:
+    # Forked where the platform can: a spawned worker imports every module again
+    # before its first bundle (~2 s when measured, a third of bench/ingest.py's
+    # run). Forking is safe for the database:
     # each worker builds its own engine and never touches the parent's, and
     # psycopg 3 never closes a connection from a process other than its opener.
     methods = multiprocessing.get_all_start_methods()
@@ -153,7 +169,7 @@ def import_parallel(
         len(parts),
         mp_context=context,
         initializer=_receive_share,
-        initargs=(worker_settings, parts),
+        initargs=(database_url, cpr_key, parts),
     ) as pool:
         chunks = list(pool.map(_import_part, range(len(parts))))
     # Back in the order given: each worker answers its share in order.

@@ -1,4 +1,5 @@
-"""Load the demo data through the same ingest path partners use (idempotent)."""
+"""Load the demo: its people, its plans as FHIR bundles read and stored through
+the same path as partners' (idempotent), and its powers of attorney."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
-from citizen_portal.demo.bundles import demo_bundles
 from citizen_portal.demo.data import DEMO_POWERS_OF_ATTORNEY, PERSONAS
+from citizen_portal.fhir.demo_bundles import demo_bundles
+from citizen_portal.fhir.plan_bundle import read_plan_bundle
 from citizen_portal.people.services import find_or_create_by_cpr
-from citizen_portal.plans.ingest import ingest_bundle
+from citizen_portal.plans.ingest import IncomingPlan, store_plan
 from citizen_portal.representation.services import grant_power_of_attorney, involving
 from citizen_portal.security.actors import Scope
 
@@ -24,7 +26,8 @@ def load_demo_data(session: Session, cpr_key: bytes, today: date) -> int:
     session.commit()
     created = 0
     for bundle in demo_bundles(today):
-        result = ingest_bundle(session, bundle, cpr_key=cpr_key, client=None)
+        plan = IncomingPlan(read_plan_bundle(bundle), bundle)
+        result = store_plan(session, plan, cpr_key=cpr_key, client=None)
         created += result.created
     _give_demo_powers(session, cpr_key)
     return created

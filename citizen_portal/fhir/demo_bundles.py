@@ -1,5 +1,6 @@
-"""The demo plans as FHIR bundles, so demo data enters through the same
-ingest path as a partner's plans (and the profile's examples come from here)."""
+"""The demo plans (``demo.data``) written as FHIR bundles, so demo data enters
+through the same path as a partner's plans (and the profile's examples come
+from here: ``python -m citizen_portal.fhir.demo_bundles`` writes them)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from citizen_portal.demo.data import (
     at,
 )
 from citizen_portal.fhir import profile as p
-from citizen_portal.plans.models import ActionStatus, PlanStatus
+from citizen_portal.plans.types import ActionStatus, PlanStatus
 
 ORG_SYSTEM = "urn:demo:organisation"
 ROLE_SYSTEM = "urn:demo:practitioner-role"

@@ -3,31 +3,18 @@ resources a plan points at (the citizen, organisations, functions)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.parsed import AvailableTime, ParsedFunction, ParsedOrganisation
-from citizen_portal.organisations.models import OrganisationKind, Sector
+from citizen_portal.fhir.outcome import Issue
+from citizen_portal.organisations.types import OrganisationKind, Sector
 from citizen_portal.people.services import InvalidCpr, normalise_cpr
+from citizen_portal.plans.parsed import AvailableTime, ParsedFunction, ParsedOrganisation
 
 MAX_TEXT = 10_000
-
-
-@dataclass(frozen=True)
-class Issue:
-    path: str
-    message: Any  # a lazy translated string, rendered in the caller's language
-    code: str = "invalid"  # an OperationOutcome issue type
-
-
-class InvalidBundle(Exception):
-    def __init__(self, issues: list[Issue]) -> None:
-        super().__init__(f"{len(issues)} problem(s)")
-        self.issues = issues
 
 
 def as_utc(value: Any) -> datetime | None:

@@ -1,8 +1,9 @@
 """Read a plan Bundle: FHIR structure (fhir.resources) plus the profile's rules.
 
 Every problem is collected with its path, so a partner gets the whole list in
-one answer. Nothing is stored here: the result is a ``ParsedPlan`` or
-``InvalidBundle``.
+one answer. Nothing is stored here: the result is a ``ParsedPlan`` (which
+``plans.ingest`` stores) or ``InvalidBundle``. A plan the domain refuses to
+store is told back in the bundle's terms by ``refusal_issues``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from fhir_core.fhirabstractmodel import FHIRAbstractModel
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
+from citizen_portal.fhir.bundle_reader import BundleReader
 from citizen_portal.fhir.careplan import read_careplan
-from citizen_portal.fhir.parsed import ParsedPlan
-from citizen_portal.fhir.reading import BundleReader, InvalidBundle, Issue
-
-__all__ = ["InvalidBundle", "Issue", "read_plan_bundle"]
+from citizen_portal.fhir.outcome import InvalidBundle, Issue
+from citizen_portal.plans.ingest import IngestRefused, PlanPart, RefusalKind
+from citizen_portal.plans.parsed import ParsedPlan
 
 
 def read_plan_bundle(data: Any) -> ParsedPlan:
@@ -55,6 +56,25 @@ def read_plan_bundle(data: Any) -> ParsedPlan:
     if reader.issues or plan is None:
         raise InvalidBundle(reader.issues)
     return plan
+
+
+# Where in the bundle each part of a plan the domain refuses is, and the
+# OperationOutcome issue type of each kind of refusal.
+_PATHS = {
+    PlanPart.AUTHOR: "CarePlan.author",
+    PlanPart.IDENTIFIER: "CarePlan.identifier",
+    PlanPart.CITIZEN: "CarePlan.subject",
+    PlanPart.PLAN_TYPE: "CarePlan.category",
+}
+_ISSUE_TYPES = {RefusalKind.FORBIDDEN: "forbidden", RefusalKind.CONFLICT: "business-rule"}
+
+
+def refusal_issues(refused: IngestRefused) -> list[Issue]:
+    """Why the domain refused a plan, as OperationOutcome issues with bundle paths."""
+    return [
+        Issue(_PATHS[issue.part], issue.message, _ISSUE_TYPES[refused.kind])
+        for issue in refused.issues
+    ]
 
 
 # Organisations and functions (PractitionerRole) repeat in nearly every bundle a

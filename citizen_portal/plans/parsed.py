@@ -1,4 +1,8 @@
-"""A plan bundle, read and checked, in the portal's own terms (no FHIR types)."""
+"""A plan as a partner sent it, read and checked, in the portal's own terms.
+
+This is what the domain stores (``plans.ingest``); it knows no exchange format.
+The FHIR reader (``fhir.plan_bundle``) builds it from a bundle.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ import json
 from dataclasses import dataclass, field, is_dataclass
 from datetime import date, datetime
 
-from citizen_portal.organisations.models import OrganisationKind, Sector
-from citizen_portal.plans.models import (
+from citizen_portal.organisations.types import OrganisationKind, Sector
+from citizen_portal.plans.types import (
     ActionStatus,
     AppointmentKind,
     ExistingPlanKind,
@@ -28,7 +32,7 @@ class ParsedOrganisation:
 
 @dataclass(frozen=True)
 class AvailableTime:
-    days: tuple[str, ...]  # FHIR day codes: mon, tue, ...
+    days: tuple[str, ...]  # day codes as partners send them: mon, tue, ...
     start: str | None  # "08:00"
     end: str | None
 
