@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 
 from citizen_portal import migrate
-from citizen_portal.db import get_session, utcnow
+from citizen_portal.db import get_session, unit_of_work, utcnow
 
 
 def register_commands(app: Flask) -> None:
@@ -28,8 +28,8 @@ def register_commands(app: Flask) -> None:
         settings = current_app.config["SETTINGS"]
         if settings.is_production:
             raise click.ClickException("Demo data cannot be loaded in production.")
-        session = get_session()
-        created = load_demo_data(session, settings.cpr_hash_key, utcnow().date())
+        with unit_of_work(get_session()) as session:
+            created = load_demo_data(session, settings.cpr_hash_key, utcnow().date())
         click.echo(f"Demo data loaded: {created} new plan versions.")
 
     @app.cli.command("import-bundles")

@@ -13,7 +13,7 @@ from citizen_portal.api.oauth import authorization_server, requires_client
 from citizen_portal.api.openapi import openapi_document
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
-from citizen_portal.db import get_session
+from citizen_portal.db import get_session, retries_lost_races
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
 from citizen_portal.fhir.readback import citizen_input_bundle
@@ -57,6 +57,7 @@ def token() -> Any:
 
 @blueprint.post("/fhir/Bundle")
 @requires_client(Permission.API_PLANS_WRITE)
+@retries_lost_races  # the same bundle sent twice at once: the second run finds the first
 def receive_bundle() -> Any:
     client = g.api_client
     if request.mimetype not in ACCEPTED_TYPES:

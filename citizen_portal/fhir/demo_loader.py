@@ -18,12 +18,13 @@ from citizen_portal.security.actors import Scope
 
 
 def load_demo_data(session: Session, cpr_key: bytes, today: date) -> int:
-    """Ingest every demo plan version; returns how many new versions were stored."""
+    """Ingest every demo plan version; returns how many new versions were stored.
+
+    Writes in the caller's transaction (``flask load-demo`` commits it once)."""
     for persona in PERSONAS:  # people without plans can sign in too
         find_or_create_by_cpr(
             session, persona.cpr, cpr_key, persona.given_name, persona.family_name
         )
-    session.commit()
     created = 0
     for bundle in demo_bundles(today):
         plan = IncomingPlan(read_plan_bundle(bundle), bundle)
@@ -55,4 +56,4 @@ def _give_demo_powers(session: Session, cpr_key: bytes) -> None:
             session, citizen, representative, [Scope(s) for s in scopes], None
         )
         row.accepted_at = utcnow()
-    session.commit()
+    session.flush()

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from citizen_portal.config import Settings
-from citizen_portal.db import Database
+from citizen_portal.db import Database, with_retries
 from citizen_portal.fhir.outcome import InvalidBundle
 from citizen_portal.fhir.plan_bundle import read_plan_bundle
 from citizen_portal.plans.ingest import (
@@ -69,7 +69,11 @@ def import_items(
     batch: list[tuple[int, IncomingPlan]] = []  # position in results, plan
 
     def store_batch() -> None:
-        outcomes = store_plans(session, [plan for _, plan in batch], cpr_key=cpr_key, client=None)
+        plans = [plan for _, plan in batch]
+        # One batch, one transaction: decided again whole if a concurrent writer won a race.
+        outcomes = with_retries(
+            session, lambda: store_plans(session, plans, cpr_key=cpr_key, client=None)
+        )
         for (position, _), outcome in zip(batch, outcomes, strict=True):
             results[position] = _result(results[position].name, outcome)
         batch.clear()

@@ -23,7 +23,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
-from citizen_portal.db import utcnow, with_retries
+from citizen_portal.db import utcnow
 from citizen_portal.people.services import hash_cpr
 from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
@@ -93,7 +93,7 @@ def store_plan(
     cpr_key: bytes,
     client: ClientActor | None,
 ) -> IngestResult:
-    """Store one plan, or raise IngestRefused; commits. ``client`` None: a trusted import."""
+    """Store one plan, or raise IngestRefused. ``client`` None: a trusted import."""
     outcome = store_plans(session, [plan], cpr_key=cpr_key, client=client)[0]
     if isinstance(outcome, IngestRefused):
         raise outcome
@@ -107,35 +107,33 @@ def store_plans(
     cpr_key: bytes,
     client: ClientActor | None,
 ) -> list[IngestResult | IngestRefused]:
-    """Store plans in one transaction, with the outcome of storing them one by one
-    in order; commits. A refused plan stores nothing; the others are stored.
-    If a concurrent writer wins a race, the whole batch is decided again."""
+    """Store plans, with the outcome of storing them one by one in order. A refused
+    plan stores nothing; the others are stored, each with its audit record.
 
-    def store_and_audit() -> list[IngestResult | IngestRefused]:
-        outcomes = _Batch(session, plans, cpr_key, client).store()
-        # In the same transaction: no plan is stored without its audit record.
-        request_id = g.get("request_id") if has_request_context() else None
-        session.add_all(
-            AuditEvent(
-                tag=AuditTag.API_PLAN_RECEIVED if client else AuditTag.PLAN_IMPORTED,
-                actor_kind=ActorKind.SYSTEM,
-                subject_person_id=result.citizen_id,
-                resource_type="plan",
-                resource_id=str(result.plan_id),
-                request_id=request_id,
-                details={
-                    "client_id": client.client_id if client else "import",
-                    "version": str(result.version_number),
-                    "created": "yes" if result.created else "no (this content is already stored)",
-                },
-            )
-            for result in outcomes
-            if isinstance(result, IngestResult)
+    Nothing is committed here: the caller's unit of work does that, and runs it
+    again whole if a concurrent writer won a race (a unique constraint)."""
+    outcomes = _Batch(session, plans, cpr_key, client).store()
+    # In the same transaction: no plan is stored without its audit record.
+    request_id = g.get("request_id") if has_request_context() else None
+    session.add_all(
+        AuditEvent(
+            tag=AuditTag.API_PLAN_RECEIVED if client else AuditTag.PLAN_IMPORTED,
+            actor_kind=ActorKind.SYSTEM,
+            subject_person_id=result.citizen_id,
+            resource_type="plan",
+            resource_id=str(result.plan_id),
+            request_id=request_id,
+            details={
+                "client_id": client.client_id if client else "import",
+                "version": str(result.version_number),
+                "created": "yes" if result.created else "no (this content is already stored)",
+            },
         )
-        session.flush()
-        return outcomes
-
-    return with_retries(session, store_and_audit)
+        for result in outcomes
+        if isinstance(result, IngestResult)
+    )
+    session.flush()
+    return outcomes
 
 
 @dataclass(frozen=True)
