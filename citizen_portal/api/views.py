@@ -18,6 +18,7 @@ from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
 from citizen_portal.fhir.readback import citizen_input_bundle
 from citizen_portal.fhir.related_person import read_registration
+from citizen_portal.notifications import services as notifications
 from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry
@@ -131,6 +132,8 @@ def register_representation() -> Any:
     except RepresentationRefused as refused:
         return _refused_registration(422, Issue("RelatedPerson", refused.message, "business-rule"))
     row = result.representation
+    if result.outcome == "created":
+        notifications.representation_created(db, row)  # both people are told
     record_event(
         db,
         tag=AuditTag.REPRESENTATION_REVOKED

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
-from citizen_portal.notifications import services as notifications
 from citizen_portal.people.services import find_or_create_by_cpr
 from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.representation.rules import RepresentationRefused, check_new_representation
@@ -43,7 +42,9 @@ class RegistrationResult:
 
 
 def register(session: Session, registration: Registration, cpr_key: bytes) -> RegistrationResult:
-    """Store what the authority decided. Raises RepresentationRefused when the rules forbid it."""
+    """Store what the authority decided. Raises RepresentationRefused when the rules forbid it.
+
+    Telling the two people is the caller's (notifications sit above representations)."""
     represented = find_or_create_by_cpr(
         session, registration.represented[0], cpr_key, *registration.represented[1:]
     )
@@ -96,5 +97,4 @@ def register(session: Session, registration: Registration, cpr_key: bytes) -> Re
         registration.valid_until,
         registration.source_reference,
     )
-    notifications.representation_created(session, row)
     return RegistrationResult(row, "created")
