@@ -10,7 +10,19 @@ import click
 from flask import Flask, current_app
 
 from citizen_portal import migrate
+from citizen_portal.api.oauth import register_client
+from citizen_portal.audit.models import AuditTag
+from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session, unit_of_work, utcnow
+from citizen_portal.fhir.demo_loader import load_demo_data
+from citizen_portal.fhir.export import export_citizen_bundle
+from citizen_portal.fhir.importer import ImportItem, import_items, import_parallel
+from citizen_portal.notifications.services import representation_created, send_expiry_reminders
+from citizen_portal.people.services import InvalidCpr, find_by_cpr, find_or_create_by_cpr
+from citizen_portal.representation.models import RepresentationKind
+from citizen_portal.representation.rules import RepresentationRefused
+from citizen_portal.representation.services import add_from_authority
+from citizen_portal.security.actors import ActorKind, Scope
 
 
 def register_commands(app: Flask) -> None:
@@ -23,8 +35,6 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("load-demo")
     def load_demo() -> None:
         """Load fictional demo citizens and plans (safe to run again)."""
-        from citizen_portal.fhir.demo_loader import load_demo_data
-
         settings = current_app.config["SETTINGS"]
         if settings.is_production:
             raise click.ClickException("Demo data cannot be loaded in production.")
@@ -47,8 +57,6 @@ def register_commands(app: Flask) -> None:
         Each file is stored whole or not at all; problems are listed per file and
         the command fails if any file was refused.
         """
-        from citizen_portal.fhir.importer import ImportItem, import_items, import_parallel
-
         items = []
         for path in sorted(folder.glob("*.json")):
             try:
@@ -84,12 +92,6 @@ def register_commands(app: Flask) -> None:
     @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
     def export_citizen(cpr: str, output: Path) -> None:
         """Write every version of one citizen's plans as a FHIR Bundle (collection)."""
-        from citizen_portal.audit.models import AuditTag
-        from citizen_portal.audit.services import record_event
-        from citizen_portal.fhir.export import export_citizen_bundle
-        from citizen_portal.people.services import InvalidCpr, find_by_cpr
-        from citizen_portal.security.actors import ActorKind
-
         settings = current_app.config["SETTINGS"]
         session = get_session()
         try:
@@ -114,9 +116,6 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("send-reminders")
     def send_reminders() -> None:
         """Tell people in the app about powers of attorney that end soon (run daily)."""
-        from citizen_portal.db import utcnow
-        from citizen_portal.notifications.services import send_expiry_reminders
-
         session = get_session()
         sent = send_expiry_reminders(session, utcnow().date())
         session.commit()
@@ -158,12 +157,6 @@ def register_commands(app: Flask) -> None:
 
         Parental custody ends by itself on the child's 15th birthday.
         """
-        from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr
-        from citizen_portal.representation.models import RepresentationKind
-        from citizen_portal.representation.rules import RepresentationRefused
-        from citizen_portal.representation.services import add_from_authority
-        from citizen_portal.security.actors import Scope
-
         settings = current_app.config["SETTINGS"]
         session = get_session()
 
@@ -184,8 +177,6 @@ def register_commands(app: Flask) -> None:
                 valid_until.date() if valid_until else None,
                 reference,
             )
-            from citizen_portal.notifications.services import representation_created
-
             representation_created(session, row)
             session.commit()
         except InvalidCpr as error:
@@ -213,8 +204,6 @@ def register_commands(app: Flask) -> None:
         client_id: str, name: str, organisations: tuple[str, ...], scopes: tuple[str, ...]
     ) -> None:
         """Register a professional system; prints its secret once."""
-        from citizen_portal.api.oauth import register_client
-
         session = get_session()
         try:
             secret = register_client(session, client_id, name, list(organisations), list(scopes))

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from citizen_portal.db import UnitOfWorkFailed, rollback_request
+from citizen_portal.fhir.outcome import Issue, outcome_response
 
 MESSAGES = {
     400: (_l("Something in the request was wrong"), _l("Go back and try again.")),
@@ -35,8 +36,6 @@ def _render(code: int) -> Any:
     title, body = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if request.path.startswith("/api/"):
         # Partner systems get FHIR's error shape, never an HTML page.
-        from citizen_portal.fhir.outcome import Issue, outcome_response
-
         message = API_MESSAGES.get(code, title)
         return outcome_response(
             [Issue(request.path, message, API_CODES.get(code, "exception"))], code

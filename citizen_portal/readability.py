@@ -13,6 +13,10 @@ import re
 import sys
 from dataclasses import dataclass
 
+from babel.messages.pofile import read_po
+
+from citizen_portal.i18n_catalogues import TRANSLATIONS
+
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 # A line break ends a sentence too: headings and list items carry no full stop.
 _SENTENCE_END = re.compile(r"[.!?:;]+(?:\s|$)|\n")
@@ -48,10 +52,6 @@ def score(text: str) -> Score:
 
 def danish_strings() -> list[tuple[str, str]]:
     """(where, Danish text) for every translated interface string."""
-    from babel.messages.pofile import read_po
-
-    from citizen_portal.i18n_catalogues import TRANSLATIONS
-
     with (TRANSLATIONS / "da" / "LC_MESSAGES" / "messages.po").open("rb") as f:
         catalog = read_po(f)
     found: list[tuple[str, str]] = []

@@ -18,16 +18,19 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProte
 from authlib.oauth2.rfc6749 import ClientMixin, grants
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from authlib.oauth2.rfc6750 import BearerTokenValidator
-from flask import Flask, abort, current_app, g
+from flask import Flask, abort, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.api.models import ApiClient, ApiToken
+from citizen_portal.audit.models import AuditTag
+from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.fhir.outcome import Issue, outcome_response
 from citizen_portal.organisations.models import Organisation
-from citizen_portal.security.actors import ClientActor
+from citizen_portal.organisations.types import OrganisationKind, Sector
+from citizen_portal.security.actors import ActorKind, ClientActor
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
 from citizen_portal.security.web import PERMISSION_ATTRIBUTE
@@ -175,12 +178,6 @@ def requires_client(permission: Permission) -> Callable[[F], F]:
 
 
 def _audit_refused_call(status: int, reason: str) -> None:
-    from flask import request
-
-    from citizen_portal.audit.models import AuditTag
-    from citizen_portal.audit.services import record_event
-    from citizen_portal.security.actors import ActorKind
-
     db = get_session()
     db.rollback()
     record_event(
@@ -203,8 +200,6 @@ def register_client(
     for identifier in organisations:
         org = session.scalar(select(Organisation).where(Organisation.identifier == identifier))
         if org is None:
-            from citizen_portal.organisations.types import OrganisationKind, Sector
-
             # The name and kind arrive with the organisation's first bundle.
             org = Organisation(
                 identifier=identifier,

@@ -5,7 +5,9 @@ from here: ``python -m citizen_portal.fhir.demo_bundles`` writes them)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from citizen_portal.demo.data import (
@@ -361,9 +363,6 @@ def example_bundles() -> dict[str, dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    import json
-    from pathlib import Path
-
     folder = Path(EXAMPLES_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     for name, bundle in example_bundles().items():

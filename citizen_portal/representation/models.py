@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,8 +26,6 @@ class RepresentationKind(StrEnum):
 
 def kind_name(kind: RepresentationKind) -> object:
     """The kind in plain, translated words."""
-    from flask_babel import lazy_gettext as _l
-
     return {
         RepresentationKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
         RepresentationKind.PARENTAL_CUSTODY: _l("Parental custody"),

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from citizen_portal.representation.models import RepresentationKind
 from citizen_portal.security.actors import Actor, ActorKind, Scope
 
@@ -115,8 +117,6 @@ def check_new_representation(
     today: date,
 ) -> None:
     """Raise RepresentationRefused with a plain message if the rules forbid it."""
-    from flask_babel import lazy_gettext as _l
-
     if represented_id == representative_id:
         raise RepresentationRefused(_l("You cannot give a power of attorney to yourself."))
     if (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.representation.rules import (
     RepresentationFacts,
+    RepresentationRefused,
     check_new_representation,
     in_effect,
 )
@@ -137,10 +139,6 @@ def grant_power_of_attorney(
     valid_until: date | None,
 ) -> Representation:
     """A citizen's own grant; in effect once the representative accepts it."""
-    from flask_babel import lazy_gettext as _l
-
-    from citizen_portal.representation.rules import RepresentationRefused
-
     today = utcnow().date()
     check_new_representation(
         RepresentationKind.POWER_OF_ATTORNEY,
