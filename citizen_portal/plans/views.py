@@ -3,15 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, make_response, render_template
-from flask_login import current_user
 
 from citizen_portal.audit.models import ActorKind, AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session, utcnow, with_retries
 from citizen_portal.plans import pdf, services, vocabulary
-from citizen_portal.plans.changes import ChangeKind, compare
-from citizen_portal.plans.models import Plan, PlanType
-from citizen_portal.plans.redaction import visible_part
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.page import build_plan_page, plan_cards
+from citizen_portal.plans.page.model import ChangeKind
 from citizen_portal.representation.services import pending_offers
 from citizen_portal.security.permissions import Permission, requires
 from citizen_portal.security.policy import Actor, authorize, can, current_actor
@@ -41,7 +40,7 @@ def my_plans() -> Any:
     assert actor is not None  # @requires guarantees a signed-in actor
     db = get_session()
     plans = services.plans_for_citizen(db, actor.subject_person_id)
-    cards = services.plan_cards(plans, utcnow(), actor.kind is ActorKind.REPRESENTATIVE)
+    cards = plan_cards(plans, utcnow(), actor.kind is ActorKind.REPRESENTATIVE)
     seen = services.seen_versions(db, actor.person_id)
     _audit(actor, AuditTag.PLANS_LISTED)
     # Someone who was given a power of attorney sees it here, right after signing in.
@@ -62,14 +61,11 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
     version = services.get_version(db, plan, number)
     if version is None:
         abort(404)
-    latest = plan.current_version
-    changes, changed_since = [], None
+    seen_version = None
     if number is None:
         seen = services.seen_versions(db, actor.person_id).get(plan.id)
         if seen is not None and seen < version.number:
-            changed_since = services.get_version(db, plan, seen)
-            if changed_since is not None:
-                changes = compare(changed_since, version, actor.kind is ActorKind.REPRESENTATIVE)
+            seen_version = services.get_version(db, plan, seen)
     _audit(
         actor,
         AuditTag.PLAN_VIEWED if number is None else AuditTag.PLAN_VERSION_VIEWED,
@@ -79,29 +75,13 @@ def _plan_page(plan_id: int, number: int | None) -> Any:
     if number is None:
         # Shown once: the next visit highlights only what changes after this.
         with_retries(db, lambda: services.mark_seen(db, actor.person_id, plan.id, version.number))
-    now = utcnow()
-    visible = visible_part(version, actor.kind is ActorKind.REPRESENTATIVE)
+    page = build_plan_page(version, actor.kind is ActorKind.REPRESENTATIVE, seen_version, utcnow())
     return render_template(
         "plans/plan.html",
-        plan=plan,
-        version=version,
-        visible=visible,
-        is_latest=version.number == latest.number,
-        latest=latest,
-        groups=services.group_by_responsible(visible.actions),
-        next_appointment=services.next_appointment(visible.appointments, now),
-        contact=services.contact_function(version),
-        today=now.date(),
-        is_overdue=services.is_overdue,
-        late=services.what_is_late(version, visible.actions, now.date()),
-        overdue_count=sum(services.is_overdue(a, now.date()) for a in visible.actions),
-        Late=services.Late,
+        page=page,
         vocabulary=vocabulary,
-        changes=changes,
-        changed_since=changed_since,
         ChangeKind=ChangeKind,
-        PlanType=PlanType,
-        person_name=current_user.display_name,
+        Late=services.Late,
         stances=stance_services.stances(db, plan.id),
         stance_names=STANCE_NAMES,
         may_state=can(actor, Permission.WISHES_WRITE, plan),
@@ -133,8 +113,8 @@ def plan_pdf(plan_id: int, number: int) -> Any:
     if version is None:
         abort(404)
     _audit(actor, AuditTag.PLAN_DOWNLOADED, plan, version.number)
-    visible = visible_part(version, actor.kind is ActorKind.REPRESENTATIVE)
-    response = make_response(pdf.plan_pdf(plan, version, visible))
+    page = build_plan_page(version, actor.kind is ActorKind.REPRESENTATIVE, None, utcnow())
+    response = make_response(pdf.plan_pdf(page))
     response.mimetype = "application/pdf"
     filename = f"plan-{plan.id}-version-{version.number}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
