@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from citizen_portal.plans import services
 from citizen_portal.plans.models import Plan, PlanStatus, PlanVersion
 from citizen_portal.plans.page.changes import compare
-from citizen_portal.plans.page.model import (
-    ChangesSince,
-    Contact,
-    PlanCard,
-    PlanPage,
-    Summary,
-    VersionLink,
-)
+from citizen_portal.plans.page.model import ChangesSince, PlanCard, PlanPage, VersionLink
 from citizen_portal.plans.page.redaction import VersionReader, Withholding
 
 
@@ -31,20 +23,17 @@ def build_plan_page(
     """
     plan = version.plan
     newest = plan.current_version
-    today = now.date()
     reader = VersionReader(
-        version, Withholding.for_reader(version, newest, for_representative), today
+        version, Withholding.for_reader(version, newest, for_representative), now
     )
     changes = None
     if seen_version is not None:
         before = VersionReader(
-            seen_version, Withholding.for_reader(seen_version, newest, for_representative), today
+            seen_version, Withholding.for_reader(seen_version, newest, for_representative), now
         )
         found = compare(before, reader)
         if found:
             changes = ChangesSince(seen_version.number, seen_version.issued_at, found)
-    next_appointment = services.next_appointment(reader.appointments, now)
-    who_to_call = services.contact_function(version)
     return PlanPage(
         plan_id=plan.id,
         plan_type=plan.plan_type,
@@ -56,16 +45,7 @@ def build_plan_page(
         status=version.status,
         something_withheld=reader.something_withheld,
         changes=changes,
-        summary=Summary(
-            late=tuple(services.what_is_late(version, reader.actions, today)),
-            overdue_count=sum(services.is_overdue(a, today) for a in reader.actions),
-            next_appointment=(
-                reader.appointment_item(next_appointment) if next_appointment else None
-            ),
-            review_date=version.review_date,
-            review_date_passed=version.review_date is not None and version.review_date < today,
-            who_to_call=Contact.of(who_to_call) if who_to_call else None,
-        ),
+        summary=reader.summary(),
         groups=reader.groups(),
         goals=reader.goals(),
         patient_wishes=reader.patient_wishes(),
@@ -86,9 +66,8 @@ def plan_cards(plans: list[Plan], now: datetime, for_representative: bool) -> li
     for plan in plans:
         version = plan.current_version
         reader = VersionReader(
-            version, Withholding.for_reader(version, version, for_representative), now.date()
+            version, Withholding.for_reader(version, version, for_representative), now
         )
-        upcoming = services.next_appointment(reader.appointments, now)
         cards.append(
             PlanCard(
                 plan_id=plan.id,
@@ -96,7 +75,7 @@ def plan_cards(plans: list[Plan], now: datetime, for_representative: bool) -> li
                 author_organisation=plan.author_organisation.name,
                 status=version.status,
                 number=version.number,
-                next_appointment=reader.appointment_item(upcoming) if upcoming else None,
+                next_appointment=reader.next_appointment(),
                 review_date=version.review_date,
             )
         )

@@ -17,7 +17,7 @@ versions and in "what changed", so going back in history shows nothing more.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 from citizen_portal.organisations.models import Function
@@ -34,6 +34,7 @@ from citizen_portal.plans.page.model import (
     ParticipantItem,
     Responsible,
     ResponsibleGroup,
+    Summary,
 )
 
 # The profile's section codes (``WITHHOLDABLE_SECTIONS``); a test keeps the two lists equal.
@@ -103,10 +104,11 @@ class Withholding:
 class VersionReader:
     """One version as one reader may see it, as the page's values."""
 
-    def __init__(self, version: PlanVersion, withholding: Withholding, today: date) -> None:
+    def __init__(self, version: PlanVersion, withholding: Withholding, now: datetime) -> None:
         self._version = version
         self.withholding = withholding
-        self.today = today
+        self.now = now
+        self.today = now.date()
 
     def shows(self, section: str) -> bool:
         """``section`` is a profile code, e.g. ``goals`` or ``patient-wishes``."""
@@ -123,8 +125,7 @@ class VersionReader:
         return text if self.shows(section) else None
 
     @cached_property
-    def actions(self) -> list[Action]:
-        """The visible actions, as stored (for grouping and what is late)."""
+    def _actions(self) -> list[Action]:
         w = self.withholding
         return [
             a
@@ -133,7 +134,7 @@ class VersionReader:
         ]
 
     @cached_property
-    def appointments(self) -> list[Appointment]:
+    def _appointments(self) -> list[Appointment]:
         w = self.withholding
         return [
             a
@@ -148,11 +149,11 @@ class VersionReader:
             return False
         return (
             bool(w.sections or self._version.withheld_sections)
-            or len(self.actions) < len(self._version.actions)
-            or len(self.appointments) < len(self._version.appointments)
+            or len(self._actions) < len(self._version.actions)
+            or len(self._appointments) < len(self._version.appointments)
         )
 
-    def action_item(self, action: Action) -> ActionItem:
+    def _action_item(self, action: Action) -> ActionItem:
         function = None if action.citizen_responsible else action.responsible_function
         return ActionItem(
             key=action.key,
@@ -162,22 +163,22 @@ class VersionReader:
             due_date=action.due_date,
             timeline=action.timeline,
             named_person=self._in(PARTICIPANTS, action.named_person),
-            goal=action.goal.description if action.goal and self.shows(GOALS) else None,
+            goal=action.goal.description if self.shows(GOALS) and action.goal else None,
             late=services.is_overdue(action, self.today),
         )
 
     def action_items(self) -> tuple[ActionItem, ...]:
-        return tuple(self.action_item(a) for a in self.actions)
+        return tuple(self._action_item(a) for a in self._actions)
 
     def groups(self) -> tuple[ResponsibleGroup, ...]:
         return tuple(
             ResponsibleGroup(
-                _contact(group.function), tuple(self.action_item(a) for a in group.actions)
+                _contact(group.function), tuple(self._action_item(a) for a in group.actions)
             )
-            for group in services.group_by_responsible(self.actions)
+            for group in services.group_by_responsible(self._actions)
         )
 
-    def appointment_item(self, appointment: Appointment) -> AppointmentItem:
+    def _appointment_item(self, appointment: Appointment) -> AppointmentItem:
         return AppointmentItem(
             kind=appointment.kind,
             starts_at=appointment.starts_at,
@@ -187,7 +188,22 @@ class VersionReader:
         )
 
     def appointment_items(self) -> tuple[AppointmentItem, ...]:
-        return tuple(self.appointment_item(a) for a in self.appointments)
+        return tuple(self._appointment_item(a) for a in self._appointments)
+
+    def next_appointment(self) -> AppointmentItem | None:
+        upcoming = services.next_appointment(self._appointments, self.now)
+        return self._appointment_item(upcoming) if upcoming else None
+
+    def summary(self) -> Summary:
+        v = self._version
+        return Summary(
+            late=tuple(services.what_is_late(v, self._actions, self.today)),
+            overdue_count=sum(services.is_overdue(a, self.today) for a in self._actions),
+            next_appointment=self.next_appointment(),
+            review_date=v.review_date,
+            review_date_passed=v.review_date is not None and v.review_date < self.today,
+            who_to_call=_contact(services.contact_function(v)),
+        )
 
     def goals(self) -> tuple[GoalItem, ...]:
         if not self.shows(GOALS):
