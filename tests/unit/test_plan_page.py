@@ -235,3 +235,13 @@ def test_the_page_and_the_pdf_decide_nothing_about_who_may_see_what() -> None:
         source = (ROOT / path).read_text()
         for code in ("shows(", "visible", ".withheld", "withheld_sections", "for_representative"):
             assert code not in source, (path, code)
+
+
+def test_a_section_withheld_only_in_the_newest_is_said_to_be_held_back_in_older_ones() -> None:
+    older = _version(1, [], withhold_items=False)
+    newest = _version(2, ["challenges"], withhold_items=False)
+    _plan(older, newest)
+    theirs = build_plan_page(older, True, None, NOW)
+    assert theirs.something_withheld
+    assert theirs.challenges == ()
+    assert not build_plan_page(older, False, None, NOW).something_withheld
