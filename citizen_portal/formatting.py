@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import time
+from typing import Any, Protocol
 
 from babel.dates import format_time, get_day_names
 from flask_babel import get_locale
-
-from citizen_portal.organisations.models import Function
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -28,7 +27,16 @@ def _day_ranges(days: list[str], names: Mapping[int, str]) -> str:
     return ", ".join(parts)
 
 
-def opening_hours(function: Function) -> str | None:
+class HasOpeningHours(Protocol):
+    """A function, or the page's contact card made from one."""
+
+    @property
+    def available_times(self) -> Sequence[Mapping[str, Any]]: ...
+    @property
+    def opening_hours(self) -> str | None: ...
+
+
+def opening_hours(function: HasOpeningHours) -> str | None:
     """E.g. "man.–tors. 08.00–15.00; fre. 08.00–13.00", plus any free text."""
     locale = get_locale() or "da"
     names = get_day_names("abbreviated", locale=locale)

@@ -1,7 +1,8 @@
 """A plan version as a PDF: the non-digital alternative the guidance asks for.
 
-Built with fpdf2 from the same data as the page, and only the part the reader
-may see (withheld sections stay out for representatives).
+Built with fpdf2 from the page's own model (``plans.page``), so it holds only
+what the reader may see: what is withheld from a representative is not in the
+model to begin with.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from citizen_portal.plans import services, vocabulary
-from citizen_portal.plans.models import Plan, PlanVersion
-from citizen_portal.plans.redaction import VisiblePlan
+from citizen_portal.plans import vocabulary
+from citizen_portal.plans.page import PlanPage
 
 # A Unicode font when the machine has one (Debian: fonts-dejavu-core); else the
 # PDF core font, which covers Danish but shows other letters as "?".
@@ -51,37 +51,38 @@ class _Document(FPDF):
         self.ln(1)
 
 
-def plan_pdf(plan: Plan, version: PlanVersion, visible: VisiblePlan) -> bytes:
+def plan_pdf(page: PlanPage) -> bytes:
     doc = _Document()
-    name = str(vocabulary.PLAN_TYPE_NAMES[plan.plan_type])
-    doc.heading(f"{name} – {plan.citizen.full_name}", 16)
+    name = str(vocabulary.PLAN_TYPE_NAMES[page.plan_type])
+    doc.heading(f"{name} – {page.citizen_name}", 16)
     doc.paragraph(
         _(
             "Version %(number)s, from %(date)s.",
-            number=version.number,
-            date=format_date(version.issued_at, "long"),
+            number=page.number,
+            date=format_date(page.issued_at, "long"),
         )
         + " "
-        + _("From %(org)s", org=plan.author_organisation.name)
+        + _("From %(org)s", org=page.author_organisation)
     )
-    doc.paragraph(str(vocabulary.PLAN_TYPE_EXPLANATIONS[plan.plan_type]))
-    if visible.something_withheld:
+    doc.paragraph(str(vocabulary.PLAN_TYPE_EXPLANATIONS[page.plan_type]))
+    if page.something_withheld:
         doc.paragraph(_("Some parts of this plan are not shown to people acting for the citizen."))
 
-    if version.review_date:
+    summary = page.summary
+    if summary.review_date:
         doc.heading(_("When the plan is reviewed"))
-        doc.paragraph(format_date(version.review_date, "full"))
-    contact = services.contact_function(version)
+        doc.paragraph(format_date(summary.review_date, "full"))
+    contact = summary.who_to_call
     if contact:
         doc.heading(_("Who to call"))
-        doc.paragraph(f"{contact.title}, {contact.organisation.name} {contact.phone or ''}".strip())
+        doc.paragraph(f"{contact.title}, {contact.organisation} {contact.phone or ''}".strip())
 
     doc.heading(_("Who does what"))
-    for group in services.group_by_responsible(visible.actions):
+    for group in page.groups:
         who = (
             _("What you do yourself")
             if group.function is None
-            else f"{group.function.title}, {group.function.organisation.name}"
+            else f"{group.function.title}, {group.function.organisation}"
             + (f", {group.function.phone}" if group.function.phone else "")
         )
         doc.paragraph(who, bold=True)
@@ -93,16 +94,16 @@ def plan_pdf(plan: Plan, version: PlanVersion, visible: VisiblePlan) -> bytes:
                 line += " – " + _("When: %(when)s", when=action.timeline)
             doc.paragraph(line)
 
-    if version.goals and visible.shows("goals"):
+    if page.goals:
         doc.heading(_("Goals"))
-        for goal in version.goals:
+        for goal in page.goals:
             doc.paragraph(f"• {goal.description}")
-    if version.patient_wishes and visible.shows("patient-wishes"):
+    if page.patient_wishes:
         doc.heading(_("Your wishes in the plan"))
-        doc.paragraph(version.patient_wishes)
-    if visible.appointments:
+        doc.paragraph(page.patient_wishes)
+    if page.appointments:
         doc.heading(_("Appointments"))
-        for appointment in visible.appointments:
+        for appointment in page.appointments:
             when = (
                 format_date(appointment.starts_at, "full")
                 + ", "

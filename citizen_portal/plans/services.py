@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from citizen_portal.db import utcnow
 from citizen_portal.organisations.models import Function
 from citizen_portal.plans.models import Action, Appointment, Plan, PlanSeen, PlanVersion
-from citizen_portal.plans.redaction import visible_part
-from citizen_portal.plans.types import PlanStatus, PlanType
+from citizen_portal.plans.types import PlanType
 
 _VERSION_CONTENT = (
     selectinload(PlanVersion.goals),
@@ -28,16 +27,6 @@ _VERSION_CONTENT = (
     selectinload(PlanVersion.challenges),
     selectinload(PlanVersion.existing_plans),
 )
-
-
-@dataclass
-class PlanCard:
-    """One line on "My plans"."""
-
-    plan: Plan
-    version: PlanVersion
-    next_appointment: Appointment | None
-    next_date: date | None
 
 
 @dataclass
@@ -64,27 +53,6 @@ def plans_for_citizen(session: Session, person_id: int) -> list[Plan]:
             .order_by(Plan.created_at.desc(), Plan.id.desc())
         )
     )
-
-
-def plan_cards(
-    plans: list[Plan], now: datetime, for_representative: bool = False
-) -> list[PlanCard]:
-    cards = []
-    for plan in plans:
-        version = plan.current_version
-        cards.append(
-            PlanCard(
-                plan=plan,
-                version=version,
-                next_appointment=next_appointment(
-                    visible_part(version, for_representative).appointments, now
-                ),
-                next_date=version.review_date,
-            )
-        )
-    # Active plans first, then newest.
-    cards.sort(key=lambda c: c.version.status is not PlanStatus.ACTIVE)
-    return cards
 
 
 def get_plan(session: Session, plan_id: int) -> Plan | None:

@@ -12,6 +12,7 @@ from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session
 from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.models import Plan
+from citizen_portal.plans.page.model import Contact
 from citizen_portal.plans.types import PlanStatus
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.security.actors import Actor
@@ -39,14 +40,14 @@ def _section(name: str) -> WishSection:
         abort(404)
 
 
-def crisis_contacts(citizen_id: int) -> list[Any]:
+def crisis_contacts(citizen_id: int) -> list[Contact]:
     """Who to call now: the contact function of each active plan, once each."""
-    found: dict[int, Any] = {}
+    found: dict[int, Contact] = {}
     for plan in plan_services.plans_for_citizen(get_session(), citizen_id):
         version = plan.current_version
         function = plan_services.contact_function(version)
         if version.status is PlanStatus.ACTIVE and function is not None:
-            found.setdefault(function.id, function)
+            found.setdefault(function.id, Contact.of(function))
     return list(found.values())
 
 

@@ -122,6 +122,7 @@ def test_what_changed_is_highlighted_and_accessible(
         bundle = build_bundle(peter, revised, date.today())
         plan = IncomingPlan(read_plan_bundle(bundle), bundle)
         store_plan(db, plan, cpr_key=CPR_KEY.encode(), client=None)
+        db.commit()  # the caller's unit of work: store_plan never commits
 
     phone.goto(plan_url)
     changes = phone.locator("section.changes")

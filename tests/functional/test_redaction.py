@@ -4,8 +4,12 @@ sees them, people acting for the citizen do not (and are told something is held 
 from __future__ import annotations
 
 import copy
+import io
+from datetime import date, timedelta
+from typing import Any
 
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from citizen_portal.fhir import profile
@@ -13,7 +17,7 @@ from citizen_portal.people.models import Person
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of
 from tests.support.fhir import DISTRICT_PSYCHIATRY, api_token, example, post_bundle, resource
-from tests.support.pages import act_for, shown_text
+from tests.support.pages import act_for, page, shown_text, text_of
 
 WITHHELD_ACTION = "Tilbyde en første samtale om alkoholbehandling."
 WITHHELD_SECTION_TEXT = "Stabilisere angstlidelsen og justere medicinen."
@@ -84,3 +88,225 @@ def test_an_unknown_section_code_is_refused_with_its_path(
     index = len(careplan["extension"]) - 1
     assert issue["expression"][0].endswith(f".extension[{index}]")
     assert "goals" in issue["diagnostics"]
+
+
+# What a representative must not see reaches the page through more than one door:
+# an action's goal, people's names, "what changed", older versions and the PDF.
+# The tests below send a new version of Peter's plan (the profile's example) with
+# parts marked, and read every door as Hanne, who has his power of attorney.
+
+GOALS = (
+    "Fastholdelse i psykiatrisk behandling",
+    "Motivere til behandling for alkohol",
+    "Kontakt til jobcenter",
+)
+PEOPLE = ("Birgitte Holm", "Ole Friis", "Rikke Dam", "Said Amin", "Said (SKP)")
+WISHES = "Peter vil gerne kunne gå ud og handle selv."
+REASON = "Peter har angst og drikker meget."
+GROUND = "You get help from outpatient psychiatry."
+
+
+def _withhold_sections(bundle: dict[str, Any], *codes: str) -> None:
+    resource(bundle, "CarePlan")["extension"] += [
+        {"url": profile.EXT_NOT_FOR_REPRESENTATIVES, "valueCode": code} for code in codes
+    ]
+
+
+def _withhold(element: dict[str, Any]) -> None:
+    element.setdefault("extension", []).append(
+        {"url": profile.EXT_NOT_FOR_REPRESENTATIVES, "valueBoolean": True}
+    )
+
+
+def _activity(bundle: dict[str, Any], description: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(
+        a
+        for a in resource(bundle, "CarePlan")["activity"]
+        if a["detail"]["description"] == description
+    )
+    return found
+
+
+def _appointments(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Appointment"
+    ]
+
+
+def _send(client: FlaskClient, db: Session, bundle: dict[str, Any]) -> None:
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+    response = post_bundle(client, token, bundle)
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+def _as_hanne(client: FlaskClient, db: Session, demo: dict[str, Person]) -> None:
+    sign_in(client, db, demo["demo-hanne"])
+    act_for(client, demo["demo-peter"].id)
+
+
+def _text(client: FlaskClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    if response.mimetype == "application/pdf":
+        pages = PdfReader(io.BytesIO(response.get_data())).pages
+        return " ".join(" ".join(p.extract_text() for p in pages).split())
+    return shown_text(response.get_data(as_text=True))
+
+
+def test_withheld_goals_leave_no_goal_text_on_the_actions(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    plan = action_plan_of(db, demo["demo-peter"])
+    bundle = example("coordinated-action-plan")
+    _withhold_sections(bundle, "goals")
+    _send(client, db, bundle)
+
+    sign_in(client, db, demo["demo-peter"])
+    own = _text(client, f"/plans/{plan.id}")
+    assert f"Goal: {GOALS[0]}" in own
+
+    _as_hanne(client, db, demo)
+    for path in (f"/plans/{plan.id}", f"/plans/{plan.id}/versions/2/pdf"):
+        seen = _text(client, path)
+        assert "Samtaler om angst hver 14. dag." in seen, "the action itself is shown"
+        assert "Goal:" not in seen
+        for goal in GOALS:
+            assert goal not in seen, (path, goal)
+
+
+def test_withheld_participants_leave_no_names_anywhere(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    plan = action_plan_of(db, demo["demo-peter"])
+    _as_hanne(client, db, demo)
+    client.get(f"/plans/{plan.id}")  # seen version 1: the next visit lists what changed
+    bundle = example("coordinated-action-plan")
+    _withhold_sections(bundle, "participants")
+    _send(client, db, bundle)
+
+    sign_in(client, db, demo["demo-peter"])
+    own = _text(client, f"/plans/{plan.id}")
+    for name in PEOPLE:
+        assert name in own
+
+    _as_hanne(client, db, demo)
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "What changed since you last looked" in shown_text(page)
+    for text in (shown_text(page), _text(client, f"/plans/{plan.id}/versions/2/pdf")):
+        assert "Who took part" not in text
+        for name in PEOPLE:
+            assert name not in text, name
+
+
+def test_what_changed_says_nothing_about_actions_withheld_since(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    plan = action_plan_of(db, demo["demo-peter"])
+    sign_in(client, db, demo["demo-peter"])
+    client.get(f"/plans/{plan.id}")  # both have seen version 1
+    _as_hanne(client, db, demo)
+    assert "Samtaler om angst hver 14. dag." in _text(client, f"/plans/{plan.id}")
+    bundle = example("coordinated-action-plan")
+    _withhold(_activity(bundle, "Samtaler om angst hver 14. dag."))
+    reworded = _activity(bundle, "Følge Peter til samtalerne og støtte ham i hverdagen.")
+    reworded["detail"]["description"] = "Følge Peter til lægen hver uge."
+    _withhold(reworded)
+    _send(client, db, bundle)
+
+    sign_in(client, db, demo["demo-peter"])
+    own = _text(client, f"/plans/{plan.id}")
+    assert "Reworded: “Følge Peter til lægen hver uge.”" in own
+
+    _as_hanne(client, db, demo)
+    seen = _text(client, f"/plans/{plan.id}")
+    assert "What changed since you last looked" in seen
+    for text in (
+        "Removed:",
+        "Reworded:",
+        "Samtaler om angst hver 14. dag.",
+        "Følge Peter til samtalerne",
+        "Følge Peter til lægen",
+    ):
+        assert text not in seen, text
+
+
+def test_an_older_version_and_its_pdf_are_redacted_like_the_newest(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    plan = action_plan_of(db, demo["demo-peter"])
+    bundle = example("coordinated-action-plan")
+    _withhold_sections(bundle, "goals", "patient-wishes")
+    _withhold(_activity(bundle, "Samtaler om angst hver 14. dag."))
+    _withhold(_appointments(bundle)[0])  # "Samtale om angst"
+    _send(client, db, bundle)
+    withheld = (*GOALS, WISHES, "Samtaler om angst hver 14. dag.", "Samtale om angst")
+
+    sign_in(client, db, demo["demo-peter"])
+    for path in (f"/plans/{plan.id}/versions/1", f"/plans/{plan.id}/versions/1/pdf"):
+        own = _text(client, path)
+        for text in withheld:
+            assert text in own, (path, text)
+
+    _as_hanne(client, db, demo)
+    for number in (1, 2):
+        for path in (
+            f"/plans/{plan.id}/versions/{number}",
+            f"/plans/{plan.id}/versions/{number}/pdf",
+        ):
+            seen = _text(client, path)
+            assert HELD_BACK in seen, path
+            for text in withheld:
+                assert text not in seen, (path, text)
+
+
+def test_a_withheld_reason_keeps_the_grounds_for_the_plan_too(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    plan = action_plan_of(db, demo["demo-peter"])
+    bundle = example("coordinated-action-plan")
+    _withhold_sections(bundle, "reason")
+    _send(client, db, bundle)
+
+    sign_in(client, db, demo["demo-peter"])
+    own = _text(client, f"/plans/{plan.id}")
+    assert REASON in own
+    assert GROUND in own
+
+    _as_hanne(client, db, demo)
+    seen = _text(client, f"/plans/{plan.id}")
+    for text in (REASON, "Why the plan was made", "Grounds for the plan", GROUND):
+        assert text not in seen, text
+    assert "You gave consent" in seen, "consent and approval are not part of a section"
+
+
+def test_a_withheld_appointment_is_nobodys_next_appointment(
+    client: FlaskClient, db: Session, demo: dict[str, Person], today: date
+) -> None:
+    plan = action_plan_of(db, demo["demo-peter"])
+    bundle = example("coordinated-action-plan")
+    first, follow_up = _appointments(bundle)
+    first["start"] = f"{today + timedelta(days=2)}T08:17:00+00:00"
+    follow_up["start"] = f"{today + timedelta(days=90)}T09:43:00+00:00"
+    _withhold(first)
+    _send(client, db, bundle)
+
+    def summary_and_card() -> tuple[str, str]:
+        card = page(client, "/plans").select_one(".card")
+        summary = page(client, f"/plans/{plan.id}").select_one(".summary")
+        assert card is not None
+        assert summary is not None
+        return text_of(summary), text_of(card)
+
+    sign_in(client, db, demo["demo-peter"])
+    summary, card = summary_and_card()
+    assert ":17" in summary
+    assert ":17" in card
+    assert "Samtale om angst" in summary
+
+    _as_hanne(client, db, demo)
+    summary, card = summary_and_card()
+    for text in (summary, card):
+        assert ":17" not in text
+        assert ":43" in text
+    assert "Samtale om angst" not in summary
+    assert "Opfølgning på indsatsplanen" in summary
