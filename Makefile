@@ -44,7 +44,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## typecheck: mypy, strict
+## typecheck: mypy (strict) over the package, the tests and the bench
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 

@@ -6,7 +6,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import Enum, create_engine, select, text
+from sqlalchemy import Enum, create_engine, insert, select, text
 
 from citizen_portal import migrate
 from citizen_portal.models import metadata
@@ -72,14 +72,15 @@ def test_organisations_move_from_names_to_values_and_back(tmp_path: Path) -> Non
     assert _stored(url) == as_values
     # The model reads every migrated row back as its member, and writes values too.
     engine = create_engine(url)
-    table = Organisation.__table__
     with engine.begin() as conn:
-        read = conn.execute(select(table.c.kind, table.c.sector).order_by(table.c.id)).all()
+        read = conn.execute(
+            select(Organisation.kind, Organisation.sector).order_by(Organisation.id)
+        ).all()
         assert [(row.kind, row.sector) for row in read] == [
             (OrganisationKind[kind], Sector[sector]) for _, kind, sector in OLD_ROWS
         ]
         conn.execute(
-            table.insert().values(
+            insert(Organisation).values(
                 identifier="org-new",
                 name="Org",
                 kind=OrganisationKind.GP_PRACTICE,

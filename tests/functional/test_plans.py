@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -120,7 +121,7 @@ def test_who_does_what_groups_actions_by_responsible_function_citizen_first(
     caseworker = groups[3]
     assert len(caseworker.select("li.action")) == 2
     assert "Open: Man-ons 10-14, tor 10-17" in _text(caseworker)
-    assert caseworker.select_one("a.phone")["href"] == "tel:+4556676767"
+    assert cast(Tag, caseworker.select_one("a.phone"))["href"] == "tel:+4556676767"
     outreach = _text(groups[2])
     assert "Contact person: Lise (kontaktperson)" in outreach
     assert "In progress" in outreach
@@ -167,7 +168,7 @@ def test_version_history_lists_versions_and_older_version_is_readable(
     items = soup.select("ol.versions li")
     assert [_text(i).split(",")[0] for i in items] == ["Version 2", "Version 1"]
     assert items[0].select_one("[aria-current=page]") is not None
-    older = items[1].select_one("a")
+    older = cast(Tag, items[1].select_one("a"))
     assert older["href"] == f"/plans/{plan.id}/versions/1"
 
     old = _soup(client.get(older["href"]))
