@@ -39,10 +39,11 @@ tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
 /usr/bin/chromium:
 	apt-get update && apt-get install -y chromium
 
-## lint: ruff's rules and formatting
+## lint: ruff's rules and formatting, and the import contracts (lint-imports)
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## typecheck: mypy (strict) over the package, the tests and the bench
 typecheck: $(VENV)/.installed
