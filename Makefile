@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := citizen_portal
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint typecheck translations clean
+.PHONY: help run test check lint typecheck hooks translations clean
 
 ## help: list these targets
 help:
@@ -56,6 +56,10 @@ check: lint typecheck
 ## test: install everything the tests need, lint, type-check and run the whole suite
 test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium check
 	$(BIN)/pytest
+
+## hooks: install the pre-commit hooks (ruff, mypy, import contracts from .venv)
+hooks: $(VENV)/.installed
+	$(BIN)/pre-commit install
 
 ## translations: re-extract messages and merge them into every catalogue
 translations: $(VENV)/.installed
