@@ -65,39 +65,28 @@ def _imports(graph: grimp.ImportGraph) -> dict[str, set[str]]:
     return {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
 
 
+def _reachable(imports: Mapping[str, Iterable[str]], start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = list(imports[start])
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(imports[module])
+    return seen
+
+
 def _tangles(imports: Mapping[str, Iterable[str]]) -> list[set[str]]:
-    """The strongly connected components with more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    lowest: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[set[str]] = []
-
-    def visit(module: str) -> None:
-        index[module] = lowest[module] = len(index)
-        stack.append(module)
-        on_stack.add(module)
-        for imported in sorted(imports[module]):
-            if imported not in index:
-                visit(imported)
-                lowest[module] = min(lowest[module], lowest[imported])
-            elif imported in on_stack:
-                lowest[module] = min(lowest[module], index[imported])
-        if lowest[module] == index[module]:
-            component = set()
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.add(member)
-                if member == module:
-                    break
-            if len(component) > 1:
-                found.append(component)
-
+    """The strongly connected components with more than one module: the modules
+    that each reach all the others (the graph has about a hundred, so plain
+    reachability is quick enough)."""
+    reach = {module: _reachable(imports, module) for module in imports}
+    tangles: list[set[str]] = []
     for module in sorted(imports):
-        if module not in index:
-            visit(module)
-    return found
+        if module in reach[module] and not any(module in tangle for tangle in tangles):
+            tangles.append({other for other in reach[module] if module in reach[other]})
+    return tangles
 
 
 def _cycles(imports: Mapping[str, Iterable[str]]) -> set[Cycle]:
