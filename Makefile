@@ -53,9 +53,9 @@ typecheck: $(VENV)/.installed
 check: lint typecheck
 	@echo "lint and typecheck passed"
 
-## test: install everything the tests need, lint, type-check and run the whole suite
+## test: install everything the tests need, lint, type-check and run the whole suite with its coverage floor
 test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium check
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 ## hooks: install the pre-commit hooks (ruff, mypy, import contracts from .venv)
 hooks: $(VENV)/.installed
