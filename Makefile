@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := citizen_portal
 
-.PHONY: run test check lint typecheck pytest translations clean
+.DEFAULT_GOAL := help
+.PHONY: help run test check lint typecheck hooks translations clean
+
+## help: list these targets
+help:
+	@sed -n 's/^## \([a-z-]*\): \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | expand -t 14
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,16 +39,32 @@ tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
 /usr/bin/chromium:
 	apt-get update && apt-get install -y chromium
 
-## test: install everything the tests need, lint, type-check and run the whole suite
-test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium
+## lint: ruff's rules and formatting, and the import contracts (lint-imports)
+lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+## typecheck: mypy (strict) over the package, the tests and the bench
+typecheck: $(VENV)/.installed
 	$(BIN)/mypy
-	$(BIN)/pytest
+
+## check: lint and typecheck (no tests)
+check: lint typecheck
+	@echo "lint and typecheck passed"
+
+## test: install everything the tests need, lint, type-check and run the whole suite with its coverage floor
+test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium check
+	$(BIN)/pytest --cov --cov-report=term:skip-covered
+
+## hooks: install the pre-commit hooks (ruff, mypy, import contracts from .venv)
+hooks: $(VENV)/.installed
+	$(BIN)/pre-commit install
 
 ## translations: re-extract messages and merge them into every catalogue
 translations: $(VENV)/.installed
 	$(BIN)/python -m citizen_portal.i18n_catalogues update
 
+## clean: remove the venv, npm packages, instance data, test artifacts and compiled catalogues
 clean:
 	rm -rf $(VENV) tests/oidc/node_modules instance test-artifacts translations/*/LC_MESSAGES/*.mo

@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -60,6 +61,22 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def enum_column(enum_type: type[StrEnum], length: int = 40) -> Enum:
+    """The column type of every enum: stores the member's value ("gp_practice"),
+    never its Python name ("GP_PRACTICE"), so renaming a member in code does not
+    change what is stored.
+
+    A plain VARCHAR of ``length`` without a CHECK constraint, as the migrations
+    created every enum column: a new member needs no schema change.
+    """
+    return Enum(
+        enum_type,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def make_engine(url: str) -> Engine:

@@ -3,12 +3,13 @@
 The database is migrated once per session; each test runs inside an outer
 transaction that is rolled back, and the app's commits become savepoints.
 Every HTML page a test fetches is checked for one h1, a title that matches
-it, and unique ids.
+it, and unique ids. Hypothesis runs the profile named by HYPOTHESIS_PROFILE.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from collections.abc import Iterator
 from datetime import date
@@ -19,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +34,12 @@ from citizen_portal.people.models import Person
 from citizen_portal.people.services import hash_cpr
 from citizen_portal.representation.models import Representation
 from tests.support.databases import fresh_database
+
+# A few hundred examples per property while working; CI runs the full 10,000 once
+# (HYPOTHESIS_PROFILE=ci in .ci/run, on the SQLite run only: the properties are pure).
+hypothesis_settings.register_profile("default", max_examples=300)
+hypothesis_settings.register_profile("ci", max_examples=10_000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 CPR_KEY = "test-cpr-hash-key"
 APP_NAME = {"en": "My plans", "da": "Mine planer", "ar": "خططي"}

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
 from citizen_portal.security.actors import ActorKind
 
 
@@ -54,14 +54,8 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    tag: Mapped[AuditTag] = mapped_column(
-        Enum(AuditTag, native_enum=False, length=60, values_callable=lambda e: [m.value for m in e])
-    )
-    actor_kind: Mapped[ActorKind] = mapped_column(
-        Enum(
-            ActorKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    tag: Mapped[AuditTag] = mapped_column(enum_column(AuditTag, length=60))
+    actor_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind, length=20))
     actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # Whose data was touched; the citizen's own log (a later issue) filters on it.
     subject_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, Enum, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
 from citizen_portal.people.models import Person
 from citizen_portal.security.actors import ActorKind
-
-
-def _enum(cls: type[StrEnum], length: int = 40) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class ConsentPurpose(StrEnum):
@@ -32,17 +26,17 @@ class Consent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    purpose: Mapped[ConsentPurpose] = mapped_column(_enum(ConsentPurpose))
+    purpose: Mapped[ConsentPurpose] = mapped_column(enum_column(ConsentPurpose))
     recipient: Mapped[str] = mapped_column(String(300))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     starts_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date)  # at most a year after it starts
     given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     given_by_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    given_by_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 20))
+    given_by_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind, length=20))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    withdrawn_by_kind: Mapped[ActorKind | None] = mapped_column(_enum(ActorKind, 20))
+    withdrawn_by_kind: Mapped[ActorKind | None] = mapped_column(enum_column(ActorKind, length=20))
 
     given_by: Mapped[Person] = relationship(foreign_keys=[given_by_person_id])
     withdrawn_by: Mapped[Person | None] = relationship(foreign_keys=[withdrawn_by_person_id])

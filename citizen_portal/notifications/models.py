@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class NotificationKind(StrEnum):
@@ -32,14 +32,7 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))  # who is told
-    kind: Mapped[NotificationKind] = mapped_column(
-        Enum(
-            NotificationKind,
-            native_enum=False,
-            length=60,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[NotificationKind] = mapped_column(enum_column(NotificationKind, length=60))
     resource_type: Mapped[str] = mapped_column(String(60))
     resource_id: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citizen_portal.db import Base
+from citizen_portal.db import Base, enum_column
 from citizen_portal.organisations.types import OrganisationKind, Sector
 
 
@@ -16,10 +16,8 @@ class Organisation(Base):
     # E.g. an SOR code or a municipality number, so partners can refer to it.
     identifier: Mapped[str] = mapped_column(String(400), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[OrganisationKind] = mapped_column(
-        Enum(OrganisationKind, native_enum=False, length=30)
-    )
-    sector: Mapped[Sector] = mapped_column(Enum(Sector, native_enum=False, length=30))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, length=30))
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector, length=30))
 
     functions: Mapped[list[Function]] = relationship(back_populates="organisation")
 

@@ -9,7 +9,6 @@ is a new version, so history is never lost.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -17,7 +16,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -28,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.plans.types import (
@@ -41,17 +39,13 @@ from citizen_portal.plans.types import (
 )
 
 
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
-
-
 class Plan(Base):
     __tablename__ = "plans"
     __table_args__ = (UniqueConstraint("identifier_system", "identifier_value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    plan_type: Mapped[PlanType] = mapped_column(_enum(PlanType))
+    plan_type: Mapped[PlanType] = mapped_column(enum_column(PlanType))
     # The author system's business identifier ties the versions together.
     identifier_system: Mapped[str] = mapped_column(String(200))
     identifier_value: Mapped[str] = mapped_column(String(200))
@@ -82,7 +76,7 @@ class PlanVersion(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus))
+    status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     # §13a/§13b: when the agreement must be reviewed. KIP: the follow-up meeting.
@@ -181,8 +175,8 @@ class Action(Base):
     named_person: Mapped[str | None] = mapped_column(String(200))
     due_date: Mapped[date | None] = mapped_column(Date)
     timeline: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
-    sequencing: Mapped[Sequencing | None] = mapped_column(_enum(Sequencing))
+    status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus))
+    sequencing: Mapped[Sequencing | None] = mapped_column(enum_column(Sequencing))
     withheld: Mapped[bool] = mapped_column(  # not for representatives
         Boolean, default=False, server_default=false()
     )
@@ -197,7 +191,7 @@ class Appointment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
-    kind: Mapped[AppointmentKind] = mapped_column(_enum(AppointmentKind))
+    kind: Mapped[AppointmentKind] = mapped_column(enum_column(AppointmentKind))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str | None] = mapped_column(String(300))
     function_id: Mapped[int | None] = mapped_column(ForeignKey("functions.id"))
@@ -245,7 +239,7 @@ class ExistingPlanSummary(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[ExistingPlanKind] = mapped_column(_enum(ExistingPlanKind))
+    kind: Mapped[ExistingPlanKind] = mapped_column(enum_column(ExistingPlanKind))
     status: Mapped[str | None] = mapped_column(Text)
     goal: Mapped[str | None] = mapped_column(Text)
     effort: Mapped[str | None] = mapped_column(Text)

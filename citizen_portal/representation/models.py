@@ -6,10 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, Enum, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
 from citizen_portal.people.models import Person
 
 
@@ -38,14 +38,7 @@ class Representation(Base):
     __tablename__ = "representations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[RepresentationKind] = mapped_column(
-        Enum(
-            RepresentationKind,
-            native_enum=False,
-            length=40,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[RepresentationKind] = mapped_column(enum_column(RepresentationKind))
     represented_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     representative_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     scopes: Mapped[list[str]] = mapped_column(JSON)

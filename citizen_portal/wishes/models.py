@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citizen_portal.db import Base, UTCDateTime, utcnow
+from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
 from citizen_portal.people.models import Person
 from citizen_portal.security.actors import ActorKind
-
-
-def _enum(cls: type[StrEnum], length: int = 40) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class WishSection(StrEnum):
@@ -52,11 +46,11 @@ class WishEntry(Base):
     citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     scope_key: Mapped[str] = mapped_column(String(40))
-    section: Mapped[WishSection] = mapped_column(_enum(WishSection))
+    section: Mapped[WishSection] = mapped_column(enum_column(WishSection))
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)  # plain text; "" when the citizen cleared it
     author_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    author_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 20))
+    author_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind, length=20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[Person] = relationship(foreign_keys=[author_person_id])
@@ -79,11 +73,11 @@ class PlanStance(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"))
     version_number: Mapped[int] = mapped_column(Integer)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    choice: Mapped[StanceChoice] = mapped_column(_enum(StanceChoice))
+    choice: Mapped[StanceChoice] = mapped_column(enum_column(StanceChoice))
     comment: Mapped[str] = mapped_column(Text, default="")
     approves_plan: Mapped[bool] = mapped_column(Boolean, default=False)
     author_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    author_kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 20))
+    author_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind, length=20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[Person] = relationship(foreign_keys=[author_person_id])

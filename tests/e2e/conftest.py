@@ -19,7 +19,7 @@ from citizen_portal.db import get_session, utcnow
 from citizen_portal.fhir.demo_loader import load_demo_data
 from tests.conftest import CPR_KEY, make_settings
 from tests.support.databases import fresh_database
-from tests.support.hostile_provider import HostileProvider
+from tests.support.hostile_provider import CLIENT_ID, CLIENT_SECRET, HostileProvider
 from tests.support.live_server import free_port, serve
 from tests.support.oidc_provider import oidc_provider
 
@@ -96,8 +96,6 @@ class HostileSetup:
 
 @pytest.fixture(scope="session")
 def hostile(start_portal: PortalFactory) -> Iterator[HostileSetup]:
-    from tests.support.hostile_provider import CLIENT_ID, CLIENT_SECRET
-
     provider = HostileProvider()
     port = free_port()
     with serve(provider.app, port) as issuer:

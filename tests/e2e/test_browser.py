@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from citizen_portal.demo.data import DEMO_PLANS, DemoAction
+from citizen_portal.fhir.demo_bundles import build_bundle
+from citizen_portal.fhir.plan_bundle import read_plan_bundle
+from citizen_portal.notifications.services import representation_created
+from citizen_portal.people.models import Person
+from citizen_portal.plans.ingest import IncomingPlan, store_plan
+from citizen_portal.representation.models import RepresentationKind
+from citizen_portal.representation.services import add_from_authority, grant_power_of_attorney
+from citizen_portal.security.actors import Scope
+from tests.conftest import CPR_KEY
 from tests.e2e.conftest import LivePortal
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -98,16 +111,6 @@ def test_citizen_signs_in_opens_a_plan_and_the_page_is_accessible(
 def test_what_changed_is_highlighted_and_accessible(
     certified_portal: LivePortal, phone: Page, artifacts: Path
 ) -> None:
-    from datetime import date
-
-    from sqlalchemy.orm import Session
-
-    from citizen_portal.demo.data import DEMO_PLANS, DemoAction
-    from citizen_portal.fhir.demo_bundles import build_bundle
-    from citizen_portal.fhir.plan_bundle import read_plan_bundle
-    from citizen_portal.plans.ingest import IncomingPlan, store_plan
-    from tests.conftest import CPR_KEY
-
     _sign_in(phone, certified_portal, "demo-peter")
     phone.get_by_role("link", name="Koordinerende indsatsplan").click()
     plan_url = phone.url
@@ -137,16 +140,6 @@ def test_what_changed_is_highlighted_and_accessible(
 def test_acting_for_someone_shows_an_accessible_banner(
     certified_portal: LivePortal, phone: Page
 ) -> None:
-    from datetime import date
-
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from citizen_portal.people.models import Person
-    from citizen_portal.representation.models import RepresentationKind
-    from citizen_portal.representation.services import add_from_authority
-    from citizen_portal.security.actors import Scope
-
     with certified_portal.app.app_context(), Session(certified_portal.engine) as db:
         people = {p.given_name: p for p in db.scalars(select(Person))}
         add_from_authority(
@@ -178,14 +171,6 @@ def test_acting_for_someone_shows_an_accessible_banner(
 def test_an_offered_power_of_attorney_greets_the_representative_after_sign_in(
     certified_portal: LivePortal, phone: Page
 ) -> None:
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from citizen_portal.notifications.services import representation_created
-    from citizen_portal.people.models import Person
-    from citizen_portal.representation.services import grant_power_of_attorney
-    from citizen_portal.security.actors import Scope
-
     with certified_portal.app.app_context(), Session(certified_portal.engine) as db:
         people = {p.given_name: p for p in db.scalars(select(Person))}
         row = grant_power_of_attorney(db, people["Jonas"], people["Sara"], [Scope.READ_PLANS], None)

@@ -15,6 +15,7 @@ from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
+from citizen_portal.representation.models import Representation
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of
 from tests.support.fhir import DISTRICT_PSYCHIATRY, REGION, api_token
@@ -124,8 +125,6 @@ def test_a_representative_with_the_consent_right_acts_and_it_shows(
     act_for(client, peter.id)
     assert client.get("/consents/new").status_code == 403
     assert client.get("/consents").status_code == 200
-
-    from citizen_portal.representation.models import Representation
 
     power = db.scalars(
         select(Representation).where(Representation.representative_id == hanne.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -233,8 +234,6 @@ def test_messages_follow_the_callers_language(client: FlaskClient, db: Session) 
     token = api_token(client, db, [REGION])
     bundle = example("discharge-agreement")
     bad_cpr(bundle)
-    import json
-
     response = client.post(
         "/api/fhir/Bundle",
         data=json.dumps(bundle),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale, format_date
 
 from citizen_portal import i18n_catalogues
 
@@ -76,11 +79,6 @@ def test_arabic_is_right_to_left_and_remembered(client: FlaskClient) -> None:
 
 
 def test_dates_are_written_the_way_each_language_writes_them(app: object) -> None:
-    from datetime import date
-
-    from flask import Flask
-    from flask_babel import force_locale, format_date
-
     assert isinstance(app, Flask)
     day = date(2026, 12, 24)
     with app.test_request_context():

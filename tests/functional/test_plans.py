@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
-from bs4 import BeautifulSoup
+import pytest
+from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
+from citizen_portal.demo.data import DEMO_PLANS
+from citizen_portal.fhir.demo_bundles import build_bundle
+from citizen_portal.fhir.plan_bundle import read_plan_bundle
 from citizen_portal.people.models import Person
-from citizen_portal.plans.models import Plan
+from citizen_portal.plans.ingest import IncomingPlan, store_plan
+from citizen_portal.plans.models import ImmutableVersionError, Plan
 from citizen_portal.plans.types import PlanType
-from tests.conftest import sign_in
+from tests.conftest import CPR_KEY, sign_in
 from tests.support.pages import shown_soup
 
 
@@ -121,7 +127,7 @@ def test_who_does_what_groups_actions_by_responsible_function_citizen_first(
     caseworker = groups[3]
     assert len(caseworker.select("li.action")) == 2
     assert "Open: Man-ons 10-14, tor 10-17" in _text(caseworker)
-    assert caseworker.select_one("a.phone")["href"] == "tel:+4556676767"
+    assert cast(Tag, caseworker.select_one("a.phone"))["href"] == "tel:+4556676767"
     outreach = _text(groups[2])
     assert "Contact person: Lise (kontaktperson)" in outreach
     assert "In progress" in outreach
@@ -168,7 +174,7 @@ def test_version_history_lists_versions_and_older_version_is_readable(
     items = soup.select("ol.versions li")
     assert [_text(i).split(",")[0] for i in items] == ["Version 2", "Version 1"]
     assert items[0].select_one("[aria-current=page]") is not None
-    older = items[1].select_one("a")
+    older = cast(Tag, items[1].select_one("a"))
     assert older["href"] == f"/plans/{plan.id}/versions/1"
 
     old = _soup(client.get(older["href"]))
@@ -260,10 +266,6 @@ def test_pages_work_without_javascript(
 
 
 def test_stored_plan_versions_cannot_be_changed(db: Session, demo: dict[str, Person]) -> None:
-    import pytest
-
-    from citizen_portal.plans.models import ImmutableVersionError
-
     plan = _plan_of(db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
     plan.versions[0].actions[0].description = "Rewritten history"
     with pytest.raises(ImmutableVersionError):
@@ -274,12 +276,6 @@ def test_stored_plan_versions_cannot_be_changed(db: Session, demo: dict[str, Per
 def test_what_changed_is_shown_once_with_the_hand_over_first(
     client: FlaskClient, db: Session, today: date
 ) -> None:
-    from citizen_portal.demo.data import DEMO_PLANS
-    from citizen_portal.fhir.demo_bundles import build_bundle
-    from citizen_portal.fhir.plan_bundle import read_plan_bundle
-    from citizen_portal.plans.ingest import IncomingPlan, store_plan
-    from tests.conftest import CPR_KEY
-
     mette = DEMO_PLANS[0]
     bundle = build_bundle(mette, mette.versions[0], today)
     store_plan(

@@ -10,8 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citizen_portal import create_app
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.auth.models import UserSession
+from citizen_portal.auth.views import _safe_next
 from citizen_portal.people.models import Person
 from tests.conftest import make_settings, sign_in
 
@@ -76,8 +78,6 @@ def test_session_has_an_absolute_lifetime(
 
 def test_session_cookie_flags(database_url: str) -> None:
     secure = make_settings(database_url, base_url="https://portal.example")
-    from citizen_portal import create_app
-
     app: Flask = create_app(secure)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -91,8 +91,6 @@ def test_session_cookie_flags(database_url: str) -> None:
 
 
 def test_sign_in_only_redirects_to_paths_on_this_site(client: FlaskClient) -> None:
-    from citizen_portal.auth.views import _safe_next
-
     assert _safe_next("/plans/3") == "/plans/3"
     for hostile in ("https://evil.example/", "//evil.example", "/\\evil.example", "", None):
         assert _safe_next(hostile) is None

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from citizen_portal.api.oauth import register_client
 from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import Base, commit_request, utcnow
@@ -123,8 +124,6 @@ def _withdraw(client: FlaskClient, db: Session, demo: People) -> Send:
 
 
 def _token(client: FlaskClient, db: Session, demo: People) -> Send:
-    from citizen_portal.api.oauth import register_client
-
     secret = register_client(db, "uow-system", "Test system", [REGION], ["api:plans:write"])
     db.commit()
     return lambda: client.post(

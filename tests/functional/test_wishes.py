@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citizen_portal.people.models import Person
+from citizen_portal.representation.models import RepresentationKind
+from citizen_portal.representation.services import add_from_authority
+from citizen_portal.security.actors import Scope
 from citizen_portal.wishes.models import PlanStance, WishEntry
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of
@@ -95,12 +100,6 @@ def test_too_long_text_is_refused_plainly_and_nothing_is_stored(
 def test_a_representative_without_the_wishes_right_can_read_but_not_write(
     app: object, client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
-    from datetime import date
-
-    from citizen_portal.representation.models import RepresentationKind
-    from citizen_portal.representation.services import add_from_authority
-    from citizen_portal.security.actors import Scope
-
     mette, sara = demo["demo-mette"], demo["demo-sara"]
     add_from_authority(
         db,

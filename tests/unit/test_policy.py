@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.types import PlanType
-from citizen_portal.security.actors import Actor
+from citizen_portal.representation.models import Representation, RepresentationKind
+from citizen_portal.security.actors import Actor, ActorKind, ClientActor, Scope
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
 
@@ -30,17 +31,12 @@ def test_unknown_resource_is_denied() -> None:
 
 
 def test_messages_are_the_signed_in_persons_own_whoever_they_act_for() -> None:
-    from citizen_portal.security.actors import ActorKind, Scope
-
     representative = Actor(2, 1, ActorKind.REPRESENTATIVE, frozenset({Scope.READ_PLANS}))
     assert can(representative, Permission.MESSAGES_READ, 2)
     assert not can(representative, Permission.MESSAGES_READ, 1)
 
 
 def test_a_registry_may_change_authorities_representations_but_never_a_citizens_grant() -> None:
-    from citizen_portal.representation.models import Representation, RepresentationKind
-    from citizen_portal.security.actors import ClientActor
-
     registry = ClientActor("cpr-registry", frozenset(), frozenset({"api:representations:write"}))
     guardian = Representation(kind=RepresentationKind.GUARDIAN)
     granted = Representation(kind=RepresentationKind.POWER_OF_ATTORNEY)

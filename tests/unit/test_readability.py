@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citizen_portal.readability import score
+from citizen_portal.readability import main, score
 
 
 def test_lix_counts_words_per_sentence_and_long_words() -> None:
@@ -18,8 +18,6 @@ def test_lix_counts_words_per_sentence_and_long_words() -> None:
 def test_readability_script_prints_the_twenty_hardest_danish_strings(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from citizen_portal.readability import main
-
     assert main() == 0
     rows = capsys.readouterr().out.strip().splitlines()
     assert rows[0].split() == ["LIX", "words", "text"]
