@@ -23,7 +23,10 @@ MESSAGES = {
     405: (_l("Something in the request was wrong"), _l("Go back and try again.")),
     503: (
         _l("Nothing was saved"),
-        _l("We could not reach our records just now, so nothing was changed. Try again soon."),
+        _l(
+            "We could not reach our records just now, so nothing was changed. Try again soon. "
+            "If your life is in danger, call 112."
+        ),
     ),
     500: (
         _l("Sorry, something went wrong on our side"),
