@@ -84,4 +84,5 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         app.logger.exception("unhandled error")
+        rollback_request()  # nothing half-done is stored; the page can query again
         return _render(500)

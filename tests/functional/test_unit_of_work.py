@@ -26,6 +26,8 @@ from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import Base, commit_request, utcnow
 from citizen_portal.people.models import Person
+from citizen_portal.plans import services as plan_services
+from citizen_portal.plans.models import PlanSeen
 from citizen_portal.representation.models import Representation
 from citizen_portal.representation.services import grant_power_of_attorney
 from citizen_portal.security.actors import Actor, Scope
@@ -235,4 +237,26 @@ def test_when_the_commit_fails_nothing_of_the_request_is_stored(
         assert response.get_json()["resourceType"] == "OperationOutcome"
     else:
         assert "Nothing was saved" in text_of(response.get_data(as_text=True))
+    assert _everything(db) == before
+
+
+def test_a_broken_write_still_gets_the_plain_error_page(
+    client: FlaskClient, db: Session, demo: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view whose flush breaks a constraint leaves the transaction unusable; the
+    error page (which asks the database, e.g. for the unread-message count in the
+    header) must still be shown, and nothing of the request stored."""
+    mette = demo["demo-mette"]
+    sign_in(client, db, mette)
+    before = _everything(db)
+
+    def broken_listing(session: Session, person_id: int) -> list[Any]:
+        session.add(PlanSeen(person_id=person_id, plan_id=2**62, version_number=1))
+        session.flush()  # no such plan: the foreign key refuses it
+        return []
+
+    monkeypatch.setattr(plan_services, "plans_for_citizen", broken_listing)
+    response = client.get("/plans")
+    assert response.status_code == 500
+    assert "Sorry, something went wrong on our side" in text_of(response.get_data(as_text=True))
     assert _everything(db) == before
