@@ -79,15 +79,19 @@ def enum_column(enum_type: type[StrEnum], length: int = 40) -> Enum:
     )
 
 
+# How long a request waits for SQLite's one writer before it gives up (then: 503).
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        _make_sqlite_transactional(engine)
+        _make_sqlite_transactional(engine, in_memory=":memory:" in url or url == "sqlite://")
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _make_sqlite_transactional(engine: Engine) -> None:
+def _make_sqlite_transactional(engine: Engine, in_memory: bool) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and ignores foreign
     # keys; this is SQLAlchemy's documented recipe to let SQLAlchemy drive it.
     @event.listens_for(engine, "connect")
@@ -95,11 +99,19 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            # Readers never wait for the writer, nor the writer for readers.
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # Every request writes (at least its audit record). A deferred BEGIN takes
+        # the write lock only at the first write, and two requests that both read
+        # first then deadlock, one failing at once with "database is locked".
+        # IMMEDIATE takes it at the start: the second waits its turn (busy_timeout).
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
