@@ -40,6 +40,17 @@ def _audit(tag: AuditTag, **details: str) -> None:
     record_event(db, tag=tag, actor_kind=ActorKind.SYSTEM, details=details)
 
 
+def _json_body() -> Any | None:
+    """The request's JSON, or None when it cannot be read as JSON at all. JSON nested
+    deeper than the parser goes counts as unreadable, not as a server error."""
+    try:
+        return request.get_json(force=True)
+    except RequestEntityTooLarge:
+        raise
+    except (BadRequest, RecursionError):
+        return None
+
+
 @blueprint.post("/oauth/token")
 @public  # the client authenticates itself inside (client_secret_basic or _post)
 def token() -> Any:
@@ -66,11 +77,8 @@ def receive_bundle() -> Any:
             415,
             Issue("Content-Type", _l("Send the bundle as application/fhir+json."), "not-supported"),
         )
-    try:
-        data = request.get_json(force=True)
-    except RequestEntityTooLarge:
-        raise
-    except BadRequest:
+    data = _json_body()
+    if data is None:
         return _rejected(400, Issue("Bundle", _l("The body is not valid JSON."), "structure"))
     settings = current_app.config["SETTINGS"]
     try:
@@ -115,11 +123,8 @@ def register_representation() -> Any:
                 "Content-Type", _l("Send the resource as application/fhir+json."), "not-supported"
             ),
         )
-    try:
-        data = request.get_json(force=True)
-    except RequestEntityTooLarge:
-        raise
-    except BadRequest:
+    data = _json_body()
+    if data is None:
         return _refused_registration(
             400, Issue("RelatedPerson", _l("The body is not valid JSON."), "structure")
         )

@@ -305,3 +305,22 @@ def test_version_date_is_when_the_author_wrote_it(client: FlaskClient, db: Sessi
     version = db.scalars(select(PlanVersion)).one()
     created = resource(example("discharge-agreement"), "CarePlan")["created"]
     assert version.issued_at.isoformat().startswith(created[:10])
+
+
+@pytest.mark.parametrize("path", ["/api/fhir/Bundle", "/api/fhir/RelatedPerson"])
+@pytest.mark.parametrize("body", ["[" * 100_000, "[" * 50_000 + "]" * 50_000])
+def test_deeply_nested_json_is_refused_plainly(
+    client: FlaskClient, db: Session, path: str, body: str
+) -> None:
+    token = api_token(
+        client, db, [REGION], scopes=("api:plans:write", "api:representations:write")
+    )
+    response = client.post(
+        path,
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
+    assert response.status_code == 400
+    outcome = response.get_json()
+    assert outcome["resourceType"] == "OperationOutcome"
+    assert "Recursion" not in json.dumps(outcome)
