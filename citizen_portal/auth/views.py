@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -25,8 +27,18 @@ FRESH_KEY = "fresh_sign_in_asked_at"
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only paths on this site: never an open redirect to another host."""
+    """Only a path on this site: never an open redirect to another host.
+
+    Browsers drop tabs and newlines from a URL, so "/<TAB>/host" becomes
+    "//host": any control, format or space character refuses the target (and
+    keeps CR/LF out of the Location header).
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(char.isspace() or unicodedata.category(char).startswith("C") for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
         return None
     return target
 

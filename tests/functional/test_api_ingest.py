@@ -312,9 +312,7 @@ def test_version_date_is_when_the_author_wrote_it(client: FlaskClient, db: Sessi
 def test_deeply_nested_json_is_refused_plainly(
     client: FlaskClient, db: Session, path: str, body: str
 ) -> None:
-    token = api_token(
-        client, db, [REGION], scopes=("api:plans:write", "api:representations:write")
-    )
+    token = api_token(client, db, [REGION], scopes=("api:plans:write", "api:representations:write"))
     response = client.post(
         path,
         data=body,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
@@ -90,10 +91,40 @@ def test_session_cookie_flags(database_url: str) -> None:
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+# Known open-redirect payloads, as they arrive after the query string is decoded.
+OPEN_REDIRECTS = [
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil.example",
+    "/\t/evil.example",  # browsers drop the tab: //evil.example
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/ /evil.example",
+    "/\x00/evil.example",
+    "/\u3000/evil.example",  # ideographic space
+    "/\u200b/evil.example",  # zero-width space
+    "/\u2028/evil.example",  # line separator
+    "/\x7f/evil.example",
+    "/plans\r\nSet-Cookie: x=1",  # header injection
+    "\t//evil.example",
+    "javascript:alert(1)",
+    "",
+    None,
+]
+
+
 def test_sign_in_only_redirects_to_paths_on_this_site(client: FlaskClient) -> None:
     assert _safe_next("/plans/3") == "/plans/3"
-    for hostile in ("https://evil.example/", "//evil.example", "/\\evil.example", "", None):
-        assert _safe_next(hostile) is None
+    assert _safe_next("/wishes/early_signs?plan=3") == "/wishes/early_signs?plan=3"
+    for hostile in OPEN_REDIRECTS:
+        assert _safe_next(hostile) is None, repr(hostile)
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example", "/%0d%0a/evil.example"])
+def test_a_hostile_next_is_never_kept_for_after_sign_in(client: FlaskClient, target: str) -> None:
+    client.get(f"/auth/sign-in?next={target}")
+    with client.session_transaction() as session:
+        assert "after_sign_in" not in session
 
 
 def test_other_host_names_are_sent_to_the_configured_one(client: FlaskClient) -> None:
