@@ -310,3 +310,64 @@ def test_a_withheld_appointment_is_nobodys_next_appointment(
         assert ":43" in text
     assert "Samtale om angst" not in summary
     assert "Opfølgning på indsatsplanen" in summary
+
+
+def _with_unnamed_items(bundle: dict[str, Any], action: str, appointment: str) -> None:
+    """Add an action without an activity id and one more appointment (neither has
+    an id that ties it across versions: they are matched by their text)."""
+    careplan = resource(bundle, "CarePlan")
+    extra = copy.deepcopy(careplan["activity"][0])
+    del extra["id"]
+    extra["detail"]["description"] = action
+    extra["extension"] = [
+        e for e in extra["extension"] if e["url"] != profile.EXT_NOT_FOR_REPRESENTATIVES
+    ]
+    careplan["activity"].append(extra)
+    entry = copy.deepcopy(
+        next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Appointment")
+    )
+    entry["fullUrl"] += "-extra"
+    entry["resource"]["description"] = appointment
+    entry["resource"]["start"] = "2026-12-24T10:00:00+00:00"
+    bundle["entry"].append(entry)
+
+
+def test_what_a_newer_version_withholds_is_not_told_as_removed_or_cancelled(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Found by an outside review: a professional rewords an action that has no
+    activity id and moves an appointment, and marks both not for representatives.
+    Matched by text, the older wording looked like a different item: the
+    representative was told "Removed: <old text>" and "Appointment cancelled",
+    and read the old texts on the older version and its PDF."""
+    plan = action_plan_of(db, demo["demo-peter"])
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+    shared = example("coordinated-action-plan")
+    _with_unnamed_items(shared, "Hemmelig alfa.", "Hemmelig aftale, første")
+    assert post_bundle(client, token, shared).status_code == 201  # version 2: nothing marked
+    _as_hanne(client, db, demo)
+    assert "Hemmelig alfa." in _text(client, f"/plans/{plan.id}")  # seen by Hanne
+
+    marked = example("coordinated-action-plan")
+    _with_unnamed_items(marked, "Hemmelig beta.", "Hemmelig aftale, anden")
+    _withhold(_activity(marked, "Hemmelig beta."))
+    _withhold(next(a for a in _appointments(marked) if a["description"].startswith("Hemmelig")))
+    assert post_bundle(client, token, marked).status_code == 201  # version 3
+
+    sign_in(client, db, demo["demo-peter"])
+    own = _text(client, f"/plans/{plan.id}")
+    assert "Hemmelig beta." in own
+    assert "Hemmelig aftale, anden" in own
+
+    _as_hanne(client, db, demo)
+    for path in (
+        f"/plans/{plan.id}",
+        f"/plans/{plan.id}/versions/2",
+        f"/plans/{plan.id}/versions/2/pdf",
+        f"/plans/{plan.id}/versions/3/pdf",
+    ):
+        seen = _text(client, path)
+        assert "Hemmelig" not in seen, path
+        assert "Removed:" not in seen, path
+        assert "Appointment cancelled" not in seen, path
+        assert HELD_BACK in seen, path

@@ -12,6 +12,14 @@ goal), and withheld ``participants`` take every person's name off the plan
 (the coordinator's name, an action's contact person, who comes to an
 appointment). What the newest version withholds stays withheld in older
 versions and in "what changed", so going back in history shows nothing more.
+
+Items are matched across versions by the partner's activity id, else by their
+text, and an appointment by its kind and description, so a withheld item whose
+text changed cannot be recognised in older versions. So, fail-safe: once the
+newest version withholds an action (or appointment), an older version shows a
+representative only the actions (appointments) it can match to one the newest
+version shows. An unmatched one may be the withheld one; leaving it out also
+keeps "what changed" from telling it as removed or cancelled.
 """
 
 from __future__ import annotations
@@ -82,6 +90,9 @@ class Withholding:
     sections: frozenset[str] = frozenset()
     action_keys: frozenset[str] = frozenset()
     appointment_keys: frozenset[tuple[str, str]] = frozenset()
+    # When the newest version withholds any: only these may show (None: no limit).
+    shown_action_keys: frozenset[str] | None = None
+    shown_appointment_keys: frozenset[tuple[str, str]] | None = None
 
     @classmethod
     def for_reader(
@@ -91,12 +102,20 @@ class Withholding:
             return cls(applies=False)
         if version.number == newest.number:
             return cls(applies=True)  # its own marks are all there is
+        action_keys = frozenset(a.key for a in newest.actions if a.withheld)
+        appointment_keys = frozenset(appointment_key(a) for a in newest.appointments if a.withheld)
         return cls(
             applies=True,
             sections=frozenset(newest.withheld_sections or ()),
-            action_keys=frozenset(a.key for a in newest.actions if a.withheld),
-            appointment_keys=frozenset(
-                appointment_key(a) for a in newest.appointments if a.withheld
+            action_keys=action_keys,
+            appointment_keys=appointment_keys,
+            shown_action_keys=(
+                frozenset(a.key for a in newest.actions if not a.withheld) if action_keys else None
+            ),
+            shown_appointment_keys=(
+                frozenset(appointment_key(a) for a in newest.appointments if not a.withheld)
+                if appointment_keys
+                else None
             ),
         )
 
@@ -130,7 +149,12 @@ class VersionReader:
         return [
             a
             for a in self._version.actions
-            if not (w.applies and (a.withheld or a.key in w.action_keys))
+            if not w.applies
+            or not (
+                a.withheld
+                or a.key in w.action_keys
+                or (w.shown_action_keys is not None and a.key not in w.shown_action_keys)
+            )
         ]
 
     @cached_property
@@ -139,7 +163,15 @@ class VersionReader:
         return [
             a
             for a in self._version.appointments
-            if not (w.applies and (a.withheld or appointment_key(a) in w.appointment_keys))
+            if not w.applies
+            or not (
+                a.withheld
+                or appointment_key(a) in w.appointment_keys
+                or (
+                    w.shown_appointment_keys is not None
+                    and appointment_key(a) not in w.shown_appointment_keys
+                )
+            )
         ]
 
     @property
