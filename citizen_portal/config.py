@@ -6,11 +6,13 @@ into a frozen object; the rest of the code never reads ``os.environ``.
 
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class Environment(StrEnum):
@@ -74,6 +76,61 @@ def _dev_secret(instance: Path, name: str) -> str:
     return path.read_text().strip()
 
 
+# Production's bounds (OWASP ASVS 3.3): keys long enough not to be guessed, and
+# sessions that end while the person is likely still near the phone.
+MIN_KEY_BYTES = 32
+IDLE_MINUTES = range(5, 61)
+ABSOLUTE_HOURS = range(1, 13)
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _whole_number(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name, str(default)).strip()
+    if not value.isascii() or not value.isdigit():
+        raise ConfigurationError(f"{name} must be a whole number, e.g. {name}={default}.")
+    return int(value)
+
+
+def _is_loopback(url: str) -> bool:
+    return urlsplit(url).hostname in LOOPBACK_HOSTS
+
+
+def _refuse_unsafe_production(env: dict[str, str]) -> None:
+    """Refuse what would run, but unsafely; each refusal says what to set."""
+    secret_key = env["PORTAL_SECRET_KEY"].encode()
+    cpr_key = env["PORTAL_CPR_HASH_KEY"].encode()
+    for name, key in (("PORTAL_SECRET_KEY", secret_key), ("PORTAL_CPR_HASH_KEY", cpr_key)):
+        if len(key) < MIN_KEY_BYTES:
+            raise ConfigurationError(
+                f"{name} must be at least {MIN_KEY_BYTES} bytes: set it to a random value, "
+                "e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+    if hmac.compare_digest(secret_key, cpr_key):
+        raise ConfigurationError(
+            "PORTAL_CPR_HASH_KEY must differ from PORTAL_SECRET_KEY: one leaked key must not "
+            "reveal both the sessions and the CPR numbers."
+        )
+    if not env["OIDC_ISSUER"].startswith("https://"):
+        raise ConfigurationError("OIDC_ISSUER must use https in production.")
+    if not env["DATABASE_URL"].startswith("postgresql"):
+        raise ConfigurationError(
+            "DATABASE_URL must name a PostgreSQL database in production "
+            "(postgresql+psycopg://user@host/db): SQLite serves one machine only."
+        )
+    idle = _whole_number(env, "PORTAL_SESSION_IDLE_MINUTES", 15)
+    if idle not in IDLE_MINUTES:
+        raise ConfigurationError(
+            f"PORTAL_SESSION_IDLE_MINUTES must be from {IDLE_MINUTES.start} to "
+            f"{IDLE_MINUTES.stop - 1} in production."
+        )
+    absolute = _whole_number(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 8)
+    if absolute not in ABSOLUTE_HOURS:
+        raise ConfigurationError(
+            f"PORTAL_SESSION_ABSOLUTE_HOURS must be from {ABSOLUTE_HOURS.start} to "
+            f"{ABSOLUTE_HOURS.stop - 1} in production."
+        )
+
+
 def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Settings:
     env = dict(os.environ if env is None else env)
     environment = Environment(env.get("PORTAL_ENV", "development"))
@@ -102,6 +159,13 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
             raise ConfigurationError("The development identity provider cannot run in production.")
         if not base_url.startswith("https://"):
             raise ConfigurationError("PORTAL_BASE_URL must use https in production.")
+        _refuse_unsafe_production(env)
+    elif environment is Environment.DEVELOPMENT and dev_idp and not _is_loopback(base_url):
+        # Anyone who reaches the development provider signs in as anyone.
+        raise ConfigurationError(
+            "The development identity provider only runs on this machine: set PORTAL_BASE_URL "
+            "to http://localhost or http://127.0.0.1, or set PORTAL_DEV_IDP=0."
+        )
 
     def secret(name: str) -> str:
         if env.get(name):
@@ -122,8 +186,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "oidc_person_claim": env.get("OIDC_PERSON_CLAIM", "cpr"),
         "oidc_required_acr": env.get("OIDC_REQUIRED_ACR") or None,
         "dev_idp_enabled": dev_idp,
-        "session_idle_minutes": int(env.get("PORTAL_SESSION_IDLE_MINUTES", "15")),
-        "session_absolute_hours": int(env.get("PORTAL_SESSION_ABSOLUTE_HOURS", "8")),
+        "session_idle_minutes": _whole_number(env, "PORTAL_SESSION_IDLE_MINUTES", 15),
+        "session_absolute_hours": _whole_number(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 8),
         "crisis_line": env.get("PORTAL_CRISIS_LINE") or None,
     }
     values.update(overrides)

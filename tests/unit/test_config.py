@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from citizen_portal.config import ConfigurationError, load_settings
@@ -44,3 +46,53 @@ def test_production_names_each_missing_secret(missing: str) -> None:
 def test_production_needs_https() -> None:
     with pytest.raises(ConfigurationError, match="https"):
         load_settings({**PRODUCTION, "PORTAL_BASE_URL": "http://mineplaner.example"})
+
+
+# Each unsafe production setting is refused, naming the variable to set.
+UNSAFE = [
+    ({"PORTAL_SECRET_KEY": "x"}, "PORTAL_SECRET_KEY"),  # one character
+    ({"PORTAL_CPR_HASH_KEY": "k" * 31}, "PORTAL_CPR_HASH_KEY"),
+    ({"PORTAL_CPR_HASH_KEY": "s" * 40}, "PORTAL_CPR_HASH_KEY"),  # the same as the secret key
+    ({"OIDC_ISSUER": "http://broker.example"}, "OIDC_ISSUER"),
+    ({"DATABASE_URL": "sqlite:////var/lib/portal.db"}, "DATABASE_URL"),
+    ({"PORTAL_SESSION_IDLE_MINUTES": "0"}, "PORTAL_SESSION_IDLE_MINUTES"),
+    ({"PORTAL_SESSION_IDLE_MINUTES": "61"}, "PORTAL_SESSION_IDLE_MINUTES"),
+    ({"PORTAL_SESSION_IDLE_MINUTES": "4"}, "PORTAL_SESSION_IDLE_MINUTES"),
+    ({"PORTAL_SESSION_ABSOLUTE_HOURS": "13"}, "PORTAL_SESSION_ABSOLUTE_HOURS"),
+    ({"PORTAL_SESSION_ABSOLUTE_HOURS": "0"}, "PORTAL_SESSION_ABSOLUTE_HOURS"),
+]
+
+
+@pytest.mark.parametrize(("change", "variable"), UNSAFE)
+def test_production_refuses_unsafe_settings_and_names_them(
+    change: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=variable):
+        load_settings({**PRODUCTION, **change})
+
+
+@pytest.mark.parametrize(
+    "setting", ["PORTAL_SESSION_IDLE_MINUTES", "PORTAL_SESSION_ABSOLUTE_HOURS"]
+)
+def test_a_timeout_that_is_not_a_number_is_named(setting: str, tmp_path: Path) -> None:
+    for environment in (PRODUCTION, {"PORTAL_INSTANCE_PATH": str(tmp_path)}):
+        with pytest.raises(ConfigurationError, match=setting):
+            load_settings({**environment, setting: "fifteen"})
+
+
+def test_the_bounds_themselves_are_allowed() -> None:
+    settings = load_settings(
+        {**PRODUCTION, "PORTAL_SESSION_IDLE_MINUTES": "60", "PORTAL_SESSION_ABSOLUTE_HOURS": "12"}
+    )
+    assert (settings.session_idle_minutes, settings.session_absolute_hours) == (60, 12)
+
+
+def test_the_development_provider_runs_only_on_a_loopback_address(tmp_path: Path) -> None:
+    here = {"PORTAL_INSTANCE_PATH": str(tmp_path)}
+    for base in ("http://localhost:5000", "http://127.0.0.1:5055", "http://[::1]:5000"):
+        assert load_settings({**here, "PORTAL_BASE_URL": base}).dev_idp_enabled
+    with pytest.raises(ConfigurationError, match="PORTAL_BASE_URL"):
+        load_settings({**here, "PORTAL_BASE_URL": "http://portal.example"})
+    # Without the provider, a development server may have any address.
+    env = {**here, "PORTAL_BASE_URL": "http://portal.example", "PORTAL_DEV_IDP": "0"}
+    assert not load_settings(env).dev_idp_enabled
