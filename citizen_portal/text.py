@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import bleach
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible characters that reorder or hide text for the next reader (a bidi
+# override can show "112" as "211"): embeddings, overrides and isolates, the
+# zero-width space and the byte order mark. The zero-width joiner and non-joiner
+# stay: Arabic script and emoji need them.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\ufeff")
+)
 
 
 def plain(value: str | None) -> str:
-    """Trimmed text with one kind of line break and no control characters.
-    Markup is not removed: it is stored as typed and always shown escaped."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    """Trimmed text in one normal form (NFC), with one kind of line break and no
+    control or reordering characters. Markup is not removed: it is stored as typed
+    and always shown escaped."""
+    text = unicodedata.normalize("NFC", value or "").translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text).strip()
 
 
