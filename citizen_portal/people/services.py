@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.people.models import Person
 
-_CPR = re.compile(r"^\d{6}-?\d{4}$")
+# ASCII digits only: "\d" also matches Arabic-Indic and fullwidth digits, which would
+# hash to another person than the same number typed in ASCII.
+_CPR = re.compile(r"^[0-9]{6}-?[0-9]{4}$")
 
 
 class InvalidCpr(ValueError):

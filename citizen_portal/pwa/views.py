@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from flask import Blueprint, current_app, send_from_directory
 from flask_babel import gettext as _
 
 from citizen_portal.security.web import public
@@ -58,4 +58,5 @@ def service_worker() -> Any:
 @blueprint.get("/offline")
 @public
 def offline() -> Any:
-    return render_template("offline.html")
+    # The same page the service worker keeps for when the network is gone.
+    return current_app.send_static_file("offline.html")

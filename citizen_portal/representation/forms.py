@@ -40,7 +40,7 @@ class GrantForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Enter the person's CPR number")),
             Regexp(
-                r"^\s*\d{6}-?\d{4}\s*$",
+                r"^\s*[0-9]{6}-?[0-9]{4}\s*$",
                 message=_l("Enter a CPR number with 10 digits, like 010190-1234"),
             ),
         ],

@@ -63,6 +63,19 @@ def test_empty_form_lists_every_problem_plainly(
     assert db.scalars(select(Representation).where(NOT_DEMO)).first() is None
 
 
+def test_a_cpr_number_in_other_digits_is_refused_plainly(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    sign_in(client, db, demo["demo-mette"], fresh=True)
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in SISTER_CPR)
+    response = _grant(client, representative_cpr=arabic_indic)
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")  # type: ignore[attr-defined]
+    links = {a["href"]: a.get_text() for a in page.select(".error-summary a")}
+    assert links == {"#representative_cpr": "Enter a CPR number with 10 digits, like 010190-1234"}
+    assert db.scalars(select(Representation).where(NOT_DEMO)).first() is None
+
+
 def test_the_rules_are_explained_when_they_refuse(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:

@@ -50,3 +50,9 @@ def test_offline_page_holds_no_personal_data_and_tells_what_to_do() -> None:
     page = (STATIC / "offline.html").read_text()
     assert "112" in page
     assert "{{" not in page
+
+
+def test_the_offline_page_is_also_served_at_its_own_address(client: FlaskClient) -> None:
+    response = client.get("/offline")
+    assert response.status_code == 200
+    assert response.get_data() == (STATIC / "offline.html").read_bytes()

@@ -39,3 +39,13 @@ def test_malformed_cpr_is_refused(bad: str) -> None:
 )
 def test_birth_date_follows_the_cpr_century_rule(cpr: str, born: date | None) -> None:
     assert birth_date_from_cpr(cpr) == born
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    ["\u0661\u0664\u0660\u0663\u0668\u0668\u0661\u0662\u0663\u0664", "\uff11" * 10, "140388\u00a01234"],
+)
+def test_a_cpr_number_is_ascii_digits_only(lookalike: str) -> None:
+    """Arabic-Indic or fullwidth digits would hash to a second, phantom person."""
+    with pytest.raises(InvalidCpr):
+        normalise_cpr(lookalike)
