@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from citizen_portal.db import UnitOfWorkFailed, rollback_request
 from citizen_portal.fhir.outcome import Issue, outcome_response
+from citizen_portal.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("Something in the request was wrong"), _l("Go back and try again.")),

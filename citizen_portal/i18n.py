@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, has_request_context, request
-from flask_babel import Babel
+from flask_babel import Babel, LazyString, gettext
+from markupsafe import escape
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية"}
 RIGHT_TO_LEFT = frozenset({"ar"})
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+class EscapingLazyString(LazyString):
+    """A message translated when shown, whose values are escaped when it is put
+    into a page. Flask-Babel's own lazy string hands the whole formatted text to
+    Jinja as markup, so a person's name or a partner's text in it became HTML
+    (a meta refresh in a name sent another user's browser away)."""
+
+    def __html__(self) -> str:
+        (message,) = self._args
+        template = escape(gettext(message))  # the message is ours, yet escaped all the same
+        # Markup's % escapes every value it fills in.
+        return template % self._kwargs if self._kwargs else template
+
+
+def lazy_gettext(message: str, **values: Any) -> LazyString:
+    """The one lazy gettext of the portal (a test forbids Flask-Babel's): values
+    are people's and partners' text, escaped in HTML, as they are in templates."""
+    return EscapingLazyString(gettext, message, **values)
 
 
 def init_i18n(app: Flask, languages: tuple[str, ...]) -> Babel:

@@ -19,7 +19,6 @@ from authlib.oauth2.rfc6749 import ClientMixin, grants
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import Flask, abort, current_app, g, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.fhir.outcome import Issue, outcome_response
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.organisations.types import OrganisationKind, Sector
 from citizen_portal.security.actors import ActorKind, ClientActor

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
@@ -18,6 +17,7 @@ from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
 from citizen_portal.fhir.readback import citizen_input_bundle
 from citizen_portal.fhir.related_person import read_registration
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications import services as notifications
 from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
 from citizen_portal.plans.models import Plan

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import lazy_gettext as _l
-
 from citizen_portal.audit.models import AuditEvent, AuditTag
+from citizen_portal.i18n import lazy_gettext as _l
 
 Describe = Callable[[AuditEvent, str | None], object]
 

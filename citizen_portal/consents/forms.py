@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import utcnow
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.text import plain
 
 # Under the Health Act a consent lapses after at most one year.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from citizen_portal.audit.models import AuditTag
@@ -15,6 +14,7 @@ from citizen_portal.consents.forms import ConsentForm
 from citizen_portal.consents.models import Consent
 from citizen_portal.consents.vocabulary import PURPOSE_HINTS, PURPOSE_NAMES
 from citizen_portal.db import get_session, utcnow
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.services import plans_for_citizen
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.security.actors import Actor

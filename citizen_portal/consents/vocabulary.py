@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from citizen_portal.consents.models import ConsentPurpose
+from citizen_portal.i18n import lazy_gettext as _l
 
 PURPOSE_NAMES = {
     ConsentPurpose.SHARE_FOR_ACTION_PLAN: _l(

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.outcome import Issue
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.organisations.types import OrganisationKind, Sector
 from citizen_portal.people.services import InvalidCpr, normalise_cpr
 from citizen_portal.plans.parsed import AvailableTime, ParsedFunction, ParsedOrganisation

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.bundle_reader import (
     BundleReader,
@@ -22,6 +20,7 @@ from citizen_portal.fhir.plan_sections import (
     read_existing_plans,
     read_grounds,
 )
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.parsed import (
     ParsedAction,
     ParsedAppointment,

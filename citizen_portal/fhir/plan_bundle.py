@@ -16,12 +16,12 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.practitionerrole import PractitionerRole
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
-from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from citizen_portal.fhir.bundle_reader import BundleReader
 from citizen_portal.fhir.careplan import read_careplan
 from citizen_portal.fhir.outcome import InvalidBundle, Issue
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.ingest import IngestRefused, PlanPart, RefusalKind
 from citizen_portal.plans.parsed import ParsedPlan
 

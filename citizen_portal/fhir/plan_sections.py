@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.bundle_reader import BundleReader, extension_value, extensions
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.parsed import ParsedChallenge, ParsedExistingPlan
 from citizen_portal.plans.types import PlanType
 

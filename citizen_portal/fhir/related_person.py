@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from fhir.resources.R4B.relatedperson import RelatedPerson
-from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.bundle_reader import as_date, code_in, extensions
 from citizen_portal.fhir.outcome import InvalidBundle, Issue
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.people.services import InvalidCpr, normalise_cpr
 from citizen_portal.representation.models import RepresentationKind
 from citizen_portal.representation.registry import Registration

@@ -5,9 +5,9 @@ Written for a 5th–6th grade reading level; a test checks LIX and sentence leng
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.types import PlanType
 
 HEADINGS: dict[str, LazyString] = {

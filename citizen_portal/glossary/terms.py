@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+
+from citizen_portal.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Blueprint, render_template
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import get_session
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications.models import NotificationKind
 from citizen_portal.notifications.services import Message, ends, mark_read, messages_for
 from citizen_portal.representation.models import kind_name

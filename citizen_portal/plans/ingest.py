@@ -18,12 +18,12 @@ from enum import StrEnum
 from typing import Any
 
 from flask import g, has_request_context
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import utcnow
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.people.services import hash_cpr
 from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.types import (
     ActionStatus,
     AppointmentKind,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.people.models import Person
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.people.services import find_or_create_by_cpr
 from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.representation.rules import RepresentationRefused, check_new_representation

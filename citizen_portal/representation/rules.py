@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
-
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.representation.models import RepresentationKind
 from citizen_portal.security.actors import Actor, ActorKind, Scope
 

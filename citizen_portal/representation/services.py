@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import get_session, utcnow
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.representation.rules import (

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.text import plain
 from citizen_portal.wishes.models import StanceChoice
 from citizen_portal.wishes.vocabulary import STANCE_NAMES

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.wishes.models import StanceChoice, WishSection
 
 SECTION_TITLES = {

@@ -202,3 +202,24 @@ def test_messages_belong_to_the_person_signed_in(
         ).first()
         is None
     )
+
+
+HOSTILE_NAME = '<meta http-equiv="refresh" content="0;url=https://evil.example">'
+
+
+def test_a_name_in_a_message_is_text_never_markup(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Found by an outside review: a name typed by the person giving a power of
+    attorney reached the other person's messages page as HTML, and a meta refresh
+    sent their browser to another site."""
+    mette = demo["demo-mette"]
+    mette.given_name, mette.family_name = HOSTILE_NAME, ""
+    db.commit()
+    sign_in(client, db, mette, fresh=True)
+    _grant(client)
+    lene = db.scalars(select(Person).where(Person.given_name == "Lene")).one()
+    sign_in(client, db, lene)
+    page = _page(client, "/messages")
+    assert page.select("meta[http-equiv]") == []
+    assert any(HOSTILE_NAME in message for message in _messages(client))  # shown as typed
