@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
+from citizen_portal.people.models import Person
 from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
-from citizen_portal.plans.models import PlanVersion
+from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.rules import ContentPart
+from tests.conftest import sign_in
 from tests.support.fhir import (
     DISTRICT_PSYCHIATRY,
     REGION,
@@ -26,6 +28,7 @@ from tests.support.fhir import (
     post_bundle,
     resource,
 )
+from tests.support.pages import shown_text
 
 Bundle = dict[str, Any]
 EXT = "https://citizen-portal.example/fhir/StructureDefinition"
@@ -321,3 +324,16 @@ def test_the_domain_refuses_an_incomplete_plan_whatever_its_format(db: Session) 
         f"CarePlan.extension('{EXT}/review-date')",
     ]
     assert db.scalar(select(func.count()).select_from(PlanVersion)) == 0
+
+
+def test_the_citizen_reads_that_the_plan_says_they_gave_no_wishes(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    jonas = demo["demo-jonas"]
+    plan = db.scalars(select(Plan).where(Plan.citizen_id == jonas.id)).one()
+    assert plan.current_version.patient_wishes_declined is True
+    sign_in(client, db, jonas)
+    page = shown_text(client.get(f"/plans/{plan.id}").get_data(as_text=True))
+    assert "The plan says that you did not wish to give your wishes." in page
+    pdf = client.get(f"/plans/{plan.id}/versions/{plan.current_version.number}/pdf")
+    assert pdf.status_code == 200
