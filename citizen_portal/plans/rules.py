@@ -75,6 +75,10 @@ def _kip_source() -> Any:
     return _l("the Danish Health Authority's guidelines for coordinated action plans, 2014")
 
 
+def _blank(text: str | None) -> bool:
+    return not (text and text.strip())
+
+
 def authorities_taking_part(plan: ParsedPlan) -> list[str]:
     """The organisations (identifiers) that must have a first meeting in a §13a/§13b
     plan, in the order the plan names them."""
@@ -110,7 +114,7 @@ def missing_content(plan: ParsedPlan) -> list[ContentProblem]:
 def _psychiatry_act(plan: ParsedPlan) -> list[ContentProblem]:
     words = _plan_and_source(plan.plan_type)
     problems: list[ContentProblem] = []
-    if not plan.current_needs:
+    if _blank(plan.current_needs):
         problems.append(
             ContentProblem(
                 ContentPart.CURRENT_NEEDS,
@@ -121,7 +125,7 @@ def _psychiatry_act(plan: ParsedPlan) -> list[ContentProblem]:
                 ),
             )
         )
-    if not plan.expected_needs:
+    if _blank(plan.expected_needs):
         problems.append(
             ContentProblem(
                 ContentPart.EXPECTED_NEEDS,
@@ -133,7 +137,7 @@ def _psychiatry_act(plan: ParsedPlan) -> list[ContentProblem]:
             )
         )
     problems.extend(_first_meetings(plan, words))
-    if not plan.patient_wishes and not plan.patient_wishes_declined:
+    if _blank(plan.patient_wishes) and not plan.patient_wishes_declined:
         problems.append(
             ContentProblem(
                 ContentPart.PATIENT_WISHES,

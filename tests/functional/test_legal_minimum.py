@@ -85,6 +85,18 @@ def no_first_meeting_with_the_gp(b: Bundle) -> None:
     ]
 
 
+def gp_meeting_only_named_as_a_place(b: Bundle) -> None:
+    """Naming the practice as the place is not a meeting with the practice's function."""
+    gp_roles = _roles_of(b, GP)
+    for e in b["entry"]:
+        if e["resource"]["resourceType"] == "Appointment":
+            e["resource"]["participant"] = [
+                p
+                for p in e["resource"]["participant"]
+                if p["actor"].get("reference") not in gp_roles
+            ]
+
+
 def no_wishes(b: Bundle) -> None:
     _drop_extension(b, "patient-wishes")
     _drop_extension(b, "patient-wishes-declined")
@@ -142,6 +154,11 @@ PSYCHIATRY_ACT_CASES: list[tuple[Callable[[Bundle], None], str, str]] = [
     (no_expected_needs, "expected-needs')", "expected needs for treatment and social support"),
     (
         no_first_meeting_with_the_gp,
+        "ofType(Appointment)",
+        "first meeting with each authority is",
+    ),
+    (
+        gp_meeting_only_named_as_a_place,
         "ofType(Appointment)",
         "first meeting with each authority is",
     ),
@@ -310,17 +327,22 @@ def test_the_message_is_in_the_callers_language(client: FlaskClient, db: Session
 
 def test_the_domain_refuses_an_incomplete_plan_whatever_its_format(db: Session) -> None:
     parsed = dataclasses.replace(
-        read_plan_bundle(example("discharge-agreement")), current_needs=None, review_date=None
+        read_plan_bundle(example("discharge-agreement")),
+        current_needs=None,
+        patient_wishes=" \n ",  # blank is not given
+        review_date=None,
     )
     with pytest.raises(IngestRefused) as refused:
         store_plan(db, IncomingPlan(parsed, {}), cpr_key=b"k" * 32, client=None)
     assert refused.value.kind is RefusalKind.INCOMPLETE
     assert [i.part for i in refused.value.issues] == [
         ContentPart.CURRENT_NEEDS,
+        ContentPart.PATIENT_WISHES,
         ContentPart.REVIEW_DATE,
     ]
     assert [i.path for i in refusal_issues(refused.value)] == [
         f"CarePlan.extension('{EXT}/current-needs')",
+        f"CarePlan.extension('{EXT}/patient-wishes')",
         f"CarePlan.extension('{EXT}/review-date')",
     ]
     assert db.scalar(select(func.count()).select_from(PlanVersion)) == 0
