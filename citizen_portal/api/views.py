@@ -32,7 +32,11 @@ blueprint = Blueprint("api", __name__, url_prefix="/api")
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
 # A plan this system may not write is forbidden; one that contradicts the stored
 # plan is well-formed but unprocessable.
-REFUSAL_STATUS = {RefusalKind.FORBIDDEN: 403, RefusalKind.CONFLICT: 422}
+REFUSAL_STATUS = {
+    RefusalKind.FORBIDDEN: 403,
+    RefusalKind.CONFLICT: 422,
+    RefusalKind.INCOMPLETE: 422,
+}
 
 
 def _audit(tag: AuditTag, **details: str) -> None:

@@ -242,6 +242,7 @@ class DemoVersion:
     current_needs: str | None = None
     expected_needs: str | None = None
     patient_wishes: str | None = None
+    patient_wishes_declined: bool = False  # did not wish to state them
     citizen_participated: bool = True
     missed_appointment_response: str | None = None
     coordinator: str | None = None
@@ -352,6 +353,46 @@ _DISCHARGE_COMMON = {
     ],
 }
 
+# The first meeting with each authority taking part (Psychiatry Act §13a).
+_DISCHARGE_FIRST_MEETINGS = [
+    DemoAppointment(
+        AppointmentKind.FIRST_AFTER_DISCHARGE,
+        -7,
+        time(10, 0),
+        "Lokalpsykiatri Køge, Lyngvej 12",
+        "lp-koege-team",
+        "Første samtale efter udskrivelsen",
+        "Mette, behandler",
+    ),
+    DemoAppointment(
+        AppointmentKind.FIRST_AFTER_DISCHARGE,
+        -6,
+        time(10, 0),
+        "Hjemme hos Mette",
+        "koege-bostoette",
+        "Første besøg af bostøtten",
+        "Mette, bostøttemedarbejder",
+    ),
+    DemoAppointment(
+        AppointmentKind.FIRST_AFTER_DISCHARGE,
+        -4,
+        time(13, 0),
+        "Køge Rådhus, Torvet 1",
+        "koege-sagsbehandler",
+        "Første møde med sagsbehandleren",
+        "Mette, søster, sagsbehandler",
+    ),
+    DemoAppointment(
+        AppointmentKind.FIRST_AFTER_DISCHARGE,
+        -2,
+        time(8, 30),
+        "Lægehuset Torvet",
+        "gp-torvet",
+        "Blodprøver og samtale hos lægen",
+        "Mette, læge",
+    ),
+]
+
 DEMO_PLANS = [
     DemoPlan(
         "demo-mette",
@@ -367,15 +408,7 @@ DEMO_PLANS = [
                 actions=_DISCHARGE_V1_ACTIONS,
                 meeting_days_ago=13,
                 appointments=[
-                    DemoAppointment(
-                        AppointmentKind.FIRST_AFTER_DISCHARGE,
-                        -7,
-                        time(10, 0),
-                        "Lokalpsykiatri Køge, Lyngvej 12",
-                        "lp-koege-team",
-                        "Første samtale efter udskrivelsen",
-                        "Mette, behandler",
-                    ),
+                    *_DISCHARGE_FIRST_MEETINGS,
                 ],
                 **_DISCHARGE_COMMON,  # type: ignore[arg-type]
             ),
@@ -387,15 +420,7 @@ DEMO_PLANS = [
                 actions=_discharge_v2_actions(),
                 meeting_days_ago=3,
                 appointments=[
-                    DemoAppointment(
-                        AppointmentKind.FIRST_AFTER_DISCHARGE,
-                        -7,
-                        time(10, 0),
-                        "Lokalpsykiatri Køge, Lyngvej 12",
-                        "lp-koege-team",
-                        "Første samtale efter udskrivelsen",
-                        "Mette, behandler",
-                    ),
+                    *_DISCHARGE_FIRST_MEETINGS,
                     DemoAppointment(
                         AppointmentKind.FOLLOW_UP_MEETING,
                         4,
@@ -426,6 +451,11 @@ DEMO_PLANS = [
                 "deltage i en udskrivningsaftale. Planen skal sikre, at han får tilbudt hjælp.",
                 treatment_offers="Tilbud om ambulant behandling i Lokalpsykiatri Køge.",
                 social_offers="Tilbud om kontakt fra det opsøgende team.",
+                current_needs="Jonas har brug for at få taget hånd om sin medicin og have "
+                "nogen at tale med i hverdagen.",
+                expected_needs="Behandling i nogle måneder. Støtte i hverdagen, til han "
+                "selv siger, at han ikke har brug for den.",
+                patient_wishes_declined=True,
                 review_responsible="r3-overlaege",
                 follow_up_responsible="koege-opsoegende",
                 actions=[
@@ -456,6 +486,22 @@ DEMO_PLANS = [
                         "Lokalpsykiatri Køge, Lyngvej 12",
                         "lp-koege-team",
                         "Tilbud om samtale",
+                    ),
+                    DemoAppointment(
+                        AppointmentKind.FIRST_AFTER_DISCHARGE,
+                        4,
+                        time(10, 0),
+                        "Hjemme hos Jonas",
+                        "koege-opsoegende",
+                        "Besøg fra det opsøgende team",
+                    ),
+                    DemoAppointment(
+                        AppointmentKind.FIRST_AFTER_DISCHARGE,
+                        6,
+                        time(8, 30),
+                        "Lægehuset Torvet",
+                        "gp-torvet",
+                        "Tid hos lægen",
                     ),
                 ],
             ),

@@ -1,4 +1,5 @@
-"""Reading the CarePlan and what it holds, and the profile's rules per plan type."""
+"""Reading the CarePlan and what it holds; then what the law requires of the plan
+(``plans.rules``), told at its place in the bundle."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from citizen_portal.fhir.bundle_reader import (
 )
 from citizen_portal.fhir.plan_sections import (
     SHARED_RESPONSIBILITY,
-    check_rules,
     read_challenges,
     read_existing_plans,
     read_grounds,
+    report_missing_content,
 )
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.parsed import (
@@ -27,7 +28,7 @@ from citizen_portal.plans.parsed import (
     ParsedParticipant,
     ParsedPlan,
 )
-from citizen_portal.plans.types import AppointmentKind, PlanType
+from citizen_portal.plans.types import AppointmentKind, PlanStatus, PlanType
 
 
 def read_careplan(r: BundleReader, cp: Any, at: str) -> ParsedPlan | None:
@@ -79,41 +80,27 @@ def read_careplan(r: BundleReader, cp: Any, at: str) -> ParsedPlan | None:
     consent_given = extension_value(consent[0], "given", "valueBoolean") if consent else None
     consent_date = as_date(extension_value(consent[0], "date", "valueDate")) if consent else None
     grounds = read_grounds(r, cp, at)
-    check_rules(
-        r,
-        at,
-        plan_type,
-        period_start,
-        review_date=review_date,
-        consent_given=consent_given,
-        consent_date=consent_date,
-        grounds=grounds,
-    )
     texts = {
         name: r.text(extension_value(cp, url, "valueString"), f"{at}.extension")
         for name, url in p.TEXT_EXTENSIONS.items()
     }
 
-    if (
-        plan_type is None
-        or status is None
-        or period_start is None
-        or not identifiers
-        or cpr is None
-        or author_id is None
-    ):
+    if plan_type is None or period_start is None:
         return None
     participated = extension_value(cp, p.EXT_CITIZEN_PARTICIPATED, "valueBoolean")
     coordinator = roles.get("coordinator", (None, None))
-    return ParsedPlan(
+    # Built even when the citizen, author, identifier or status could not be read
+    # (with blanks there), so that what the law requires is checked, and every
+    # problem told, in the same answer; such a plan is then not returned.
+    plan = ParsedPlan(
         plan_type=plan_type,
-        identifier_system=str(identifiers[0].system),
-        identifier_value=str(identifiers[0].value),
-        author=author_id,
-        cpr=cpr,
+        identifier_system=str(identifiers[0].system) if identifiers else "",
+        identifier_value=str(identifiers[0].value) if identifiers else "",
+        author=author_id or "",
+        cpr=cpr or "",
         given_name=given,
         family_name=family,
-        status=status,
+        status=status or PlanStatus.DRAFT,
         period_start=period_start,
         period_end=as_date(cp.period.end) if cp.period else None,
         reason=r.text(cp.description, f"{at}.description"),
@@ -152,9 +139,15 @@ def read_careplan(r: BundleReader, cp: Any, at: str) -> ParsedPlan | None:
         current_needs=texts["current_needs"],
         expected_needs=texts["expected_needs"],
         patient_wishes=texts["patient_wishes"],
+        patient_wishes_declined=extension_value(cp, p.EXT_PATIENT_WISHES_DECLINED, "valueBoolean")
+        is True,
         missed_appointment_response=texts["missed_appointment_response"],
         withheld_sections=_withheld_sections(r, cp, at),
     )
+    report_missing_content(r, at, plan)
+    if status is None or not identifiers or cpr is None or author_id is None:
+        return None
+    return plan
 
 
 def _withheld(element: Any) -> bool:

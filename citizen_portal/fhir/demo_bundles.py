@@ -193,6 +193,8 @@ def build_bundle(demo: DemoPlan, v: DemoVersion, today: date) -> dict[str, Any]:
     if v.meeting_days_ago is not None:
         careplan_ext.append(_ext(p.EXT_MEETING_DATE, valueDate=days(-v.meeting_days_ago)))
     careplan_ext.append(_ext(p.EXT_CITIZEN_PARTICIPATED, valueBoolean=v.citizen_participated))
+    if v.patient_wishes_declined:
+        careplan_ext.append(_ext(p.EXT_PATIENT_WISHES_DECLINED, valueBoolean=True))
     for section in v.withheld_sections:
         careplan_ext.append(_ext(p.EXT_NOT_FOR_REPRESENTATIVES, valueCode=section))
     for name, url in p.TEXT_EXTENSIONS.items():

@@ -21,9 +21,11 @@ from pydantic import ValidationError
 from citizen_portal.fhir.bundle_reader import BundleReader
 from citizen_portal.fhir.careplan import read_careplan
 from citizen_portal.fhir.outcome import InvalidBundle, Issue
+from citizen_portal.fhir.plan_sections import content_path
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.ingest import IngestRefused, PlanPart, RefusalKind
 from citizen_portal.plans.parsed import ParsedPlan
+from citizen_portal.plans.rules import ContentPart, ContentProblem
 
 
 def read_plan_bundle(data: Any) -> ParsedPlan:
@@ -66,15 +68,25 @@ _PATHS = {
     PlanPart.CITIZEN: "CarePlan.subject",
     PlanPart.PLAN_TYPE: "CarePlan.category",
 }
-_ISSUE_TYPES = {RefusalKind.FORBIDDEN: "forbidden", RefusalKind.CONFLICT: "business-rule"}
+_ISSUE_TYPES = {
+    RefusalKind.FORBIDDEN: "forbidden",
+    RefusalKind.CONFLICT: "business-rule",
+    RefusalKind.INCOMPLETE: "required",
+}
 
 
 def refusal_issues(refused: IngestRefused) -> list[Issue]:
     """Why the domain refused a plan, as OperationOutcome issues with bundle paths."""
     return [
-        Issue(_PATHS[issue.part], issue.message, _ISSUE_TYPES[refused.kind])
+        Issue(_path_of(issue.part), issue.message, _ISSUE_TYPES[refused.kind])
         for issue in refused.issues
     ]
+
+
+def _path_of(part: PlanPart | ContentPart) -> str:
+    if isinstance(part, PlanPart):
+        return _PATHS[part]
+    return content_path("CarePlan", ContentProblem(part, ""))
 
 
 # Organisations and functions (PractitionerRole) repeat in nearly every bundle a

@@ -1,18 +1,23 @@
 """The coordinated action plan's own sections (grounds, prioritised challenges,
-summaries of existing plans) and the profile's rules for each plan type."""
+summaries of existing plans), and where in a bundle each part the law requires
+of a plan is (the rules themselves are the domain's: ``plans.rules``)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.bundle_reader import BundleReader, extension_value, extensions
 from citizen_portal.i18n import lazy_gettext as _l
-from citizen_portal.plans.parsed import ParsedChallenge, ParsedExistingPlan
-from citizen_portal.plans.types import PlanType
+from citizen_portal.plans.parsed import ParsedChallenge, ParsedExistingPlan, ParsedPlan
+from citizen_portal.plans.rules import (
+    PSYCHIATRY_ACT_PLANS,
+    ContentPart,
+    ContentProblem,
+    missing_content,
+)
 
-SHARED_RESPONSIBILITY = (PlanType.DISCHARGE_AGREEMENT, PlanType.COORDINATION_PLAN)
+SHARED_RESPONSIBILITY = PSYCHIATRY_ACT_PLANS
 
 
 def read_grounds(r: BundleReader, cp: Any, at: str) -> list[str]:
@@ -71,56 +76,32 @@ def read_existing_plans(r: BundleReader, cp: Any, at: str) -> list[ParsedExistin
     return existing
 
 
-def check_rules(
-    r: BundleReader,
-    at: str,
-    plan_type: PlanType | None,
-    period_start: Any,
-    *,
-    review_date: Any,
-    consent_given: bool | None,
-    consent_date: Any,
-    grounds: list[str],
-) -> None:
-    """The profile's rules for each plan type (docs/fhir-profile.md)."""
-    path = f"{at}.extension"
-    if plan_type in SHARED_RESPONSIBILITY and review_date is None:
+def content_path(at: str, problem: ContentProblem) -> str:
+    """Where in the bundle a part the law requires is (``at``: the CarePlan)."""
+    if problem.part is ContentPart.FIRST_MEETING:
+        return "Bundle.entry.resource.ofType(Appointment)"
+    return f"{at}.{_CONTENT_ELEMENTS[problem.part]}"
+
+
+_CONTENT_ELEMENTS = {
+    ContentPart.CURRENT_NEEDS: f"extension('{p.TEXT_EXTENSIONS['current_needs']}')",
+    ContentPart.EXPECTED_NEEDS: f"extension('{p.TEXT_EXTENSIONS['expected_needs']}')",
+    ContentPart.PATIENT_WISHES: f"extension('{p.TEXT_EXTENSIONS['patient_wishes']}')",
+    ContentPart.REVIEW_DATE: f"extension('{p.EXT_REVIEW_DATE}')",
+    ContentPart.REVIEW_RESPONSIBLE: "careTeam.participant.where(role='review-responsible')",
+    ContentPart.CONSENT: f"extension('{p.EXT_CONSENT}')",
+    ContentPart.COORDINATOR: "careTeam.participant.where(role='coordinator')",
+    ContentPart.GOALS: "goal",
+    ContentPart.GROUNDS: f"extension('{p.EXT_GROUND}')",
+}
+
+
+def report_missing_content(r: BundleReader, at: str, plan: ParsedPlan) -> None:
+    """The domain's rules on what a plan must contain (``plans.rules``), each
+    problem at its place in the bundle."""
+    for problem in missing_content(plan):
         r.problem(
-            path,
-            _l(
-                "A discharge agreement or coordination plan must say when it will be "
-                "reviewed (extension %(url)s).",
-                url=p.EXT_REVIEW_DATE,
-            ),
-            "required",
+            content_path(at, problem),
+            problem.message,
+            "required" if problem.missing else "business-rule",
         )
-    if plan_type is PlanType.COORDINATED_ACTION_PLAN:
-        if review_date is None:
-            r.problem(
-                path,
-                _l(
-                    "A coordinated action plan needs a follow-up date (extension %(url)s).",
-                    url=p.EXT_REVIEW_DATE,
-                ),
-                "required",
-            )
-        elif period_start and review_date > period_start + timedelta(days=p.KIP_MAX_FOLLOW_UP_DAYS):
-            r.problem(
-                path,
-                _l("The follow-up date must be at most 6 months after the plan starts."),
-                "business-rule",
-            )
-        if consent_given is not True or consent_date is None:
-            r.problem(
-                path,
-                _l(
-                    "A coordinated action plan can only be made with the citizen's "
-                    "consent: record it, with its date (extension %(url)s).",
-                    url=p.EXT_CONSENT,
-                ),
-                "business-rule",
-            )
-        if not grounds:
-            r.problem(path, _l("Give at least one ground for the plan."), "required")
-    if review_date and period_start and review_date < period_start:
-        r.problem(path, _l("The review date is before the plan starts."), "business-rule")

@@ -33,6 +33,8 @@ EXISTING_PLAN_SYSTEM = f"{CS}/existing-plan-kind"
 EXT_REVIEW_DATE = f"{EXT}/review-date"
 EXT_MEETING_DATE = f"{EXT}/meeting-date"
 EXT_CITIZEN_PARTICIPATED = f"{EXT}/citizen-participated"
+# valueBoolean true: the patient did not wish to state their wishes (§13a/§13b).
+EXT_PATIENT_WISHES_DECLINED = f"{EXT}/patient-wishes-declined"
 EXT_CONSENT = f"{EXT}/citizen-consent"  # sub-extensions: given, date
 EXT_APPROVAL = f"{EXT}/citizen-approval"  # sub-extensions: approved, date
 EXT_GROUND = f"{EXT}/plan-ground"
@@ -105,7 +107,3 @@ SEQUENCINGS = {s.value: s for s in Sequencing}
 def code_of(value: object) -> str:
     """The profile's code for an enum member (hyphens, as FHIR codes usually have)."""
     return str(getattr(value, "value", value)).replace("_", "-")
-
-
-# A coordinated action plan's follow-up meeting must be at most 6 months after the plan.
-KIP_MAX_FOLLOW_UP_DAYS = 183

@@ -33,6 +33,7 @@ from citizen_portal.plans.reference_writer import (
     upsert_functions,
     upsert_organisations,
 )
+from citizen_portal.plans.rules import ContentPart, missing_content
 from citizen_portal.plans.types import PlanType
 from citizen_portal.plans.version_writer import VersionToWrite, insert_versions, table_of
 from citizen_portal.security.actors import ActorKind, ClientActor
@@ -43,6 +44,7 @@ from citizen_portal.security.policy import can
 class RefusalKind(StrEnum):
     FORBIDDEN = "forbidden"  # the sender may not write this plan
     CONFLICT = "conflict"  # it contradicts the plan as stored
+    INCOMPLETE = "incomplete"  # it lacks what the law requires of a plan (plans.rules)
 
 
 class PlanPart(StrEnum):
@@ -56,7 +58,7 @@ class PlanPart(StrEnum):
 
 @dataclass(frozen=True)
 class RefusalIssue:
-    part: PlanPart
+    part: PlanPart | ContentPart
     message: Any  # plain and translatable: a lazy string, rendered in the caller's language
 
 
@@ -278,6 +280,13 @@ class _Batch:
                 RefusalIssue(
                     PlanPart.AUTHOR, _l("This system may not write plans for that organisation.")
                 ),
+            )
+        # Whatever format the plan came in: what the law requires of it. (The FHIR
+        # reader checks the same rules first, to tell them with the rest.)
+        incomplete = missing_content(parsed)
+        if incomplete:
+            return IngestRefused(
+                RefusalKind.INCOMPLETE, *(RefusalIssue(p.part, p.message) for p in incomplete)
             )
         key = (parsed.identifier_system, parsed.identifier_value)
         plan = plans.get(key)

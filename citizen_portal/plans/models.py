@@ -89,6 +89,10 @@ class PlanVersion(Base):
     expected_needs: Mapped[str | None] = mapped_column(Text)
     # The patient's own wishes, as the professionals recorded them in the plan.
     patient_wishes: Mapped[str | None] = mapped_column(Text)
+    # The patient did not wish to state their wishes (the plan says so instead).
+    patient_wishes_declined: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # False for a coordination plan: the patient did not take part.
     citizen_participated: Mapped[bool] = mapped_column(Boolean, default=True)
     missed_appointment_response: Mapped[str | None] = mapped_column(Text)

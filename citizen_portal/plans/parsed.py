@@ -118,6 +118,9 @@ class ParsedPlan:
     current_needs: str | None = None
     expected_needs: str | None = None
     patient_wishes: str | None = None
+    # The patient did not wish to state their wishes (Psychiatry Act §13a asks for
+    # them "as far as possible"; a plan without them must say so).
+    patient_wishes_declined: bool = False
     citizen_participated: bool = True
     missed_appointment_response: str | None = None
     coordinator: str | None = None
@@ -156,6 +159,8 @@ class ParsedPlan:
         content = {k: v for k, v in vars(self).items() if k not in _NOT_CONTENT}
         if not self.withheld_sections:
             del content["withheld_sections"]  # keeps fingerprints from before the flag
+        if not self.patient_wishes_declined:
+            del content["patient_wishes_declined"]  # likewise
         canonical = json.dumps(content, sort_keys=True, default=_plain, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 

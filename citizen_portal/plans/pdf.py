@@ -101,6 +101,14 @@ def plan_pdf(page: PlanPage) -> bytes:
     if page.patient_wishes:
         doc.heading(_("Your wishes in the plan"))
         doc.paragraph(page.patient_wishes)
+    elif page.patient_wishes_declined:
+        doc.heading(_("Your wishes in the plan"))
+        doc.paragraph(
+            _(
+                "The plan says that you did not wish to give your wishes. "
+                "You can always write them here in the portal."
+            )
+        )
     if page.appointments:
         doc.heading(_("Appointments"))
         for appointment in page.appointments:

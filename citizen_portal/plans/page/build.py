@@ -50,6 +50,7 @@ def build_plan_page(
         groups=reader.groups(),
         goals=reader.goals(),
         patient_wishes=reader.patient_wishes(),
+        patient_wishes_declined=reader.patient_wishes_declined(),
         missed_appointment_response=reader.missed_appointment_response(),
         appointments=reader.appointment_items(),
         details=reader.details(),

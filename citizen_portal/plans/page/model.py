@@ -211,6 +211,7 @@ class PlanPage:
     groups: tuple[ResponsibleGroup, ...]
     goals: tuple[GoalItem, ...]
     patient_wishes: str | None
+    patient_wishes_declined: bool  # the plan says the citizen did not wish to state them
     missed_appointment_response: str | None
     appointments: tuple[AppointmentItem, ...]
     details: Details

@@ -245,6 +245,9 @@ class VersionReader:
     def patient_wishes(self) -> str | None:
         return self._in(PATIENT_WISHES, self._version.patient_wishes)
 
+    def patient_wishes_declined(self) -> bool:
+        return self.shows(PATIENT_WISHES) and self._version.patient_wishes_declined
+
     def missed_appointment_response(self) -> str | None:
         return self._in(MISSED_APPOINTMENT_RESPONSE, self._version.missed_appointment_response)
 
