@@ -83,6 +83,7 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         stances=stance_services.stances(db, plan.id),
         stance_names=STANCE_NAMES,
         may_state=can(actor, Permission.WISHES_WRITE, plan),
+        may_approve=can(actor, Permission.PLANS_APPROVE, plan),
         stance_form_data=StanceForm(formdata=None),
     )
 

@@ -21,6 +21,9 @@ class Permission(StrEnum):
     MESSAGES_READ = "messages:read"  # the signed-in person's own messages
     WISHES_READ = "wishes:read"
     WISHES_WRITE = "wishes:write"  # wishes, and the stance on a plan
+    # The citizen's own acts, never a representative's (KIP guidelines; Psychiatry Act):
+    PLANS_APPROVE = "plans:approve"  # approving a coordinated action plan
+    WISHES_WRITE_OWN_WORDS = "wishes:write-own-words"  # the advance statement about treatment
     CONSENTS_READ = "consents:read"
     CONSENTS_MANAGE = "consents:manage"  # give and withdraw
     # Scopes of professional systems (OAuth 2.0 client credentials).

@@ -77,6 +77,12 @@ def can(
         return actor.kind is ActorKind.CITIZEN and (
             resource is None or resource == actor.subject_person_id
         )
+    if permission in (Permission.PLANS_APPROVE, Permission.WISHES_WRITE_OWN_WORDS):
+        # Only the citizen, acting for themself: a representative's agreement is
+        # their own view, and an advance statement must be the patient's own words.
+        return actor.kind is ActorKind.CITIZEN and (
+            resource is None or _belongs_to(resource, actor.subject_person_id)
+        )
     if permission in SCOPED_PERMISSIONS:
         if not actor.scopes & SCOPED_PERMISSIONS[permission]:
             return False

@@ -35,6 +35,10 @@ def scope_key(plan_id: int | None) -> str:
     return GENERAL if plan_id is None else f"plan:{plan_id}"
 
 
+# Sections that must be the citizen's own words: a representative cannot write them.
+OWN_WORDS = frozenset({WishSection.ADVANCE_STATEMENT})
+
+
 class WishEntry(Base):
     """One saved version of one section. Never changed: a save adds the next number,
     and the unique constraint turns two devices saving at once into a conflict."""

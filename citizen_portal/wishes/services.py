@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.types import PlanType
 from citizen_portal.security.actors import Actor
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import can
 from citizen_portal.wishes.models import (
     PlanStance,
     StanceChoice,
@@ -124,10 +126,12 @@ def record_stance(
     choice: StanceChoice,
     comment: str,
 ) -> PlanStance:
-    # Agreeing to a coordinated action plan approves it (the guidelines ask for it).
-    approves = plan.plan_type is PlanType.COORDINATED_ACTION_PLAN and choice in (
-        StanceChoice.AGREE,
-        StanceChoice.AGREE_WITH_COMMENTS,
+    # The citizen agreeing to a coordinated action plan approves it (the guidelines
+    # ask for it); a representative's agreement is their own view, never the approval.
+    approves = (
+        plan.plan_type is PlanType.COORDINATED_ACTION_PLAN
+        and choice in (StanceChoice.AGREE, StanceChoice.AGREE_WITH_COMMENTS)
+        and can(actor, Permission.PLANS_APPROVE, plan)
     )
     stance = PlanStance(
         plan_id=plan.id,

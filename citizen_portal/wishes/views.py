@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session
+from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.page.model import Contact
@@ -21,7 +23,7 @@ from citizen_portal.security.policy import can
 from citizen_portal.security.web import from_query, from_url, requires, signed_in_actor
 from citizen_portal.wishes import services
 from citizen_portal.wishes.forms import StanceForm, WishForm
-from citizen_portal.wishes.models import StanceChoice, WishSection
+from citizen_portal.wishes.models import OWN_WORDS, StanceChoice, WishSection
 from citizen_portal.wishes.vocabulary import SECTION_HINTS, SECTION_TITLES
 
 blueprint = Blueprint("wishes", __name__)
@@ -80,6 +82,8 @@ def overview(plan: Plan | None) -> Any:
         titles=SECTION_TITLES,
         plan_names=PLAN_TYPE_NAMES,
         may_write=can(actor, Permission.WISHES_WRITE, actor.subject_person_id),
+        may_write_own_words=can(actor, Permission.WISHES_WRITE_OWN_WORDS, actor.subject_person_id),
+        own_words=OWN_WORDS,
         contacts=crisis_contacts(actor.subject_person_id),
         crisis_line=_crisis_line(),
     )
@@ -90,6 +94,15 @@ def overview(plan: Plan | None) -> Any:
 def edit(name: str, plan: Plan | None) -> Any:
     section = _section(name)
     actor = signed_in_actor()
+    if section in OWN_WORDS and not can(
+        actor, Permission.WISHES_WRITE_OWN_WORDS, actor.subject_person_id
+    ):
+        title = _l("Only %(name)s can write this", name=current_user.acting_for_name)
+        body = _l(
+            "An advance statement must be in the person's own words. "
+            "You can write the other wishes."
+        )
+        return render_template("errors/error.html", title=title, body=body, code=403), 403
     plan_id = plan.id if plan else None
     db = get_session()
     current = services.latest(db, actor.subject_person_id, plan_id, section)

@@ -177,3 +177,55 @@ def test_disagreeing_is_recorded_and_is_no_approval(
     stance = db.scalars(select(PlanStance)).one()
     assert stance.approves_plan is False
     assert "Plan approved by you" not in text_of(page(client, f"/plans/{plan.id}"))
+
+
+def test_a_representatives_agreement_is_theirs_and_never_the_citizens_approval(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Found by an outside review: Hanne's "I agree" to Peter's coordinated action
+    plan was shown to Peter as "approved by you" and sent to professionals as his
+    approval. Approving the plan is the citizen's own act (KIP guidelines)."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    form = text_of(page(client, f"/plans/{plan.id}"))
+    assert "this counts as your approval" not in form
+    token = csrf(client, f"/plans/{plan.id}")
+    response = client.post(
+        f"/plans/{plan.id}/stance", data={"csrf_token": token, "choice": "agree", "version": 1}
+    )
+    assert response.status_code == 302
+    stance = db.scalars(select(PlanStance)).one()
+    assert stance.approves_plan is False
+
+    sign_in(client, db, peter)
+    shown = text_of(page(client, f"/plans/{plan.id}"))
+    assert "Plan approved by you" not in shown
+    assert "Sent by Hanne Sørensen on your behalf" in shown
+    assert "This is not your approval of the plan" in shown
+
+
+def test_only_the_citizen_writes_their_advance_statement(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """An advance statement about treatment is the patient's own words: a
+    representative with the wishes right writes every other section, not this one."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    path = "/wishes/advance_statement"
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    overview = page(client, "/wishes")
+    assert overview.select(f"a[href^='{path}']") == []
+    assert overview.select("a[href^='/wishes/what_helps']")  # the other sections stay open
+    refused = client.get(path)
+    assert refused.status_code == 403
+    assert "Only Peter Sørensen can write this" in text_of(refused.get_data(as_text=True))
+    token = csrf(client, "/wishes/what_helps")
+    posted = client.post(path, data={"csrf_token": token, "text": "Ingen medicin.", "based_on": 0})
+    assert posted.status_code == 403
+    assert _entries(db) == 0
+
+    sign_in(client, db, peter)
+    assert _save(client, path, "Ingen tvangsmedicin.", 0).status_code == 302  # type: ignore[attr-defined]
+    assert _entries(db) == 1
