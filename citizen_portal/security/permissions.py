@@ -21,6 +21,7 @@ class Permission(StrEnum):
     MESSAGES_READ = "messages:read"  # the signed-in person's own messages
     WISHES_READ = "wishes:read"
     WISHES_WRITE = "wishes:write"  # wishes, and the stance on a plan
+    WISHES_SHARE = "wishes:share"  # let professionals read a wish section ("only for me" off)
     CONSENTS_READ = "consents:read"
     CONSENTS_MANAGE = "consents:manage"  # give and withdraw
     # Scopes of professional systems (OAuth 2.0 client credentials).
