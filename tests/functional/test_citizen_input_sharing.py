@@ -167,7 +167,10 @@ def test_a_general_consent_goes_to_the_place_it_names_only(
     social = _organisation(db, NAESTVED_SOCIAL)
     sign_in(client, db, peter)
     form = page(client, "/consents/new")
-    choices = {i["value"]: text_of(i.find_next("label")) for i in form.select("input[type=radio]")}
+    choices = {
+        str(i["value"]): text_of(form.select_one(f"label[for={i['id']}]") or "")
+        for i in form.select("input[type=radio]")
+    }
     assert choices[str(social.id)] == social.name, "the places in his plans can be chosen"
     until = (utcnow().date() + timedelta(days=100)).isoformat()
 
