@@ -196,7 +196,7 @@ def openapi_document() -> dict[str, Any]:
                         "400": _outcome("The plan parameter is missing or malformed"),
                         "401": _outcome("No valid bearer token"),
                         "403": _outcome("The token lacks the scope"),
-                        "404": _outcome("No such plan that this system's organisations take part in"),
+                        "404": _outcome("No such plan that this system's organisations are in"),
                     },
                 }
             },
