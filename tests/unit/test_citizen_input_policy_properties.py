@@ -17,11 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citizen_portal.representation.rules import RepresentationFacts, actor_for
 from citizen_portal.security.actors import ClientActor
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import InputKind, can
-from tests.unit.test_policy_properties import world
 
 CITIZENS = (1, 2, 3)
 ORGANISATIONS = ("org|region", "org|municipality", "org|gp", "org|private")
@@ -125,16 +123,3 @@ def test_citizen_input_reading_matches_the_rule(
         assert can(client, READ, plan) == (
             may_read and bool(plan.organisations & client.organisations)
         )
-
-
-@pytest.mark.timeout(max(120, settings().max_examples // 15))
-@settings(deadline=None)
-@given(world())
-def test_only_the_citizen_widens_sharing(
-    case: tuple[list[RepresentationFacts], int, int, int, object],
-) -> None:
-    facts, person, subject, owner, today = case
-    actor = actor_for(person, subject, facts, today)  # type: ignore[arg-type]
-    allowed = actor is not None and can(actor, Permission.WISHES_SHARE, owner)
-    # The citizen's own choice, for their own wishes: never a representative's.
-    assert allowed == (person == subject == owner)
