@@ -20,7 +20,7 @@ from citizen_portal.plans.models import (
     PlanVersion,
 )
 from citizen_portal.representation.models import Representation
-from citizen_portal.wishes.models import PlanStance, WishEntry
+from citizen_portal.wishes.models import PlanStance, WishEntry, WishSharing
 
 metadata = Base.metadata
 
@@ -46,5 +46,6 @@ __all__ = [
     "Representation",
     "UserSession",
     "WishEntry",
+    "WishSharing",
     "metadata",
 ]

@@ -169,8 +169,9 @@ def openapi_document() -> dict[str, Any]:
             "/api/fhir/citizen-input": {
                 "get": {
                     "summary": (
-                        "The citizen's wishes, stances (approval) and consents in effect, "
-                        "for one plan your organisation wrote"
+                        "What the citizen shares with your organisation: wishes, stances "
+                        "(approval) and consents in effect, through one plan your "
+                        "organisation takes part in (docs/fhir-profile.md, who receives what)"
                     ),
                     "operationId": "readCitizenInput",
                     "security": [{"clientCredentials": ["api:citizen-input:read"]}],
@@ -195,7 +196,7 @@ def openapi_document() -> dict[str, Any]:
                         "400": _outcome("The plan parameter is missing or malformed"),
                         "401": _outcome("No valid bearer token"),
                         "403": _outcome("The token lacks the scope"),
-                        "404": _outcome("No such plan for this system's organisations"),
+                        "404": _outcome("No such plan that this system's organisations are in"),
                     },
                 }
             },

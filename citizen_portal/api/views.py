@@ -15,10 +15,11 @@ from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session, retries_lost_races
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
-from citizen_portal.fhir.readback import citizen_input_bundle
+from citizen_portal.fhir.readback import citizen_input_bundle, reading_relation
 from citizen_portal.fhir.related_person import read_registration
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications import services as notifications
+from citizen_portal.organisations.models import Organisation
 from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry
@@ -195,12 +196,23 @@ def citizen_input() -> Any:
     plan = db.scalar(
         select(Plan).where(Plan.identifier_system == system, Plan.identifier_value == value)
     )
-    if plan is None or not can(client, Permission.API_CITIZEN_INPUT_READ, plan):
-        # The same answer for a plan of another organisation: nothing is revealed.
+    relation, facts = reading_relation(db, plan) if plan is not None else (None, [])
+    if plan is None or not can(client, Permission.API_CITIZEN_INPUT_READ, relation):
+        # The same answer for a plan the client's organisation takes no part in:
+        # nothing is revealed.
         return outcome_response(
             [Issue("plan", _l("No such plan for this system."), "not-found")], 404
         )
-    bundle = citizen_input_bundle(db, plan)
+    bundle = citizen_input_bundle(db, plan, client, facts)
+    if bundle["entry"]:
+        # The first read by each of the client's organisations taking part: tell the citizen.
+        assert relation is not None  # the policy allowed it
+        readers = sorted(relation.organisations & client.organisations)
+        notifications.citizen_input_read(
+            db,
+            plan.citizen_id,
+            list(db.scalars(select(Organisation).where(Organisation.identifier.in_(readers)))),
+        )
     record_event(
         db,
         tag=AuditTag.API_CITIZEN_INPUT_READ,

@@ -31,6 +31,12 @@ def _revoked(event: AuditEvent, plan: str | None) -> object:
     return _l("took back a power of attorney.")
 
 
+def _sharing(event: AuditEvent, plan: str | None) -> object:
+    if event.details.get("only_for_me") == "yes":
+        return _l("kept a part of your wishes only for you.")
+    return _l("shared a part of your wishes with the professionals again.")
+
+
 def _stance(event: AuditEvent, plan: str | None) -> object:
     if event.details.get("approved") == "yes":
         return _l("approved your plan: %(plan)s.", plan=plan)
@@ -71,6 +77,7 @@ DESCRIPTIONS: dict[AuditTag, Describe | None] = {
     AuditTag.MESSAGES_VIEWED: lambda e, p: _l("read the messages."),
     AuditTag.WISHES_VIEWED: lambda e, p: _l("read your wishes."),
     AuditTag.WISH_SAVED: lambda e, p: _l("saved your wishes."),
+    AuditTag.WISH_SHARING_CHANGED: _sharing,
     AuditTag.PLAN_STANCE_RECORDED: _stance,
     AuditTag.CONSENTS_VIEWED: lambda e, p: _l("looked at your consents."),
     AuditTag.CONSENT_GIVEN: lambda e, p: _l("gave a consent."),

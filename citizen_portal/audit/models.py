@@ -37,6 +37,7 @@ class AuditTag(StrEnum):
     MESSAGES_VIEWED = "messages:viewed"
     WISHES_VIEWED = "wishes:viewed"
     WISH_SAVED = "wish:saved"
+    WISH_SHARING_CHANGED = "wish_sharing:changed"
     PLAN_STANCE_RECORDED = "plan_stance:recorded"
     CONSENTS_VIEWED = "consents:viewed"
     CONSENT_GIVEN = "consent:given"

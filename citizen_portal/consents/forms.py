@@ -7,13 +7,15 @@ from flask_babel import format_date
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import utcnow
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.text import plain
+
+SOMEONE_ELSE = "someone-else"
 
 # Under the Health Act a consent lapses after at most one year.
 LONGEST = timedelta(days=365)
@@ -25,13 +27,15 @@ class ConsentForm(FlaskForm):
         choices=[SelectChoice(p.value, label) for p, label in PURPOSE_NAMES.items()],
         validators=[InputRequired(message=_l("Choose what you give consent to"))],
     )
+    # One of the places taking part in the citizen's plans (its system reads the consent
+    # back), or SOMEONE_ELSE: a person named below, whom no system reads it for.
+    recipient_organisation = RadioField(
+        _l("Who may receive it?"), choices=[], validate_choice=False
+    )
     recipient = StringField(
         _l("Who may receive it?"),
         filters=[plain],
-        validators=[
-            DataRequired(message=_l("Enter who may receive it")),
-            Length(max=300, message=_l("Write 300 characters or fewer")),
-        ],
+        validators=[Length(max=300, message=_l("Write 300 characters or fewer"))],
     )
     plan = SelectField(_l("For which plan?"), choices=[], validate_choice=False)
     expires_on = DateField(
@@ -53,6 +57,22 @@ class ConsentForm(FlaskForm):
                     date=format_date(today + LONGEST, "long"),
                 )
             )
+
+    def validate_recipient_organisation(self, field: Any) -> None:
+        allowed = {choice.value for choice in self.recipient_organisation.choices}
+        if field.data not in (None, "", SOMEONE_ELSE) and field.data not in allowed:
+            raise ValidationError(_l("Choose one of the places in the list"))
+
+    def validate_recipient(self, field: Any) -> None:
+        if self.chosen_organisation is None and not field.data:
+            raise ValidationError(_l("Enter who may receive it"))
+
+    @property
+    def chosen_organisation(self) -> int | None:
+        """The organisation chosen as recipient (its id), or None: someone named."""
+        value = self.recipient_organisation.data
+        allowed = {choice.value for choice in self.recipient_organisation.choices}
+        return int(value) if value and value != SOMEONE_ELSE and value in allowed else None
 
     def validate_plan(self, field: Any) -> None:
         allowed = {choice.value for choice in self.plan.choices}

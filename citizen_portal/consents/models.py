@@ -9,6 +9,7 @@ from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
+from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.security.actors import ActorKind
 
@@ -27,7 +28,11 @@ class Consent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     purpose: Mapped[ConsentPurpose] = mapped_column(enum_column(ConsentPurpose))
-    recipient: Mapped[str] = mapped_column(String(300))
+    recipient: Mapped[str] = mapped_column(String(300))  # as shown; the organisation's name
+    # The recipient, when it is an organisation taking part in the citizen's plans: the
+    # only system that reads a consent for no particular plan back. A named relative
+    # is free text above, and no system reads that back.
+    recipient_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     starts_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date)  # at most a year after it starts
@@ -39,6 +44,7 @@ class Consent(Base):
     withdrawn_by_kind: Mapped[ActorKind | None] = mapped_column(enum_column(ActorKind, length=20))
 
     given_by: Mapped[Person] = relationship(foreign_keys=[given_by_person_id])
+    recipient_organisation: Mapped[Organisation | None] = relationship()
     withdrawn_by: Mapped[Person | None] = relationship(foreign_keys=[withdrawn_by_person_id])
 
     def in_effect(self, today: date) -> bool:

@@ -19,11 +19,15 @@ def give(
     recipient: str,
     plan_id: int | None,
     expires_on: date,
+    recipient_organisation_id: int | None = None,
 ) -> Consent:
+    """``recipient`` is shown as written; ``recipient_organisation_id`` names the
+    organisation whose systems may read a consent for no particular plan back."""
     consent = Consent(
         citizen_id=actor.subject_person_id,
         purpose=purpose,
         recipient=recipient,
+        recipient_organisation_id=recipient_organisation_id,
         plan_id=plan_id,
         starts_on=utcnow().date(),
         expires_on=expires_on,

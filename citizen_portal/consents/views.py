@@ -10,11 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.consents import services
-from citizen_portal.consents.forms import ConsentForm
+from citizen_portal.consents.forms import SOMEONE_ELSE, ConsentForm
 from citizen_portal.consents.models import Consent
 from citizen_portal.consents.vocabulary import PURPOSE_HINTS, PURPOSE_NAMES
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.i18n import lazy_gettext as _l
+from citizen_portal.plans.relations import organisations_taking_part
 from citizen_portal.plans.services import plans_for_citizen
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.security.actors import Actor
@@ -65,18 +66,27 @@ def give() -> Any:
         SelectChoice(str(p.id), f"{PLAN_TYPE_NAMES[p.plan_type]}, {p.author_organisation.name}")
         for p in plans
     ]
+    organisations = organisations_taking_part(db, actor.subject_person_id)
+    form.recipient_organisation.choices = [
+        SelectChoice(str(o.id), o.name) for o in organisations
+    ] + [SelectChoice(SOMEONE_ELSE, _l("Someone else, for example a relative"))]
+    if organisations:
+        form.recipient.label.text = str(_l("If someone else: their name and phone number"))
     if not form.is_submitted():
+        form.recipient_organisation.data = SOMEONE_ELSE
         form.expires_on.data = ConsentForm.default_end(utcnow().date())
         # The form names the citizen's plans: that is a read of their plan list.
         record_read_or_change(actor, AuditTag.PLANS_LISTED, "plan_list")
     if form.validate_on_submit():
+        chosen = next((o for o in organisations if o.id == form.chosen_organisation), None)
         consent = services.give(
             db,
             actor,
             form.chosen_purpose,
-            form.recipient.data,
+            chosen.name if chosen else form.recipient.data,
             int(form.plan.data) if form.plan.data else None,
             form.expires_on.data,
+            chosen.id if chosen else None,
         )
         _audit(actor, AuditTag.CONSENT_GIVEN, consent)
         return redirect(url_for("consents.overview"))

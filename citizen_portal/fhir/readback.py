@@ -1,10 +1,14 @@
 """What the citizen said, back to the professionals, as FHIR R4.
 
-- Wishes: a QuestionnaireResponse per scope (for every plan, and for this plan),
-  one item per section, with the newest text.
+- Wishes: a QuestionnaireResponse per section (for every plan, or for this plan)
+  with its newest text, its own time and its own author: the citizen (Patient), or a
+  representative (RelatedPerson, with the kind of representation).
 - Stances: a QuestionnaireResponse per stance, tied to the plan version.
 - Consents in effect: Consent resources. A withdrawn or lapsed consent is left
   out at once: the professional system must not rely on it.
+
+Only what ``security.policy`` lets this client read is included: the rule is
+there; this module loads the facts (``plans.relations``) and asks for each piece.
 
 Text written by citizens goes into ``valueString`` as typed, and into the
 XHTML narrative only after bleach has escaped it.
@@ -12,16 +16,24 @@ XHTML narrative only after bleach has escaped it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.consents import services as consent_services
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.fhir import profile as p
+from citizen_portal.fhir.related_person import KIND_SYSTEM
 from citizen_portal.plans.models import Plan
-from citizen_portal.security.actors import ActorKind
+from citizen_portal.plans.relations import PlanRelationFacts, plan_relations
+from citizen_portal.representation.models import Representation, RepresentationKind
+from citizen_portal.security.actors import ActorKind, ClientActor
+from citizen_portal.security.permissions import Permission
+from citizen_portal.security.policy import InputKind, can
 from citizen_portal.text import narrative
 from citizen_portal.wishes import services as wish_services
 from citizen_portal.wishes.models import PlanStance, WishEntry, WishSection
@@ -44,44 +56,75 @@ def _plan_reference(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _author(kind: ActorKind, name: str) -> dict[str, Any]:
-    # Written by the citizen (Patient) or by a representative on their behalf (RelatedPerson).
-    return {
-        "type": "RelatedPerson" if kind is ActorKind.REPRESENTATIVE else "Patient",
-        "display": name,
-    }
+@dataclass(frozen=True)
+class InputItem:
+    """One piece of the citizen's input with its relation facts, for the policy."""
+
+    kind: InputKind
+    citizen_id: int
+    plan_id: int | None
+    plans: Sequence[PlanRelationFacts]
+    only_for_me: bool = False
+    recipient_organisation: str | None = None
 
 
-def _wishes(plan: Plan, entries: dict[WishSection, WishEntry], scope: str) -> dict[str, Any] | None:
-    written = [e for e in entries.values() if e.text]
-    if not written:
-        return None
-    newest = max(written, key=lambda e: e.created_at)
-    sections = [s for s in WishSection if s in entries and entries[s].text]
-    items = [
-        {"linkId": _code(s.value), "answer": [{"valueString": entries[s].text}]} for s in sections
-    ]
-    text = "\n".join(f"{_code(s.value)}: {entries[s].text}" for s in sections)
+@dataclass(frozen=True)
+class Authors:
+    """Who wrote what: the citizen, or a representative of a known kind."""
+
+    roles: dict[int, RepresentationKind]  # representative's person id -> kind
+
+    @classmethod
+    def of(cls, session: Session, citizen_id: int) -> Authors:
+        rows = session.scalars(
+            select(Representation)
+            .where(Representation.represented_id == citizen_id)
+            .order_by(Representation.created_at, Representation.id)
+        )
+        return cls({r.representative_id: r.kind for r in rows})  # the newest wins
+
+    def reference(self, kind: ActorKind, person_id: int, name: str) -> dict[str, Any]:
+        # Written by the citizen (Patient) or by a representative on their behalf
+        # (RelatedPerson, with the kind of representation they act under).
+        if kind is not ActorKind.REPRESENTATIVE:
+            return {"type": "Patient", "display": name}
+        author: dict[str, Any] = {"type": "RelatedPerson", "display": name}
+        role = self.roles.get(person_id)
+        if role is not None:
+            author["extension"] = [
+                {
+                    "url": f"{p.EXT}/representation-kind",
+                    "valueCoding": {"system": KIND_SYSTEM, "code": _code(role.value)},
+                }
+            ]
+        return author
+
+
+def _wish(plan: Plan, entry: WishEntry, scope: str, authors: Authors) -> dict[str, Any]:
+    """One section, with its own author and time (never another section's)."""
+    link = _code(entry.section.value)
     return {
         "resourceType": "QuestionnaireResponse",
-        "id": f"wishes-{scope}-{plan.citizen_id}",
-        "text": {"status": "generated", "div": narrative(text)},
+        "id": f"wish-{entry.id}",
+        "text": {"status": "generated", "div": narrative(f"{link}: {entry.text}")},
         "questionnaire": WISHES_QUESTIONNAIRE,
         "status": "completed",
         "basedOn": [_plan_reference(plan)],
-        "authored": newest.created_at.isoformat(),
-        "author": _author(newest.author_kind, newest.author.full_name),
+        "authored": entry.created_at.isoformat(),
+        "author": authors.reference(
+            entry.author_kind, entry.author_person_id, entry.author.full_name
+        ),
         "extension": [
             {
                 "url": f"{p.EXT}/wish-scope",
                 "valueCoding": {"system": WISH_SCOPE_SYSTEM, "code": scope},
             }
         ],
-        "item": items,
+        "item": [{"linkId": link, "answer": [{"valueString": entry.text}]}],
     }
 
 
-def _stance(plan: Plan, stance: PlanStance) -> dict[str, Any]:
+def _stance(plan: Plan, stance: PlanStance, authors: Authors) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {"linkId": "version", "answer": [{"valueInteger": stance.version_number}]},
         {
@@ -105,8 +148,22 @@ def _stance(plan: Plan, stance: PlanStance) -> dict[str, Any]:
         "status": "completed",
         "basedOn": [_plan_reference(plan)],
         "authored": stance.created_at.isoformat(),
-        "author": _author(stance.author_kind, stance.author.full_name),
+        "author": authors.reference(
+            stance.author_kind, stance.author_person_id, stance.author.full_name
+        ),
         "item": items,
+    }
+
+
+def _recipient(consent: Consent) -> dict[str, Any]:
+    organisation = consent.recipient_organisation
+    if organisation is None:
+        return {"display": consent.recipient}
+    system, _, value = organisation.identifier.rpartition("|")
+    return {
+        "type": "Organization",
+        "identifier": {"system": system, "value": value},
+        "display": organisation.name,
     }
 
 
@@ -147,7 +204,7 @@ def _consent(consent: Consent) -> dict[str, Any]:
                             }
                         ]
                     },
-                    "reference": {"display": consent.recipient},
+                    "reference": _recipient(consent),
                 }
             ],
             "purpose": [{"system": CONSENT_PURPOSE_SYSTEM, "code": _code(consent.purpose.value)}],
@@ -155,21 +212,65 @@ def _consent(consent: Consent) -> dict[str, Any]:
     }
 
 
-def citizen_input_bundle(session: Session, plan: Plan) -> dict[str, Any]:
-    resources: list[dict[str, Any]] = []
+def _wishes(
+    session: Session, plan: Plan, client: ClientActor, facts: list[PlanRelationFacts]
+) -> list[tuple[str, WishEntry]]:
+    found = []
     for scope, plan_id in (("general", None), ("plan", plan.id)):
-        found = _wishes(
-            plan, wish_services.current_wishes(session, plan.citizen_id, plan_id), scope
+        private = wish_services.only_for_me(session, plan.citizen_id, plan_id)
+        entries = wish_services.current_wishes(session, plan.citizen_id, plan_id)
+        for section in WishSection:
+            entry = entries.get(section)
+            item = InputItem(
+                InputKind.WISH, plan.citizen_id, plan_id, facts, only_for_me=section in private
+            )
+            if entry and entry.text and can(client, Permission.API_CITIZEN_INPUT_READ, item):
+                found.append((scope, entry))
+    return found
+
+
+def _consents(
+    session: Session, plan: Plan, client: ClientActor, facts: list[PlanRelationFacts]
+) -> list[Consent]:
+    def allowed(consent: Consent) -> bool:
+        recipient = consent.recipient_organisation
+        item = InputItem(
+            InputKind.CONSENT,
+            consent.citizen_id,
+            consent.plan_id,
+            facts,
+            recipient_organisation=recipient.identifier if recipient else None,
         )
-        if found:
-            resources.append(found)
-    resources += [_stance(plan, s) for s in wish_services.stances(session, plan.id)]
+        return can(client, Permission.API_CITIZEN_INPUT_READ, item)
+
     today = utcnow().date()
-    resources += [
-        _consent(c)
+    return [
+        c
         for c in consent_services.in_effect(session, plan.citizen_id, today)
-        if c.plan_id in (None, plan.id)
+        if c.plan_id in (None, plan.id) and allowed(c)
     ]
+
+
+def reading_relation(
+    session: Session, plan: Plan
+) -> tuple[PlanRelationFacts, list[PlanRelationFacts]]:
+    """The plan's own relation facts (who takes part in it), and all the citizen's."""
+    facts = plan_relations(session, plan.citizen_id)
+    return next(f for f in facts if f.plan_id == plan.id), facts
+
+
+def citizen_input_bundle(
+    session: Session, plan: Plan, client: ClientActor, facts: list[PlanRelationFacts]
+) -> dict[str, Any]:
+    """What ``client`` may read of the citizen's input, reached through ``plan``."""
+    authors = Authors.of(session, plan.citizen_id)
+    resources = [
+        _wish(plan, entry, scope, authors) for scope, entry in _wishes(session, plan, client, facts)
+    ]
+    stance_item = InputItem(InputKind.STANCE, plan.citizen_id, plan.id, facts)
+    if can(client, Permission.API_CITIZEN_INPUT_READ, stance_item):
+        resources += [_stance(plan, s, authors) for s in wish_services.stances(session, plan.id)]
+    resources += [_consent(c) for c in _consents(session, plan, client, facts)]
     return {
         "resourceType": "Bundle",
         "type": "collection",

@@ -1,4 +1,5 @@
-"""Messages to a person in the app: what happened to their powers of attorney and consents."""
+"""Messages to a person in the app: what happened to their powers of attorney and consents,
+and which organisations' systems have read what they wrote."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class NotificationKind(StrEnum):
     REPRESENTATION_FIRST_USED = "representation:first_used"  # to the citizen
     REPRESENTATION_EXPIRING = "representation:expiring"  # to both, before it ends
     CONSENT_EXPIRING = "consent:expiring"  # to the citizen, before it lapses
+    CITIZEN_INPUT_FIRST_READ = "citizen_input:first_read"  # an organisation's system read it
 
 
 class Notification(Base):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.notifications.models import Notification, NotificationKind
+from citizen_portal.organisations.models import Organisation
 from citizen_portal.representation.models import Representation
 from citizen_portal.representation.rules import ends_on, in_effect
 from citizen_portal.representation.services import facts_of
@@ -25,10 +26,16 @@ EXPIRY_NOTICE = timedelta(days=14)
 
 
 def notify(
-    session: Session, person_id: int, kind: NotificationKind, row: Representation | Consent
+    session: Session,
+    person_id: int,
+    kind: NotificationKind,
+    row: Representation | Consent | Organisation,
 ) -> bool:
     """Tell ``person_id`` about ``row`` unless they were told already. True if sent."""
-    resource_type = "consent" if isinstance(row, Consent) else "representation"
+    if isinstance(row, Organisation):
+        resource_type = "organisation"
+    else:
+        resource_type = "consent" if isinstance(row, Consent) else "representation"
     exists = session.scalar(
         select(Notification.id).where(
             Notification.person_id == person_id,
@@ -66,6 +73,14 @@ def representation_created(session: Session, row: Representation) -> None:
 def representation_used(session: Session, rows: list[Representation]) -> None:
     for row in rows:
         notify(session, row.represented_id, NotificationKind.REPRESENTATION_FIRST_USED, row)
+
+
+def citizen_input_read(
+    session: Session, citizen_id: int, organisations: list[Organisation]
+) -> None:
+    """The first time an organisation's system reads what the citizen wrote, tell them."""
+    for organisation in organisations:
+        notify(session, citizen_id, NotificationKind.CITIZEN_INPUT_FIRST_READ, organisation)
 
 
 def send_expiry_reminders(session: Session, today: date, person_id: int | None = None) -> int:
@@ -108,6 +123,7 @@ class Message:
     notification: Notification
     representation: Representation | None
     consent: Consent | None = None
+    organisation: Organisation | None = None
 
 
 def messages_for(session: Session, person_id: int) -> list[Message]:
@@ -132,12 +148,22 @@ def messages_for(session: Session, person_id: int) -> list[Message]:
     consents = {
         c.id: c for c in session.scalars(select(Consent).where(Consent.id.in_(ids("consent"))))
     }
-    return [
-        Message(n, rows.get(int(n.resource_id)))
-        if n.resource_type == "representation"
-        else Message(n, None, consents.get(int(n.resource_id)))
-        for n in notifications
-    ]
+    organisations = {
+        o.id: o
+        for o in session.scalars(
+            select(Organisation).where(Organisation.id.in_(ids("organisation")))
+        )
+    }
+
+    def message(n: Notification) -> Message:
+        key = int(n.resource_id)
+        if n.resource_type == "representation":
+            return Message(n, rows.get(key))
+        if n.resource_type == "organisation":
+            return Message(n, None, organisation=organisations.get(key))
+        return Message(n, None, consents.get(key))
+
+    return [message(n) for n in notifications]
 
 
 def unread_count(session: Session, person_id: int) -> int:

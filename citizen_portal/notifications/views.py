@@ -21,17 +21,34 @@ from citizen_portal.security.web import requires, signed_in_actor
 blueprint = Blueprint("notifications", __name__)
 
 
-def describe(message: Message, me: int) -> object:
-    """The message in plain words, for the person it was sent to."""
+def _not_about_a_representation(message: Message) -> object | None:
+    """A consent that ends, or an organisation's first read; None for the rest."""
     if message.consent is not None:
         consent = message.consent
-        return _l(
+        words: object = _l(
             "Your consent ends on %(date)s: %(purpose)s (%(recipient)s). "
             "Give it again if you still want it.",
             date=format_date(consent.expires_on, "long"),
             purpose=PURPOSE_NAMES[consent.purpose],
             recipient=consent.recipient,
         )
+        return words
+    if message.notification.kind is NotificationKind.CITIZEN_INPUT_FIRST_READ:
+        words = _l(
+            "The system of %(organisation)s read what you wrote for the first time: "
+            "your wishes, consents or what you think of your plan. "
+            "You can see every read in your access log.",
+            organisation=message.organisation.name if message.organisation else "?",
+        )
+        return words
+    return None
+
+
+def describe(message: Message, me: int) -> object:
+    """The message in plain words, for the person it was sent to."""
+    other_words = _not_about_a_representation(message)
+    if other_words is not None:
+        return other_words
     row = message.representation
     if row is None:
         return _l("A power of attorney that no longer exists.")

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     # The citizen's own acts, never a representative's (KIP guidelines; Psychiatry Act):
     PLANS_APPROVE = "plans:approve"  # approving a coordinated action plan
     WISHES_WRITE_OWN_WORDS = "wishes:write-own-words"  # the advance statement about treatment
+    WISHES_SHARE = "wishes:share"  # let professionals read a wish section ("only for me" off)
     CONSENTS_READ = "consents:read"
     CONSENTS_MANAGE = "consents:manage"  # give and withdraw
     # Scopes of professional systems (OAuth 2.0 client credentials).

@@ -9,6 +9,8 @@ and asks it; views never compare ids themselves.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from citizen_portal.security.actors import Actor, ActorKind, ClientActor, Scope
@@ -55,6 +57,68 @@ class RepresentationRecord(Protocol):
         ...
 
 
+class InputKind(StrEnum):
+    """What a piece of the citizen's input is (for the read-back rule)."""
+
+    WISH = "wish"  # one wish section
+    STANCE = "stance"  # the citizen's stance on a plan version (always for one plan)
+    CONSENT = "consent"
+
+
+@runtime_checkable
+class PlanRelation(Protocol):
+    """One of the citizen's plans, as the read-back rule sees it: who takes part in it
+    (its author and the organisations of its responsible functions), whether it is
+    active now, and whether the citizen has opened it at least once."""
+
+    @property
+    def plan_id(self) -> int: ...
+
+    @property
+    def citizen_id(self) -> int: ...
+
+    @property
+    def active(self) -> bool: ...
+
+    @property
+    def opened_by_citizen(self) -> bool: ...
+
+    @property
+    def organisations(self) -> frozenset[str]:
+        """Identifiers of the organisations taking part."""
+        ...
+
+
+@runtime_checkable
+class CitizenInput(Protocol):
+    """A piece of what the citizen said (a wish section, a stance, a consent), with the
+    relation facts the rule needs: the citizen's plans. The caller loads the facts."""
+
+    @property
+    def kind(self) -> InputKind: ...
+
+    @property
+    def citizen_id(self) -> int: ...
+
+    @property
+    def plan_id(self) -> int | None:
+        """The plan it is for, or None: for every plan (a general wish or consent)."""
+        ...
+
+    @property
+    def only_for_me(self) -> bool:
+        """The citizen keeps it to themself (a wish section marked "only for me")."""
+        ...
+
+    @property
+    def recipient_organisation(self) -> str | None:
+        """A consent's recipient, when it is an organisation (its identifier)."""
+        ...
+
+    @property
+    def plans(self) -> Collection[PlanRelation]: ...
+
+
 def can(
     actor: Actor | ClientActor | None, permission: Permission, resource: object | None = None
 ) -> bool:
@@ -77,9 +141,15 @@ def can(
         return actor.kind is ActorKind.CITIZEN and (
             resource is None or resource == actor.subject_person_id
         )
-    if permission in (Permission.PLANS_APPROVE, Permission.WISHES_WRITE_OWN_WORDS):
+    if permission in (
+        Permission.PLANS_APPROVE,
+        Permission.WISHES_WRITE_OWN_WORDS,
+        Permission.WISHES_SHARE,
+    ):
         # Only the citizen, acting for themself: a representative's agreement is
-        # their own view, and an advance statement must be the patient's own words.
+        # their own view, an advance statement must be the patient's own words, and
+        # who reads the citizen's words is the citizen's choice (a representative
+        # may keep a section "only for me" but never share it wider).
         return actor.kind is ActorKind.CITIZEN and (
             resource is None or _belongs_to(resource, actor.subject_person_id)
         )
@@ -121,9 +191,10 @@ def _representation_can(actor: Actor, permission: Permission, resource: object |
 def _client_can(client: ClientActor, permission: Permission, resource: object | None) -> bool:
     if permission.value not in client.scopes:
         return False
-    if permission in (Permission.API_PLANS_WRITE, Permission.API_CITIZEN_INPUT_READ):
-        # A plan stays with the organisation that first authored it, and what the
-        # citizen said about it goes back to that organisation.
+    if permission is Permission.API_CITIZEN_INPUT_READ:
+        return resource is None or _input_can(client, resource)
+    if permission is Permission.API_PLANS_WRITE:
+        # A plan stays with the organisation that first authored it.
         return resource is None or (
             isinstance(resource, AuthoredRecord)
             and resource.author_identifier in client.organisations
@@ -135,3 +206,40 @@ def _client_can(client: ClientActor, permission: Permission, resource: object | 
             isinstance(resource, RepresentationRecord) and not resource.given_by_citizen
         )
     return False
+
+
+def _takes_part(client: ClientActor, plan: PlanRelation) -> bool:
+    return not plan.organisations.isdisjoint(client.organisations)
+
+
+def _input_can(client: ClientActor, resource: object) -> bool:
+    """What the citizen said goes only where there is a real care relation."""
+    if isinstance(resource, CitizenInput):
+        return _input_item_can(client, resource)
+    if isinstance(resource, PlanRelation):
+        # Naming a plan to read through: the client's organisation takes part in it.
+        return _takes_part(client, resource)
+    if isinstance(resource, AuthoredRecord):
+        # A plan by its author alone: the author takes part in it.
+        return resource.author_identifier in client.organisations
+    return False
+
+
+def _input_item_can(client: ClientActor, item: CitizenInput) -> bool:
+    if item.only_for_me:
+        return False
+    # Only the citizen's own plans count, and of those the ones still active.
+    active = [p for p in item.plans if p.citizen_id == item.citizen_id and p.active]
+    if item.plan_id is not None:
+        # For one plan: to the organisations taking part in that plan, while it is active.
+        return any(p.plan_id == item.plan_id and _takes_part(client, p) for p in active)
+    if item.kind is InputKind.CONSENT:
+        # A consent for no particular plan: to the recipient it names, and no one else.
+        return (
+            item.recipient_organisation is not None
+            and item.recipient_organisation in client.organisations
+        )
+    if item.kind is InputKind.WISH:
+        # Wishes for every plan: to those taking part in an active plan the citizen opened.
+        return any(p.opened_by_citizen and _takes_part(client, p) for p in active)
+    return False  # a stance is always on one plan

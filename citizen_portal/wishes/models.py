@@ -60,6 +60,23 @@ class WishEntry(Base):
     author: Mapped[Person] = relationship(foreign_keys=[author_person_id])
 
 
+class WishSharing(Base):
+    """The citizen's choice for one section of one scope: "only for me" keeps it from
+    every professional system. No row means shared (the default). Changing it updates
+    the row in place; the access log keeps who changed it and when."""
+
+    __tablename__ = "wish_sharing"
+    __table_args__ = (UniqueConstraint("citizen_id", "scope_key", "section"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    scope_key: Mapped[str] = mapped_column(String(40))
+    section: Mapped[WishSection] = mapped_column(enum_column(WishSection))
+    only_for_me: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_by_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class StanceChoice(StrEnum):
     AGREE = "agree"
     AGREE_WITH_COMMENTS = "agree_with_comments"

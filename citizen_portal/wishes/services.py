@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from citizen_portal.db import utcnow
 from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.types import PlanType
 from citizen_portal.security.actors import Actor
@@ -16,6 +17,7 @@ from citizen_portal.wishes.models import (
     StanceChoice,
     WishEntry,
     WishSection,
+    WishSharing,
     scope_key,
 )
 
@@ -157,3 +159,55 @@ def stances(session: Session, plan_id: int) -> list[PlanStance]:
             .order_by(PlanStance.created_at.desc(), PlanStance.id.desc())
         )
     )
+
+
+def only_for_me(session: Session, citizen_id: int, plan_id: int | None) -> set[WishSection]:
+    """The sections of this scope the citizen keeps to themself."""
+    return set(
+        session.scalars(
+            select(WishSharing.section).where(
+                WishSharing.citizen_id == citizen_id,
+                WishSharing.scope_key == scope_key(plan_id),
+                WishSharing.only_for_me.is_(True),
+            )
+        )
+    )
+
+
+def set_only_for_me(
+    session: Session, actor: Actor, plan_id: int | None, section: WishSection, private: bool
+) -> bool:
+    """Keep a section to the citizen, or share it again. True if it changed.
+
+    Who may widen sharing is the policy's (``Permission.WISHES_SHARE``); the view asks.
+    """
+    citizen_id = actor.subject_person_id
+    row = session.scalar(
+        select(WishSharing).where(
+            WishSharing.citizen_id == citizen_id,
+            WishSharing.scope_key == scope_key(plan_id),
+            WishSharing.section == section,
+        )
+    )
+    if (row.only_for_me if row else False) == private:
+        return False
+    if row is None:
+        try:
+            with session.begin_nested():  # two tabs may choose at the same moment
+                session.add(
+                    WishSharing(
+                        citizen_id=citizen_id,
+                        scope_key=scope_key(plan_id),
+                        section=section,
+                        only_for_me=private,
+                        changed_by_person_id=actor.person_id,
+                    )
+                )
+        except IntegrityError:
+            return set_only_for_me(session, actor, plan_id, section, private)
+        return True
+    row.only_for_me = private
+    row.changed_by_person_id = actor.person_id
+    row.changed_at = utcnow()
+    session.flush()
+    return True

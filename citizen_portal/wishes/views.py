@@ -84,6 +84,8 @@ def overview(plan: Plan | None) -> Any:
         may_write=can(actor, Permission.WISHES_WRITE, actor.subject_person_id),
         may_write_own_words=can(actor, Permission.WISHES_WRITE_OWN_WORDS, actor.subject_person_id),
         own_words=OWN_WORDS,
+        may_share=can(actor, Permission.WISHES_SHARE, actor.subject_person_id),
+        only_for_me=services.only_for_me(db, actor.subject_person_id, plan.id if plan else None),
         contacts=crisis_contacts(actor.subject_person_id),
         crisis_line=_crisis_line(),
     )
@@ -138,6 +140,30 @@ def edit(name: str, plan: Plan | None) -> Any:
         hint=SECTION_HINTS[section],
         conflict=conflict,
     ), status
+
+
+@blueprint.post("/wishes/<name>/sharing")
+@requires(Permission.WISHES_WRITE, load=FOR_PLAN)
+def sharing(name: str, plan: Plan | None) -> Any:
+    """Keep a section "only for me", or share it with the professionals again.
+
+    Sharing again is the citizen's own choice: a representative may keep a section
+    to the citizen, never share it wider (``Permission.WISHES_SHARE``)."""
+    section = _section(name)
+    actor = signed_in_actor()
+    private = request.form.get("only_for_me") == "yes"
+    if not private and not can(actor, Permission.WISHES_SHARE, actor.subject_person_id):
+        abort(403)
+    plan_id = plan.id if plan else None
+    if services.set_only_for_me(get_session(), actor, plan_id, section, private):
+        _audit(
+            actor,
+            AuditTag.WISH_SHARING_CHANGED,
+            plan,
+            section=section.value,
+            only_for_me="yes" if private else "no",
+        )
+    return redirect(url_for("wishes.overview", plan=plan_id) + f"#{section.value}")
 
 
 @blueprint.get("/wishes/<name>/history")

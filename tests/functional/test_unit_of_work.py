@@ -102,6 +102,11 @@ def _save_wish(client: FlaskClient, db: Session, demo: People) -> Send:
     return _form(client, "/wishes/early_signs", {"text": "I stop eating.", "based_on": 0})
 
 
+def _keep_wish_private(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-peter"])
+    return _form(client, "/wishes/early_signs/sharing", {"only_for_me": "yes"})
+
+
 def _stance(client: FlaskClient, db: Session, demo: People) -> Send:
     plan = action_plan_of(db, demo["demo-peter"])
     sign_in(client, db, demo["demo-peter"])
@@ -159,6 +164,7 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "representation.decline": _decline,
     "representation.revoke": _revoke,
     "wishes.edit": _save_wish,
+    "wishes.sharing": _keep_wish_private,
     "wishes.stance": _stance,
     "consents.give": _give_consent,
     "consents.withdraw": _withdraw,

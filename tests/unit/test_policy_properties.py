@@ -112,6 +112,10 @@ def test_plan_reading_matches_the_rules(
     ):
         allowed = actor is not None and can(actor, permission, plan)
         assert allowed == expected_plan_access(facts, person, subject, owner, today, needs)
+    # Sharing a wish section wider ("only for me" off) is the citizen's own choice,
+    # for their own wishes: never a representative's, whatever rights they hold.
+    shares = actor is not None and can(actor, Permission.WISHES_SHARE, plan)
+    assert shares == (person == subject == owner)
     if actor is not None and actor.person_id != actor.subject_person_id:
         # A representative never reads the citizen's own log, and never holds
         # more rights than the representations between the two of them give.
