@@ -9,6 +9,7 @@ store is told back in the bundle's terms by ``refusal_issues``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 from citizen_portal.fhir.bundle_reader import BundleReader
 from citizen_portal.fhir.careplan import read_careplan
 from citizen_portal.fhir.outcome import InvalidBundle, Issue
-from citizen_portal.plans.ingest import IngestRefused, PlanPart, RefusalKind
+from citizen_portal.plans.ingest import IngestRefused, PlanPart, ReferredRecord, RefusalKind
 from citizen_portal.plans.parsed import ParsedPlan
 
 
@@ -75,6 +76,27 @@ def refusal_issues(refused: IngestRefused) -> list[Issue]:
         Issue(_PATHS[issue.part], issue.message, _ISSUE_TYPES[refused.kind])
         for issue in refused.issues
     ]
+
+
+def reference_issues(referred: Sequence[ReferredRecord]) -> list[Issue]:
+    """Each of another organisation's resources a plan referred to: not changed by it."""
+    return [
+        Issue(
+            f"{_RESOURCE_TYPES[r.kind]}?identifier={r.identifier}",
+            _l(
+                "%(name)s belongs to another organisation, so this bundle did not change it: "
+                "it is used as stored, or, when new, stored without contact details "
+                "until its own organisation sends it.",
+                name=r.name,
+            ),
+            "informational",
+            severity="warning",
+        )
+        for r in referred
+    ]
+
+
+_RESOURCE_TYPES = {"organisation": "Organization", "function": "PractitionerRole"}
 
 
 # Organisations and functions (PractitionerRole) repeat in nearly every bundle a

@@ -40,6 +40,22 @@ class AuthoredRecord(Protocol):
 
 
 @runtime_checkable
+class OwnedReference(Protocol):
+    """Reference data (an organisation, a function) by the organisation it belongs to."""
+
+    @property
+    def owning_organisation(self) -> str: ...
+
+
+@runtime_checkable
+class HandoverRecord(Protocol):
+    """A plan handed to another organisation, waiting for it to accept."""
+
+    @property
+    def receiver_identifier(self) -> str: ...
+
+
+@runtime_checkable
 class RepresentationRecord(Protocol):
     """A representation between two people."""
 
@@ -115,9 +131,21 @@ def _representation_can(actor: Actor, permission: Permission, resource: object |
 def _client_can(client: ClientActor, permission: Permission, resource: object | None) -> bool:
     if permission.value not in client.scopes:
         return False
-    if permission in (Permission.API_PLANS_WRITE, Permission.API_CITIZEN_INPUT_READ):
-        # A plan stays with the organisation that first authored it, and what the
-        # citizen said about it goes back to that organisation.
+    if permission is Permission.API_PLANS_WRITE:
+        # A plan is written by its author organisation (until it hands the plan over);
+        # an organisation's name and functions only by that organisation; a hand-over
+        # is accepted by the organisation it is handed to.
+        if resource is None:
+            return True
+        if isinstance(resource, AuthoredRecord):
+            return resource.author_identifier in client.organisations
+        if isinstance(resource, OwnedReference):
+            return resource.owning_organisation in client.organisations
+        if isinstance(resource, HandoverRecord):
+            return resource.receiver_identifier in client.organisations
+        return False
+    if permission is Permission.API_CITIZEN_INPUT_READ:
+        # What the citizen said about a plan goes back to its author organisation.
         return resource is None or (
             isinstance(resource, AuthoredRecord)
             and resource.author_identifier in client.organisations
