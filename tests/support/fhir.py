@@ -67,8 +67,10 @@ PLAN_IDS = "urn:demo:citizen-portal:plan-id"
 
 
 def _parameters(plan: str, receiver: str | None) -> dict[str, Any]:
+    """``plan``: the identifier's value (in the examples' system), or "system|value"."""
+    system, _, value = plan.rpartition("|")
     parameter: list[dict[str, Any]] = [
-        {"name": "plan", "valueIdentifier": {"system": PLAN_IDS, "value": plan}}
+        {"name": "plan", "valueIdentifier": {"system": system or PLAN_IDS, "value": value}}
     ]
     if receiver is not None:
         system, _, value = receiver.rpartition("|")
