@@ -107,9 +107,8 @@ def test_only_the_author_hands_over_and_only_the_receiver_accepts(
     gp = api_token(client, db, ["urn:demo:organisation|yder:lægehuset-torvet"], client_id="gp")
 
     def not_found(response: Any) -> bool:
-        return response.status_code == 404 and response.get_json()["issue"][0]["diagnostics"] == (
-            "No such plan for this system."
-        )
+        message: str = response.get_json()["issue"][0]["diagnostics"]
+        return bool(response.status_code == 404 and message == "No such plan for this system.")
 
     # Not the author: the same answer as for an identifier nobody has.
     assert not_found(hand_over(client, nexus, PLAN, MUNICIPALITY))
