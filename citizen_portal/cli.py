@@ -8,16 +8,18 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from citizen_portal import migrate
 from citizen_portal.api.oauth import register_client
 from citizen_portal.audit.models import AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.services import organisation_trail, record_event
 from citizen_portal.db import get_session, unit_of_work, utcnow
 from citizen_portal.fhir.demo_loader import load_demo_data
 from citizen_portal.fhir.export import export_citizen_bundle
 from citizen_portal.fhir.importer import ImportItem, import_items, import_parallel
 from citizen_portal.notifications.services import representation_created, send_expiry_reminders
+from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.services import InvalidCpr, find_by_cpr, find_or_create_by_cpr
 from citizen_portal.representation.models import RepresentationKind
 from citizen_portal.representation.rules import RepresentationRefused
@@ -212,3 +214,27 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"client_id: {client_id}\nclient_secret: {secret}")
         click.echo("Keep the secret safe: it is not stored and cannot be shown again.")
+
+    @app.cli.command("organisation-trail")
+    @click.argument("identifier")
+    def show_organisation_trail(identifier: str) -> None:
+        """An organisation's trail: each change of its name, functions, phone numbers
+        and opening hours, newest first, with the system that sent it."""
+        session = get_session()
+        organisation = session.scalar(
+            select(Organisation).where(Organisation.identifier == identifier)
+        )
+        if organisation is None:
+            raise click.ClickException(f"No organisation {identifier!r}.")
+        events = organisation_trail(session, organisation.id)
+        click.echo(f"{organisation.name} ({identifier}): {len(events)} change(s)")
+        for event in events:
+            changes = "; ".join(
+                f"{field}: {event.details.get(field, '')}"
+                for field in event.details.get("changed", "").split(", ")
+                if field
+            )
+            click.echo(
+                f"{event.occurred_at:%Y-%m-%d %H:%M} UTC  {event.details.get('client_id')}  "
+                f"{event.resource_type} {event.details.get('identifier')}  {changes}"
+            )

@@ -90,7 +90,9 @@ class CheckingClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = fresh_database("portal_test", tmp_path_factory.mktemp("db"))
+    # TEST_DATABASE_SCHEMA: a schema of one's own on a shared PostgreSQL server.
+    schema = os.environ.get("TEST_DATABASE_SCHEMA") or "portal_test"
+    url = fresh_database(schema, tmp_path_factory.mktemp("db"))
     migrate.upgrade(url)
     return url
 

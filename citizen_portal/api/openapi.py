@@ -35,6 +35,73 @@ OAUTH_ERROR = {
 }
 
 
+_IDENTIFIER = {
+    "type": "object",
+    "required": ["system", "value"],
+    "properties": {
+        "system": {"type": "string", "minLength": 1, "maxLength": 200},
+        "value": {"type": "string", "minLength": 1, "maxLength": 200},
+    },
+}
+
+HANDOVER_PARAMETERS = {
+    "type": "object",
+    "description": (
+        "FHIR Parameters: 'plan' (the CarePlan's business identifier) and, to hand over, "
+        "'receiver' (the receiving Organization's identifier)"
+    ),
+    "required": ["resourceType", "parameter"],
+    "properties": {
+        "resourceType": {"const": "Parameters"},
+        "parameter": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "valueIdentifier"],
+                "properties": {
+                    "name": {"enum": ["plan", "receiver"]},
+                    "valueIdentifier": _IDENTIFIER,
+                },
+            },
+        },
+    },
+}
+
+
+def _handover_operation(operation_id: str, summary: str, done: str) -> dict[str, Any]:
+    return {
+        "post": {
+            "summary": summary,
+            "operationId": operation_id,
+            "security": [{"clientCredentials": ["api:plans:write"]}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/fhir+json": {
+                        "schema": {"$ref": "#/components/schemas/HandoverParameters"}
+                    }
+                },
+            },
+            "responses": {
+                "200": _outcome(done),
+                "400": _outcome("The body is not JSON"),
+                "401": _outcome("No valid bearer token"),
+                "403": _outcome("The token lacks the scope"),
+                "404": _outcome(
+                    "No such plan among your organisations' (to accept: none handed to "
+                    "them); the same answer whether or not another organisation has one"
+                ),
+                "413": _outcome("The body is larger than 1 MB"),
+                "415": _outcome("Wrong content type"),
+                "422": _outcome(
+                    "Not Parameters, a parameter missing, the receiver unknown or the "
+                    "author itself, or the receiver already has a plan with this identifier"
+                ),
+            },
+        }
+    }
+
+
 def _outcome(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -123,11 +190,20 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "200": _outcome("The same content is already the newest version"),
-                        "201": _outcome("Stored as a new version (header X-Plan-Version)"),
+                        "200": _outcome(
+                            "The same content is already the newest version (a warning "
+                            "names each other organisation's resource that was not changed)"
+                        ),
+                        "201": _outcome(
+                            "Stored as a new version (header X-Plan-Version; a warning "
+                            "names each other organisation's resource that was not changed)"
+                        ),
                         "400": _outcome("The body is not JSON"),
                         "401": _outcome("No valid bearer token"),
-                        "403": _outcome("Not allowed to write for this organisation or plan"),
+                        "403": _outcome(
+                            "Not allowed to write for this organisation, or your "
+                            "organisation handed this plan over"
+                        ),
                         "413": _outcome("The bundle is larger than 1 MB"),
                         "415": _outcome("Wrong content type"),
                         "422": _outcome(
@@ -200,6 +276,18 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/fhir/CarePlan/$handover": _handover_operation(
+                "handOverPlan",
+                "Hand a plan your organisation wrote to another organisation; it stays "
+                "yours (you may still send versions) until that organisation accepts",
+                "Handed over, waiting for the receiver to accept",
+            ),
+            "/api/fhir/CarePlan/$accept-handover": _handover_operation(
+                "acceptPlanHandover",
+                "Accept a plan handed to your organisation; from then on only your "
+                "organisation sends its new versions",
+                "Accepted: your organisation is the plan's author",
+            ),
             "/api/openapi.json": {
                 "get": {
                     "summary": "This description",
@@ -236,6 +324,7 @@ def openapi_document() -> dict[str, Any]:
             },
             "schemas": {
                 "OperationOutcome": OPERATION_OUTCOME,
+                "HandoverParameters": HANDOVER_PARAMETERS,
                 "RelatedPerson": {
                     "type": "object",
                     "required": ["resourceType", "patient", "relationship", "identifier"],

@@ -13,13 +13,15 @@ from citizen_portal.api.openapi import openapi_document
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.db import get_session, retries_lost_races
+from citizen_portal.fhir.handover import read_handover_parameters
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
-from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
+from citizen_portal.fhir.plan_bundle import read_plan_bundle, reference_issues, refusal_issues
 from citizen_portal.fhir.readback import citizen_input_bundle, reading_relation
 from citizen_portal.fhir.related_person import read_registration
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications import services as notifications
 from citizen_portal.organisations.models import Organisation
+from citizen_portal.plans import handover
 from citizen_portal.plans.ingest import IncomingPlan, IngestRefused, RefusalKind, store_plan
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation import registry
@@ -99,7 +101,7 @@ def receive_bundle() -> Any:
         else _l("Nothing changed: version %(n)s already has this content.", n=result.version_number)
     )
     return outcome_response(
-        [Issue("Bundle", message, "informational")],
+        [Issue("Bundle", message, "informational"), *reference_issues(result.referred)],
         201 if result.created else 200,
         severity="information",
         headers={"X-Plan-Version": str(result.version_number)},
@@ -193,13 +195,23 @@ def citizen_input() -> Any:
             [Issue("plan", _l("Name the plan as ?plan=system|value."), "required")], 400
         )
     db = get_session()
-    plan = db.scalar(
-        select(Plan).where(Plan.identifier_system == system, Plan.identifier_value == value)
-    )
-    relation, facts = reading_relation(db, plan) if plan is not None else (None, [])
-    if plan is None or not can(client, Permission.API_CITIZEN_INPUT_READ, relation):
-        # The same answer for a plan the client's organisation takes no part in:
-        # nothing is revealed.
+    # Identifiers are per author organisation, so several plans may carry this one:
+    # the client's own first, then the first it takes part in. Any other answers
+    # the same 404 as a plan that does not exist: nothing is revealed.
+    candidates = db.scalars(
+        select(Plan)
+        .where(Plan.identifier_system == system, Plan.identifier_value == value)
+        .order_by(Plan.id)
+    ).all()
+    plan, relation, facts = None, None, []
+    for candidate in sorted(
+        candidates, key=lambda c: c.author_identifier not in client.organisations
+    ):
+        candidate_relation, candidate_facts = reading_relation(db, candidate)
+        if can(client, Permission.API_CITIZEN_INPUT_READ, candidate_relation):
+            plan, relation, facts = candidate, candidate_relation, candidate_facts
+            break
+    if plan is None:
         return outcome_response(
             [Issue("plan", _l("No such plan for this system."), "not-found")], 404
         )
@@ -226,6 +238,127 @@ def citizen_input() -> Any:
     response = jsonify(bundle)
     response.mimetype = "application/fhir+json"
     return response
+
+
+def _parameters() -> Any:
+    """The request's JSON body, or the answer to send instead."""
+    if request.mimetype not in ACCEPTED_TYPES:
+        return (
+            None,
+            Issue(
+                "Content-Type", _l("Send the resource as application/fhir+json."), "not-supported"
+            ),
+            415,
+        )
+    try:
+        return request.get_json(force=True), None, 0
+    except RequestEntityTooLarge:
+        raise
+    except BadRequest:
+        return None, Issue("Parameters", _l("The body is not valid JSON."), "structure"), 400
+
+
+HANDOVER_STATUS = {
+    handover.HandoverProblem.NOT_FOUND: 404,
+    handover.HandoverProblem.INVALID: 422,
+    handover.HandoverProblem.CONFLICT: 422,
+}
+HANDOVER_CODES = {
+    handover.HandoverProblem.NOT_FOUND: "not-found",
+    handover.HandoverProblem.INVALID: "business-rule",
+    handover.HandoverProblem.CONFLICT: "business-rule",
+}
+
+
+@blueprint.post("/fhir/CarePlan/$handover")
+@requires_client(Permission.API_PLANS_WRITE)
+def hand_over_plan() -> Any:
+    """The author's system hands a plan to another organisation, which must accept."""
+    data, problem, status = _parameters()
+    if problem is not None:
+        return _refused_call(status, problem)
+    try:
+        wanted = read_handover_parameters(data, receiver=True)
+        result = handover.hand_over(
+            get_session(),
+            g.api_client,
+            wanted.plan_system,
+            wanted.plan_value,
+            wanted.receiver or "",
+        )
+    except InvalidBundle as error:
+        return _refused_call(422, *error.issues)
+    except handover.HandoverRefused as refused:
+        return _refused_handover(refused)
+    receiver = result.handover.to_organisation.name
+    return outcome_response(
+        [
+            Issue(
+                "CarePlan",
+                _l(
+                    "Handed over to %(organisation)s. Until it accepts, your organisation "
+                    "stays responsible and may still send new versions.",
+                    organisation=receiver,
+                ),
+                "informational",
+            )
+        ],
+        200,
+        severity="information",
+    )
+
+
+@blueprint.post("/fhir/CarePlan/$accept-handover")
+@requires_client(Permission.API_PLANS_WRITE)
+@retries_lost_races  # the receiver's own plan with this identifier made at the same moment
+def accept_plan_handover() -> Any:
+    """The receiving organisation's system accepts a plan handed to it."""
+    data, problem, status = _parameters()
+    if problem is not None:
+        return _refused_call(status, problem)
+    try:
+        wanted = read_handover_parameters(data, receiver=False)
+        result = handover.accept_handover(
+            get_session(), g.api_client, wanted.plan_system, wanted.plan_value
+        )
+    except InvalidBundle as error:
+        return _refused_call(422, *error.issues)
+    except handover.HandoverRefused as refused:
+        return _refused_handover(refused)
+    return outcome_response(
+        [
+            Issue(
+                "CarePlan",
+                _l(
+                    "Accepted. %(organisation)s is now responsible and sends the plan's "
+                    "new versions.",
+                    organisation=result.handover.to_organisation.name,
+                ),
+                "informational",
+            )
+        ],
+        200,
+        severity="information",
+    )
+
+
+def _refused_handover(refused: handover.HandoverRefused) -> Any:
+    return _refused_call(
+        HANDOVER_STATUS[refused.problem],
+        Issue("Parameters.parameter", refused.message, HANDOVER_CODES[refused.problem]),
+    )
+
+
+def _refused_call(status: int, *issues: Issue) -> Any:
+    get_session().rollback()
+    _audit(
+        AuditTag.API_CALL_REFUSED,
+        client_id=g.api_client.client_id,
+        path=request.path[:200],
+        status=str(status),
+        problems=str(len(issues)),
+    )
+    return outcome_response(list(issues), status)
 
 
 @blueprint.get("/openapi.json")

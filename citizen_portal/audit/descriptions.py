@@ -87,6 +87,25 @@ DESCRIPTIONS: dict[AuditTag, Describe | None] = {
     ),
     AuditTag.PLAN_IMPORTED: lambda e, p: _l("imported your plan into the app: %(plan)s.", plan=p),
     AuditTag.PLANS_EXPORTED: lambda e, p: _l("exported a copy of your plans."),
+    # In the organisation's own trail (audit.services.organisation_trail), not a citizen's.
+    AuditTag.REFERENCE_DATA_CHANGED: lambda e, p: _l(
+        "changed the name or contact details (%(fields)s) of %(what)s.",
+        fields=e.details.get("changed"),
+        what=e.details.get("identifier"),
+    ),
+    AuditTag.PLAN_HANDOVER_REQUESTED: lambda e, p: _l(
+        "handed your plan over to %(org)s. %(giver)s stays responsible until %(org)s accepts: "
+        "%(plan)s.",
+        org=e.details.get("to"),
+        plan=p,
+        giver=e.details.get("from"),
+    ),
+    AuditTag.PLAN_HANDOVER_ACCEPTED: lambda e, p: _l(
+        "accepted your plan from %(giver)s. %(org)s is now responsible for it: %(plan)s.",
+        org=e.details.get("to"),
+        plan=p,
+        giver=e.details.get("from"),
+    ),
 }
 
 

@@ -45,13 +45,20 @@ class AuditTag(StrEnum):
     API_CITIZEN_INPUT_READ = "api_citizen_input:read"
     PLAN_IMPORTED = "plan:imported"
     PLANS_EXPORTED = "plans:exported"
+    # An organisation's own trail (subject_organisation_id), not a citizen's.
+    REFERENCE_DATA_CHANGED = "reference_data:changed"  # a name, title, phone or hours
+    PLAN_HANDOVER_REQUESTED = "plan_handover:requested"
+    PLAN_HANDOVER_ACCEPTED = "plan_handover:accepted"
 
 
 class AuditEvent(Base):
     """Append-only: who did what to whose data, and when."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_subject_time", "subject_person_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_audit_events_subject_time", "subject_person_id", "occurred_at"),
+        Index("ix_audit_events_organisation_time", "subject_organisation_id", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -60,6 +67,8 @@ class AuditEvent(Base):
     actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # Whose data was touched; the citizen's own log (a later issue) filters on it.
     subject_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Whose reference data was changed: the owning organisation's trail.
+    subject_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     resource_type: Mapped[str | None] = mapped_column(String(60))
     resource_id: Mapped[str | None] = mapped_column(String(100))
     request_id: Mapped[str | None] = mapped_column(String(64))

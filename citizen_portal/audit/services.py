@@ -7,6 +7,7 @@ describes, when the request (or command) commits as one unit of work.
 from __future__ import annotations
 
 from flask import g, has_request_context
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
@@ -61,4 +62,16 @@ def record_read_or_change(
         resource_type=resource_type,
         resource_id=resource_id,
         details=details,
+    )
+
+
+def organisation_trail(session: Session, organisation_id: int) -> list[AuditEvent]:
+    """An organisation's own trail: every change of its reference data (name, functions,
+    phone numbers, opening hours), newest first. Not part of any citizen's log."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.subject_organisation_id == organisation_id)
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        )
     )

@@ -16,6 +16,7 @@ class Issue:
     path: str
     message: Any  # a lazy translated string, rendered in the caller's language
     code: str = "invalid"  # an OperationOutcome issue type
+    severity: str | None = None  # None: the outcome's severity
 
 
 class InvalidBundle(Exception):
@@ -31,7 +32,7 @@ def outcome(issues: list[Issue], severity: str = "error") -> dict[str, Any]:
         "resourceType": "OperationOutcome",
         "issue": [
             {
-                "severity": severity,
+                "severity": issue.severity or severity,
                 "code": issue.code,
                 "diagnostics": str(issue.message),
                 "expression": [issue.path],

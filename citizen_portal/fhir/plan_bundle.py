@@ -9,6 +9,7 @@ store is told back in the bundle's terms by ``refusal_issues``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +24,7 @@ from citizen_portal.fhir.careplan import read_careplan
 from citizen_portal.fhir.outcome import InvalidBundle, Issue
 from citizen_portal.fhir.plan_sections import content_path
 from citizen_portal.i18n import lazy_gettext as _l
-from citizen_portal.plans.ingest import IngestRefused, PlanPart, RefusalKind
+from citizen_portal.plans.ingest import IngestRefused, PlanPart, ReferredRecord, RefusalKind
 from citizen_portal.plans.parsed import ParsedPlan
 from citizen_portal.plans.rules import ContentPart, ContentProblem
 
@@ -87,6 +88,27 @@ def _path_of(part: PlanPart | ContentPart) -> str:
     if isinstance(part, PlanPart):
         return _PATHS[part]
     return content_path("CarePlan", ContentProblem(part, ""))
+
+
+def reference_issues(referred: Sequence[ReferredRecord]) -> list[Issue]:
+    """Each of another organisation's resources a plan referred to: not changed by it."""
+    return [
+        Issue(
+            f"{_RESOURCE_TYPES[r.kind]}?identifier={r.identifier}",
+            _l(
+                "%(name)s belongs to another organisation, so this bundle did not change it: "
+                "it is used as stored, or, when new, stored without contact details "
+                "until its own organisation sends it.",
+                name=r.name,
+            ),
+            "informational",
+            severity="warning",
+        )
+        for r in referred
+    ]
+
+
+_RESOURCE_TYPES = {"organisation": "Organization", "function": "PractitionerRole"}
 
 
 # Organisations and functions (PractitionerRole) repeat in nearly every bundle a

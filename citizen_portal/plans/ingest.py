@@ -19,15 +19,17 @@ from typing import Any
 
 from flask import g, has_request_context
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import utcnow
 from citizen_portal.i18n import lazy_gettext as _l
+from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.services import hash_cpr
-from citizen_portal.plans.models import Plan, PlanVersion
+from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.plans.reference_writer import (
+    ReferenceChange,
     citizens_by_hash,
     insert_citizens,
     upsert_functions,
@@ -72,11 +74,22 @@ class IngestRefused(Exception):
 
 
 @dataclass(frozen=True)
+class ReferredRecord:
+    """Another organisation's organisation or function that a plan refers to: used as
+    stored (or, if new, stored without contact details), never changed by the plan."""
+
+    kind: str  # "organisation" or "function"
+    identifier: str
+    name: str
+
+
+@dataclass(frozen=True)
 class IngestResult:
     plan_id: int
     citizen_id: int
     version_number: int
     created: bool  # False: this content is already stored (see version_number)
+    referred: tuple[ReferredRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,9 +127,11 @@ def store_plans(
 
     Nothing is committed here: the caller's unit of work does that, and runs it
     again whole if a concurrent writer won a race (a unique constraint)."""
-    outcomes = _Batch(session, plans, cpr_key, client).store()
+    batch = _Batch(session, plans, cpr_key, client)
+    outcomes = batch.store()
     # In the same transaction: no plan is stored without its audit record.
     request_id = g.get("request_id") if has_request_context() else None
+    session.add_all(_reference_event(change, client, request_id) for change in batch.changes)
     session.add_all(
         AuditEvent(
             tag=AuditTag.API_PLAN_RECEIVED if client else AuditTag.PLAN_IMPORTED,
@@ -136,6 +151,29 @@ def store_plans(
     )
     session.flush()
     return outcomes
+
+
+def _reference_event(
+    change: ReferenceChange, client: ClientActor | None, request_id: str | None
+) -> AuditEvent:
+    """A change of a name, title, phone number or opening hours, in the trail of the
+    organisation it belongs to."""
+    details = {
+        "client_id": client.client_id if client else "import",
+        "identifier": change.identifier[:300],
+        "changed": ", ".join(sorted(change.after)),
+    }
+    for key in sorted(change.after):
+        details[key] = f"{change.before[key]} -> {change.after[key]}"[:300]
+    return AuditEvent(
+        tag=AuditTag.REFERENCE_DATA_CHANGED,
+        actor_kind=ActorKind.SYSTEM,
+        subject_organisation_id=change.organisation_id,
+        resource_type=change.resource_type,
+        resource_id=str(change.resource_id),
+        request_id=request_id,
+        details=details,
+    )
 
 
 @dataclass(frozen=True)
@@ -181,6 +219,26 @@ class _Batch:
         self.plans = plans
         self.cpr_key = cpr_key
         self.client = client
+        self.changes: list[ReferenceChange] = []
+        self.handed_on: dict[tuple[str, str, str], str] = {}
+
+    def _owns(self, record: ParsedOrganisation | ParsedFunction) -> bool:
+        """The trusted import writes all reference data; a client only its own."""
+        return self.client is None or can(self.client, Permission.API_PLANS_WRITE, record)
+
+    def _referred(self, parsed: ParsedPlan) -> tuple[ReferredRecord, ...]:
+        return tuple(
+            [
+                ReferredRecord("organisation", o.identifier, o.name)
+                for o in parsed.organisations.values()
+                if not self._owns(o)
+            ]
+            + [
+                ReferredRecord("function", f.identifier, f.title)
+                for f in parsed.functions.values()
+                if not self._owns(f)
+            ]
+        )
 
     def store(self) -> list[IngestResult | IngestRefused]:
         connection = self.session.connection()
@@ -195,14 +253,35 @@ class _Batch:
             decisions.append(self._decide(read, cpr_hash, owner, plans))
         accepted = [d for d in decisions if isinstance(d, _Accepted)]
 
-        # Shared records: each organisation and function as the last plan names it.
+        # Shared records: what the sender owns as the last plan names it; what it
+        # only refers to as stored, or as the first plan names it, without contact details.
         organisations: dict[str, ParsedOrganisation] = {}
         functions: dict[str, ParsedFunction] = {}
+        referred_organisations: dict[str, ParsedOrganisation] = {}
+        referred_functions: dict[str, ParsedFunction] = {}
         for a in accepted:
-            organisations.update(a.read.parsed.organisations)
-            functions.update(a.read.parsed.functions)
-        organisation_ids = upsert_organisations(connection, list(organisations.values()))
-        function_ids = upsert_functions(connection, list(functions.values()), organisation_ids)
+            for o in a.read.parsed.organisations.values():
+                if self._owns(o):
+                    organisations[o.identifier] = o
+                else:
+                    referred_organisations.setdefault(o.identifier, o)
+            for f in a.read.parsed.functions.values():
+                if self._owns(f):
+                    functions[f.identifier] = f
+                else:
+                    referred_functions.setdefault(f.identifier, f)
+        written = upsert_organisations(
+            connection, list(organisations.values()), list(referred_organisations.values())
+        )
+        organisation_ids = written.ids
+        written_functions = upsert_functions(
+            connection,
+            list(functions.values()),
+            list(referred_functions.values()),
+            organisation_ids,
+        )
+        function_ids = written_functions.ids
+        self.changes = written.changes + written_functions.changes
         new_people: dict[str, ParsedPlan] = {}
         for a in accepted:
             if a.cpr_hash not in known_people:
@@ -229,12 +308,19 @@ class _Batch:
         return [
             d
             if isinstance(d, IngestRefused)
-            else IngestResult(plan_ids[id(d.plan)], people[d.cpr_hash], d.version_number, d.created)
+            else IngestResult(
+                plan_ids[id(d.plan)],
+                people[d.cpr_hash],
+                d.version_number,
+                d.created,
+                self._referred(d.read.parsed),
+            )
             for d in decisions
         ]
 
-    def _stored_plans(self) -> dict[tuple[str, str], _PlanSoFar]:
-        """The batch's plans that are stored already, with their versions."""
+    def _stored_plans(self) -> dict[tuple[str, str, str], _PlanSoFar]:
+        """The batch's plans that are stored already, with their versions, by (author,
+        identifier system, identifier value): an identifier is its author's own."""
         values = {p.parsed.identifier_value for p in self.plans}
         stored = self.session.scalars(
             select(Plan)
@@ -242,11 +328,22 @@ class _Batch:
             .where(Plan.identifier_value.in_(values))
         ).all()
         plans = {
-            (p.identifier_system, p.identifier_value): _PlanSoFar(
+            (p.author_identifier, p.identifier_system, p.identifier_value): _PlanSoFar(
                 stored=p, owner=p.citizen_id, plan_type=p.plan_type
             )
             for p in stored
         }
+        # Plans an author handed on: its later bundles are told, not stored as a new plan.
+        giver, receiver = aliased(Organisation), aliased(Organisation)
+        handed_on = self.session.execute(
+            select(giver.identifier, Plan.identifier_system, Plan.identifier_value, receiver.name)
+            .select_from(PlanHandover)
+            .join(Plan, Plan.id == PlanHandover.plan_id)
+            .join(giver, giver.id == PlanHandover.from_organisation_id)
+            .join(receiver, receiver.id == PlanHandover.to_organisation_id)
+            .where(Plan.identifier_value.in_(values), PlanHandover.accepted_at.is_not(None))
+        )
+        self.handed_on = {(row[0], row[1], row[2]): row[3] for row in handed_on}
         if plans:
             by_id = {so_far.stored.id: so_far for so_far in plans.values() if so_far.stored}
             versions = table_of(PlanVersion)
@@ -271,7 +368,7 @@ class _Batch:
         read: IncomingPlan,
         cpr_hash: str,
         owner: int | str,
-        plans: dict[tuple[str, str], _PlanSoFar],
+        plans: dict[tuple[str, str, str], _PlanSoFar],
     ) -> _Accepted | IngestRefused:
         parsed = read.parsed
         if self.client is not None and not can(self.client, Permission.API_PLANS_WRITE, parsed):
@@ -288,8 +385,20 @@ class _Batch:
             return IngestRefused(
                 RefusalKind.INCOMPLETE, *(RefusalIssue(p.part, p.message) for p in incomplete)
             )
-        key = (parsed.identifier_system, parsed.identifier_value)
+        key = (parsed.author, parsed.identifier_system, parsed.identifier_value)
         plan = plans.get(key)
+        if plan is None and key in self.handed_on:
+            return IngestRefused(
+                RefusalKind.FORBIDDEN,
+                RefusalIssue(
+                    PlanPart.IDENTIFIER,
+                    _l(
+                        "This plan was handed over to %(organisation)s, "
+                        "which writes its new versions now.",
+                        organisation=self.handed_on[key],
+                    ),
+                ),
+            )
         if plan is None:
             plan = plans[key] = _PlanSoFar(
                 stored=None,
@@ -343,7 +452,7 @@ class _Batch:
 
     def _insert_new_plans(
         self,
-        plans: dict[tuple[str, str], _PlanSoFar],
+        plans: dict[tuple[str, str, str], _PlanSoFar],
         people: dict[str, int],
         organisation_ids: dict[str, int],
     ) -> dict[int, int]:

@@ -41,7 +41,11 @@ from citizen_portal.plans.types import (
 
 class Plan(Base):
     __tablename__ = "plans"
-    __table_args__ = (UniqueConstraint("identifier_system", "identifier_value"),)
+    # A business identifier is the issuing organisation's: unique per author, not
+    # globally, so one organisation can neither squat nor probe another's identifiers.
+    __table_args__ = (
+        UniqueConstraint("author_organisation_id", "identifier_system", "identifier_value"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
@@ -57,6 +61,14 @@ class Plan(Base):
     versions: Mapped[list[PlanVersion]] = relationship(
         back_populates="plan", order_by="PlanVersion.number"
     )
+    handovers: Mapped[list[PlanHandover]] = relationship(
+        back_populates="plan", order_by="PlanHandover.id"
+    )
+
+    @property
+    def pending_handover(self) -> PlanHandover | None:
+        """A hand-over the receiving organisation has not accepted yet."""
+        return next((h for h in self.handovers if h.accepted_at is None), None)
 
     @property
     def current_version(self) -> PlanVersion:
@@ -66,6 +78,35 @@ class Plan(Base):
     def author_identifier(self) -> str:
         """The organisation that wrote the plan first; it keeps it (the policy reads this)."""
         return self.author_organisation.identifier
+
+
+class PlanHandover(Base):
+    """The author organisation hands a plan to another (the responsibility principle).
+
+    Until the receiver accepts, the old author stays responsible and may still write
+    versions; on acceptance the plan's author becomes the receiver. Kept afterwards:
+    the old author's later bundles with the plan's identifier are told it was handed on.
+    """
+
+    __tablename__ = "plan_handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    from_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    to_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    requested_by: Mapped[str] = mapped_column(String(200))  # the client id
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by: Mapped[str | None] = mapped_column(String(200))
+
+    plan: Mapped[Plan] = relationship(back_populates="handovers")
+    from_organisation: Mapped[Organisation] = relationship(foreign_keys=[from_organisation_id])
+    to_organisation: Mapped[Organisation] = relationship(foreign_keys=[to_organisation_id])
+
+    @property
+    def receiver_identifier(self) -> str:
+        """The organisation that may accept it (the policy reads this)."""
+        return self.to_organisation.identifier
 
 
 class PlanVersion(Base):

@@ -29,6 +29,11 @@ class ParsedOrganisation:
     kind: OrganisationKind
     sector: Sector
 
+    @property
+    def owning_organisation(self) -> str:
+        """Only this organisation's own systems change it (the policy reads this)."""
+        return self.identifier
+
 
 @dataclass(frozen=True)
 class AvailableTime:
@@ -47,6 +52,11 @@ class ParsedFunction:
     available_times: tuple[AvailableTime, ...] = ()
     opening_hours: str | None = None
     address: str | None = None
+
+    @property
+    def owning_organisation(self) -> str:
+        """Only its organisation's own systems change it (the policy reads this)."""
+        return self.organisation
 
 
 @dataclass(frozen=True)

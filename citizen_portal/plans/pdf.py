@@ -64,6 +64,15 @@ def plan_pdf(page: PlanPage) -> bytes:
         + " "
         + _("From %(org)s", org=page.author_organisation)
     )
+    if page.handover_to:
+        doc.paragraph(
+            _(
+                "Handed over to %(org)s, waiting for %(org)s to accept. "
+                "Until then %(author)s is responsible for your plan.",
+                org=page.handover_to,
+                author=page.author_organisation,
+            )
+        )
     doc.paragraph(str(vocabulary.PLAN_TYPE_EXPLANATIONS[page.plan_type]))
     if page.something_withheld:
         doc.paragraph(_("Some parts of this plan are not shown to people acting for the citizen."))

@@ -3,11 +3,18 @@
 Core statements: select what exists, insert what is missing, update only
 what changed (unchanged rows are not written, so concurrent plans from the
 same organisations do not queue on the same row locks).
+
+Reference data has an owner. What the sender owns (its own organisations and
+their functions; everything, for the operator's trusted import) is written as
+sent, and every change is returned so it can be audited against the owning
+organisation. What it only refers to is used as stored; if it is not stored yet,
+it is stored as a reference without contact details until its owner sends it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
@@ -20,10 +27,38 @@ from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, Pars
 from citizen_portal.plans.version_writer import table_of
 
 
-def _upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Rows keyed by ``identifier``; returns identifier -> id."""
+@dataclass(frozen=True)
+class ReferenceChange:
+    """An owned record changed in place: audited against its organisation."""
+
+    resource_type: str  # "organisation" or "function"
+    resource_id: int
+    identifier: str
+    organisation_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@dataclass
+class References:
+    """What the writer did: ids by identifier, and the changes to audit."""
+
+    ids: dict[str, int]
+    changes: list[ReferenceChange]
+
+
+def _upsert(
+    connection: Connection,
+    table: Table,
+    owned: list[dict[str, Any]],
+    referred: list[dict[str, Any]],
+) -> tuple[dict[str, int], list[tuple[Any, dict[str, Any]]]]:
+    """Rows keyed by ``identifier``. Owned rows are inserted or updated; referred
+    rows only inserted when missing. Returns identifier -> id, and (old row,
+    changed values) for every update."""
+    rows = owned + referred
     if not rows:
-        return {}
+        return {}, []
     existing = {
         row.identifier: row
         for row in connection.execute(
@@ -37,53 +72,88 @@ def _upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) ->
             insert(table).returning(table.c.id, table.c.identifier), missing
         )
         ids.update({row.identifier: row.id for row in inserted})
+    updates: list[tuple[Any, dict[str, Any]]] = []
+    only_referred = {r["identifier"] for r in referred}
     for row in rows:
         old = existing.get(row["identifier"])
         if old is None:
             continue
         ids[row["identifier"]] = old.id
+        if row["identifier"] in only_referred:
+            continue  # used as stored: only its owner changes it
         changed = {key: value for key, value in row.items() if getattr(old, key) != value}
         if changed:
             connection.execute(update(table).where(table.c.id == old.id).values(**changed))
-    return ids
+            updates.append((old, changed))
+    return ids, updates
 
 
 def upsert_organisations(
-    connection: Connection, organisations: list[ParsedOrganisation]
-) -> dict[str, int]:
-    return _upsert(
-        connection,
-        table_of(Organisation),
-        [
-            {"identifier": o.identifier, "name": o.name, "kind": o.kind, "sector": o.sector}
-            for o in organisations
-        ],
+    connection: Connection,
+    owned: list[ParsedOrganisation],
+    referred: list[ParsedOrganisation],
+) -> References:
+    def row(o: ParsedOrganisation) -> dict[str, Any]:
+        return {"identifier": o.identifier, "name": o.name, "kind": o.kind, "sector": o.sector}
+
+    ids, updates = _upsert(
+        connection, table_of(Organisation), [row(o) for o in owned], [row(o) for o in referred]
     )
+    changes = [
+        ReferenceChange(
+            "organisation",
+            old.id,
+            old.identifier,
+            old.id,
+            {key: getattr(old, key) for key in changed},
+            changed,
+        )
+        for old, changed in updates
+    ]
+    return References(ids, changes)
 
 
 def upsert_functions(
-    connection: Connection, functions: list[ParsedFunction], organisation_ids: dict[str, int]
-) -> dict[str, int]:
-    return _upsert(
+    connection: Connection,
+    owned: list[ParsedFunction],
+    referred: list[ParsedFunction],
+    organisation_ids: dict[str, int],
+) -> References:
+    def row(f: ParsedFunction, contact: bool) -> dict[str, Any]:
+        # A reference to another organisation's function carries no contact details:
+        # "who to call" comes only from the organisation itself.
+        return {
+            "identifier": f.identifier,
+            "organisation_id": organisation_ids[f.organisation],
+            "title": f.title,
+            "phone": f.phone if contact else None,
+            "email": f.email if contact else None,
+            "opening_hours": f.opening_hours if contact else None,
+            "address": f.address if contact else None,
+            "available_times": [
+                {"days": list(t.days), "start": t.start, "end": t.end}
+                for t in (f.available_times if contact else ())
+            ],
+        }
+
+    ids, updates = _upsert(
         connection,
         table_of(Function),
-        [
-            {
-                "identifier": f.identifier,
-                "organisation_id": organisation_ids[f.organisation],
-                "title": f.title,
-                "phone": f.phone,
-                "email": f.email,
-                "opening_hours": f.opening_hours,
-                "address": f.address,
-                "available_times": [
-                    {"days": list(t.days), "start": t.start, "end": t.end}
-                    for t in f.available_times
-                ],
-            }
-            for f in functions
-        ],
+        [row(f, True) for f in owned],
+        [row(f, False) for f in referred],
     )
+    changes = [
+        ReferenceChange(
+            "function",
+            old.id,
+            old.identifier,
+            old.organisation_id,
+            {key: getattr(old, key) for key in changed},
+            changed,
+        )
+        for old, changed in updates
+    ]
+    return References(ids, changes)
 
 
 def citizens_by_hash(connection: Connection, cpr_hashes: Iterable[str]) -> dict[str, int]:

@@ -42,6 +42,22 @@ class AuthoredRecord(Protocol):
 
 
 @runtime_checkable
+class OwnedReference(Protocol):
+    """Reference data (an organisation, a function) by the organisation it belongs to."""
+
+    @property
+    def owning_organisation(self) -> str: ...
+
+
+@runtime_checkable
+class HandoverRecord(Protocol):
+    """A plan handed to another organisation, waiting for it to accept."""
+
+    @property
+    def receiver_identifier(self) -> str: ...
+
+
+@runtime_checkable
 class RepresentationRecord(Protocol):
     """A representation between two people."""
 
@@ -194,11 +210,18 @@ def _client_can(client: ClientActor, permission: Permission, resource: object | 
     if permission is Permission.API_CITIZEN_INPUT_READ:
         return resource is None or _input_can(client, resource)
     if permission is Permission.API_PLANS_WRITE:
-        # A plan stays with the organisation that first authored it.
-        return resource is None or (
-            isinstance(resource, AuthoredRecord)
-            and resource.author_identifier in client.organisations
-        )
+        # A plan is written by its author organisation (until it hands the plan over);
+        # an organisation's name and functions only by that organisation; a hand-over
+        # is accepted by the organisation it is handed to.
+        if resource is None:
+            return True
+        if isinstance(resource, AuthoredRecord):
+            return resource.author_identifier in client.organisations
+        if isinstance(resource, OwnedReference):
+            return resource.owning_organisation in client.organisations
+        if isinstance(resource, HandoverRecord):
+            return resource.receiver_identifier in client.organisations
+        return False
     if permission is Permission.API_REPRESENTATIONS_WRITE:
         # Only a registry of authorities holds this scope; it is not bound to organisations.
         # A citizen's own grant is theirs alone.

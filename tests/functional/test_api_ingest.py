@@ -18,9 +18,11 @@ from tests.support.fhir import (
     DISTRICT_PSYCHIATRY,
     MUNICIPALITY,
     REGION,
+    accept_handover,
     api_token,
     basic_auth,
     example,
+    hand_over,
     post_bundle,
     resource,
 )
@@ -138,6 +140,9 @@ def test_system_may_only_write_for_its_own_organisations(client: FlaskClient, db
 def test_municipality_cannot_overwrite_a_plan_written_by_the_region(
     client: FlaskClient, db: Session
 ) -> None:
+    # Issue 12: an identifier is its author's own. The municipality's bundle with the
+    # region's identifier makes the municipality's own plan, and the answer must not
+    # tell it that the region has one (before: 403 "written by another organisation").
     region = api_token(client, db, [REGION])
     assert post_bundle(client, region, example("discharge-agreement")).status_code == 201
     municipality = api_token(client, db, [MUNICIPALITY], client_id="koege-nexus")
@@ -149,9 +154,13 @@ def test_municipality_cannot_overwrite_a_plan_written_by_the_region(
         ):
             res["identifier"][0]["value"] = "kommune:259:social"
     response = post_bundle(client, municipality, hijack)
-    assert response.status_code == 403
-    assert "written by another organisation" in response.get_json()["issue"][0]["diagnostics"]
-    assert _versions(db, "ua-2026-0142") == [1]
+    assert response.status_code == 201
+    assert "another organisation" not in response.get_json()["issue"][0]["diagnostics"]
+    region_plan = db.scalars(
+        select(Plan).join(Plan.author_organisation).where(Organisation.identifier == REGION)
+    ).one()
+    assert [v.number for v in region_plan.versions] == [1]
+    assert region_plan.current_version.source_bundle == example("discharge-agreement")
 
 
 def _with_plan_of_mette(name: str, cpr: str = "1403881234") -> dict[str, object]:
@@ -221,20 +230,24 @@ def test_forbidden_writes_name_the_author_or_the_plan(client: FlaskClient, db: S
             "expression": ["CarePlan.author"],
         }
     ]
+    # Issue 12: another organisation's identifier is no longer refused (that told the
+    # sender it exists); the plan a system names is refused when its own organisation
+    # handed it over (see tests/functional/test_handover.py).
     region = api_token(client, db, [REGION])
     assert post_bundle(client, region, example("discharge-agreement")).status_code == 201
-    hijack = example("discharge-agreement.v2")
-    for entry in hijack["entry"]:
-        if entry["fullUrl"] == resource(hijack, "CarePlan")["author"]["reference"]:
-            entry["resource"]["identifier"][0]["value"] = "kommune:259:social"
-    response = post_bundle(client, municipality, hijack)
+    handed = hand_over(client, region, "ua-2026-0142", MUNICIPALITY)
+    assert handed.status_code == 200
+    accept = api_token(client, db, [MUNICIPALITY], client_id="koege-nexus-2")
+    assert accept_handover(client, accept, "ua-2026-0142").status_code == 200
+    response = post_bundle(client, region, example("discharge-agreement.v2"))
     assert response.status_code == 403
     assert response.get_json()["issue"] == [
         {
             "severity": "error",
             "code": "forbidden",
-            "diagnostics": "This plan was written by another organisation; "
-            "this system may not change it.",
+            # The municipality is named as registered: it has not sent its own name yet.
+            "diagnostics": f"This plan was handed over to {MUNICIPALITY}, "
+            "which writes its new versions now.",
             "expression": ["CarePlan.identifier"],
         }
     ]

@@ -37,6 +37,8 @@ def test_api_keeps_its_documented_promises(app: Flask, client: FlaskClient, db: 
         "POST /api/fhir/Bundle",
         "POST /api/fhir/RelatedPerson",
         "GET /api/fhir/citizen-input",
+        "POST /api/fhir/CarePlan/$handover",
+        "POST /api/fhir/CarePlan/$accept-handover",
     }
     for operation in operations:
 

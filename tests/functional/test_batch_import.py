@@ -37,6 +37,11 @@ def _items() -> list[ImportItem]:
     for entry in new_phone["entry"]:  # a responsible function, not a meeting participant
         if entry["fullUrl"] == "urn:uuid:role-lp-koege-team":
             entry["resource"]["telecom"][0]["value"] = NEW_PHONE
+    # Identifiers are per author (issue 12): the same plan in another type, by its author.
+    other_type = _bundle("coordinated-action-plan", "B", OTHER_CITIZEN)
+    for entry in other_type["entry"]:
+        if entry["fullUrl"] == resource(other_type, "CarePlan")["author"]["reference"]:
+            entry["resource"]["identifier"][0]["value"] = "sor:psyk-roskilde-r3"
     steps = [
         ("A v1", _bundle("discharge-agreement", "A")),
         ("A v1 again", _bundle("discharge-agreement", "A")),
@@ -44,7 +49,7 @@ def _items() -> list[ImportItem]:
         ("A v1 replayed", _bundle("discharge-agreement", "A")),
         ("B v1", _bundle("coordination-plan", "B", OTHER_CITIZEN)),
         ("A for a stranger", _bundle("discharge-agreement.v2", "A", STRANGER)),
-        ("B as another type", _bundle("coordinated-action-plan", "B", OTHER_CITIZEN)),
+        ("B as another type", other_type),
         ("broken", {"resourceType": "Bundle", "type": "collection", "entry": []}),
         ("C v1", _bundle("coordinated-action-plan", "C")),
         ("C v1 again", _bundle("coordinated-action-plan", "C")),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from citizen_portal.api.models import ApiClient
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.plans.models import Plan, PlanVersion
-from tests.support.fhir import EXAMPLES, REGION
+from tests.support.fhir import EXAMPLES, REGION, api_token, example, post_bundle
 
 
 def _versions(db: Session) -> int:
@@ -95,3 +95,25 @@ def test_api_client_registration_prints_the_secret_once(
         args=["api-client", "x", "--name", "X", "--organisation", REGION, "--scope", "root"]
     )
     assert "unknown scopes: root" in bad.output
+
+
+def test_an_organisations_trail_shows_who_changed_its_phone_numbers(
+    app: Flask, db: Session, connection: object
+) -> None:
+    client = app.test_client()
+    token = api_token(client, db, [REGION])
+    bundle = example("discharge-agreement")
+    assert post_bundle(client, token, bundle).status_code == 201
+    for entry in bundle["entry"]:
+        if entry["fullUrl"] == "urn:uuid:role-r3-overlaege":
+            entry["resource"]["telecom"] = [{"system": "phone", "value": "+45 47 32 49 49"}]
+    assert post_bundle(client, token, bundle).status_code == 200
+    result = app.test_cli_runner().invoke(args=["organisation-trail", REGION])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"Psykiatrisk Afdeling Roskilde, Afsnit R3 ({REGION}): 2 change(s)"
+    assert "region-sjaelland-epj  function urn:demo:practitioner-role|r3-overlaege" in lines[1]
+    assert lines[1].endswith("phone: +45 47 32 40 00 -> +45 47 32 49 49")
+    unknown = app.test_cli_runner().invoke(args=["organisation-trail", "urn:x|nobody"])
+    assert unknown.exit_code != 0
+    assert "No organisation" in unknown.output

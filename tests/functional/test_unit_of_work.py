@@ -25,17 +25,27 @@ from citizen_portal.api.oauth import register_client
 from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import Base, commit_request, utcnow
+from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.models import Person
+from citizen_portal.plans import handover
 from citizen_portal.plans import services as plan_services
-from citizen_portal.plans.models import PlanSeen
+from citizen_portal.plans.models import Plan, PlanSeen
 from citizen_portal.representation.models import Representation
 from citizen_portal.representation.services import grant_power_of_attorney
-from citizen_portal.security.actors import Actor, Scope
+from citizen_portal.security.actors import Actor, ClientActor, Scope
 from citizen_portal.security.web import declared_permission
 from tests.conftest import sign_in
 from tests.functional.test_registry_api import _related_person
 from tests.support.demo import action_plan_of
-from tests.support.fhir import REGION, api_token, basic_auth, example, post_bundle
+from tests.support.fhir import (
+    REGION,
+    accept_handover,
+    api_token,
+    basic_auth,
+    example,
+    hand_over,
+    post_bundle,
+)
 from tests.support.pages import csrf, text_of
 
 Send = Callable[[], Any]
@@ -156,6 +166,36 @@ def _registration(client: FlaskClient, db: Session, demo: People) -> Send:
     )
 
 
+def _handed_over(client: FlaskClient, db: Session, demo: People) -> tuple[Plan, str]:
+    """Peter's action plan, and an organisation to hand it to."""
+    plan = action_plan_of(db, demo["demo-peter"])
+    receiver = db.scalars(
+        select(Organisation.identifier).where(Organisation.id != plan.author_organisation_id)
+    ).first()
+    assert receiver is not None
+    return plan, receiver
+
+
+def _handover(client: FlaskClient, db: Session, demo: People) -> Send:
+    plan, receiver = _handed_over(client, db, demo)
+    token = api_token(client, db, [plan.author_identifier], client_id="uow-author")
+    named = f"{plan.identifier_system}|{plan.identifier_value}"
+    return lambda: hand_over(client, token, named, receiver)
+
+
+def _accept_handover(client: FlaskClient, db: Session, demo: People) -> Send:
+    plan, receiver = _handed_over(client, db, demo)
+    author = ClientActor(
+        "uow-author", frozenset({plan.author_identifier}), frozenset({"api:plans:write"})
+    )
+    handover.hand_over(db, author, plan.identifier_system, plan.identifier_value, receiver)
+    db.commit()
+    token = api_token(client, db, [receiver], client_id="uow-receiver")
+    return lambda: accept_handover(
+        client, token, f"{plan.identifier_system}|{plan.identifier_value}"
+    )
+
+
 WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "auth.sign_out": _sign_out,
     "representation.switch": _act_for,
@@ -171,6 +211,8 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "api.token": _token,
     "api.receive_bundle": _bundle,
     "api.register_representation": _registration,
+    "api.hand_over_plan": _handover,
+    "api.accept_plan_handover": _accept_handover,
 }
 
 

@@ -61,3 +61,37 @@ def post_bundle(client: FlaskClient, token: str, bundle: Any) -> Any:
         data=json.dumps(bundle),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
     )
+
+
+PLAN_IDS = "urn:demo:citizen-portal:plan-id"
+
+
+def _parameters(plan: str, receiver: str | None) -> dict[str, Any]:
+    """``plan``: the identifier's value (in the examples' system), or "system|value"."""
+    system, _, value = plan.rpartition("|")
+    parameter: list[dict[str, Any]] = [
+        {"name": "plan", "valueIdentifier": {"system": system or PLAN_IDS, "value": value}}
+    ]
+    if receiver is not None:
+        system, _, value = receiver.rpartition("|")
+        parameter.append(
+            {"name": "receiver", "valueIdentifier": {"system": system, "value": value}}
+        )
+    return {"resourceType": "Parameters", "parameter": parameter}
+
+
+def hand_over(client: FlaskClient, token: str, plan: str, receiver: str) -> Any:
+    """POST /api/fhir/CarePlan/$handover: plan is the identifier value (demo system)."""
+    return client.post(
+        "/api/fhir/CarePlan/$handover",
+        data=json.dumps(_parameters(plan, receiver)),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
+
+
+def accept_handover(client: FlaskClient, token: str, plan: str) -> Any:
+    return client.post(
+        "/api/fhir/CarePlan/$accept-handover",
+        data=json.dumps(_parameters(plan, None)),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from citizen_portal.organisations.types import OrganisationKind, Sector
 from citizen_portal.plans.models import Plan
+from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation
 from citizen_portal.plans.types import PlanType
 from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.security.actors import Actor, ActorKind, ClientActor, Scope
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
+
+PLANS_WRITE = frozenset({"api:plans:write"})
 
 
 def _plan(citizen_id: int) -> Plan:
@@ -43,3 +49,39 @@ def test_a_registry_may_change_authorities_representations_but_never_a_citizens_
     assert can(registry, Permission.API_REPRESENTATIONS_WRITE, guardian)
     assert not can(registry, Permission.API_REPRESENTATIONS_WRITE, granted)
     assert not can(registry, Permission.API_PLANS_WRITE)
+
+
+def test_a_client_writes_only_its_own_organisations_reference_data() -> None:
+    nexus = ClientActor(
+        "kommune-nexus", frozenset({"urn:demo:organisation|kommune:259:social"}), PLANS_WRITE
+    )
+    own = ParsedOrganisation(
+        "urn:demo:organisation|kommune:259:social",
+        "Køge",
+        OrganisationKind.MUNICIPALITY,
+        Sector.OTHER,
+    )
+    ward = ParsedOrganisation(
+        "urn:demo:organisation|sor:psyk-roskilde-r3",
+        "R3",
+        OrganisationKind.REGION,
+        Sector.PSYCHIATRY,
+    )
+    assert can(nexus, Permission.API_PLANS_WRITE, own)
+    assert not can(nexus, Permission.API_PLANS_WRITE, ward)
+    assert can(nexus, Permission.API_PLANS_WRITE, ParsedFunction("f", own.identifier, "Bostøtte"))
+    assert not can(nexus, Permission.API_PLANS_WRITE, ParsedFunction("g", ward.identifier, "Læge"))
+    # Without the scope, not even its own.
+    reader = ClientActor("reader", frozenset({own.identifier}), frozenset())
+    assert not can(reader, Permission.API_PLANS_WRITE, own)
+
+
+def test_a_handover_is_accepted_only_by_the_organisation_it_is_handed_to() -> None:
+    @dataclass
+    class Handover:
+        receiver_identifier: str
+
+    nexus = ClientActor("kommune-nexus", frozenset({"kommune"}), PLANS_WRITE)
+    assert can(nexus, Permission.API_PLANS_WRITE, Handover("kommune"))
+    assert not can(nexus, Permission.API_PLANS_WRITE, Handover("region"))
+    assert not can(nexus, Permission.API_CITIZEN_INPUT_READ, Handover("kommune"))

@@ -1,7 +1,7 @@
 """citizen input goes only where there is a care relation
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-29 01:20:00.000000
 
 `wish_sharing`: the citizen's "only for me" choice per wish section and scope
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

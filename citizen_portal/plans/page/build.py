@@ -58,6 +58,7 @@ def build_plan_page(
         existing_plans=reader.existing_plans(),
         participants=reader.participants(),
         versions=tuple(VersionLink(v.number, v.issued_at) for v in reversed(plan.versions)),
+        handover_to=pending.to_organisation.name if (pending := plan.pending_handover) else None,
     )
 
 

@@ -219,6 +219,9 @@ class PlanPage:
     existing_plans: tuple[ExistingPlanItem, ...]
     participants: tuple[ParticipantItem, ...]
     versions: tuple[VersionLink, ...]  # newest first
+    # Handed over to this organisation, which has not accepted yet: the author stays
+    # responsible until it does.
+    handover_to: str | None = None
 
     @property
     def is_latest(self) -> bool:
