@@ -35,3 +35,16 @@ class UserSession(Base):
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     acting_for: Mapped[Person | None] = relationship(foreign_keys=[acting_for_id])
+
+
+class SentForm(Base):
+    """A form that was sent and did what it was for: its one-time token, and where
+    the person was sent after. The same form sent again (a double click, a resend
+    after a slow answer) goes there too, and writes nothing a second time."""
+
+    __tablename__ = "sent_forms"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    location: Mapped[str] = mapped_column(String(2000))

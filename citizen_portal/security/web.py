@@ -12,16 +12,20 @@ a declared permission, or with an id and no loader.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, redirect, request, url_for
+from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
+from citizen_portal.auth.models import SentForm
 from citizen_portal.auth.sessions import signed_in_recently
-from citizen_portal.db import get_session, utcnow
+from citizen_portal.db import RETRY_ATTRIBUTE, get_session, utcnow
 from citizen_portal.representation.rules import actor_for
 from citizen_portal.representation.services import facts_between
 from citizen_portal.security.actors import Actor
@@ -113,15 +117,71 @@ def requires(
             if fresh and not signed_in_recently(current_user.get_id()):
                 # Giving someone power over your information needs proof it is you, now.
                 return redirect(url_for("auth.sign_in", fresh="1", next=request.path))
+            refused = _form_refused(actor)
+            if refused is not None:
+                return refused
             if load is not None:
                 kwargs[load.view_argument] = load.authorized(actor, permission, kwargs)
-            return view(*args, **kwargs)
+            sender: int = current_user.person_id  # before the view: sign-out forgets them
+            response = view(*args, **kwargs)
+            _remember_sent_form(response, sender)
+            return response
 
         setattr(wrapped, PERMISSION_ATTRIBUTE, permission)
         setattr(wrapped, LOADER_ATTRIBUTE, load)
+        # Two sends of one form at once: the second finds the first's token when run again.
+        setattr(wrapped, RETRY_ATTRIBUTE, True)
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+# Every signed-in form carries these (templates render them with form_guard()).
+FOR_SUBJECT_FIELD = "for_subject"
+ONCE_FIELD = "once"
+# What a refused form showed the person typing, so it can be shown again.
+TYPED_FIELDS = ("text", "comment", "recipient", "representative_name")
+
+
+def form_guard() -> Markup:
+    """The hidden fields of every signed-in form: the CSRF token, whom the form
+    was opened for, and a one-time token."""
+    actor = current_actor()
+    subject = "" if actor is None else str(actor.subject_person_id)
+    return Markup(
+        '<input type="hidden" name="csrf_token" value="{}">'
+        '<input type="hidden" name="{}" value="{}">'
+        '<input type="hidden" name="{}" value="{}">'
+    ).format(generate_csrf(), FOR_SUBJECT_FIELD, subject, ONCE_FIELD, secrets.token_urlsafe(24))
+
+
+def _form_refused(actor: Actor | None) -> Any:
+    """A form opened for someone else than the person now acted for (another tab
+    switched, or the power of attorney ended) writes nothing, and says so; a form
+    sent before goes where it went the first time, and writes nothing again."""
+    if request.method != "POST" or actor is None:
+        return None
+    opened_for = request.form.get(FOR_SUBJECT_FIELD)
+    if opened_for is not None and opened_for != str(actor.subject_person_id):
+        typed = [request.form[name] for name in TYPED_FIELDS if request.form.get(name, "").strip()]
+        return render_template("errors/form_moved.html", typed=typed), 409
+    once = request.form.get(ONCE_FIELD, "")
+    if once:
+        sent = get_session().get(SentForm, once[:64])
+        if sent is not None and sent.person_id == actor.person_id:
+            return redirect(sent.location, code=303)
+    return None
+
+
+def _remember_sent_form(response: Any, sender: int) -> None:
+    """A form that did its work (it answers with a redirect) is remembered by its
+    token, in the request's unit of work; a refused one (400, 409) can be fixed and
+    sent again."""
+    once = request.form.get(ONCE_FIELD, "") if request.method == "POST" else ""
+    if not once or not isinstance(response, Response) or not 300 <= response.status_code < 400:
+        return
+    location = response.location or "/"
+    get_session().add(SentForm(token=once[:64], person_id=sender, location=location[:2000]))
 
 
 def declared_permission(view: Callable[..., Any]) -> Permission | None:
