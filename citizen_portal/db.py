@@ -80,11 +80,13 @@ def enum_column(enum_type: type[StrEnum], length: int = 40) -> Enum:
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a failing statement's values (plan text, names) never
+    # reach an exception message or the log, whatever logs it.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         _make_sqlite_transactional(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _make_sqlite_transactional(engine: Engine) -> None:

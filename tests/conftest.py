@@ -90,7 +90,10 @@ class CheckingClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = fresh_database("portal_test", tmp_path_factory.mktemp("db"))
+    # TEST_SCHEMA: another schema name, so two people can share one PostgreSQL server.
+    url = fresh_database(
+        os.environ.get("TEST_SCHEMA", "portal_test"), tmp_path_factory.mktemp("db")
+    )
     migrate.upgrade(url)
     return url
 

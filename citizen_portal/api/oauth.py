@@ -94,6 +94,20 @@ class StoredToken:
         return self.row.scope
 
 
+MAX_CLIENT_ID = 100  # api_clients.client_id
+
+
+def _plain_text(value: Any, limit: int) -> bool:
+    """A string a database can compare: not too long, no NUL or surrogate."""
+    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class TokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> StoredToken | None:
         row = get_session().scalar(
@@ -103,6 +117,8 @@ class TokenValidator(BearerTokenValidator):
 
 
 def _query_client(client_id: str) -> RegisteredClient | None:
+    if not _plain_text(client_id, MAX_CLIENT_ID):
+        return None  # the same answer as an unknown client, and never a database error
     row = get_session().scalar(
         select(ApiClient).where(ApiClient.client_id == client_id, ApiClient.disabled_at.is_(None))
     )

@@ -178,7 +178,8 @@ def citizen_input() -> Any:
     identifier (``?plan=system|value``), so no CPR number travels in a URL."""
     client = g.api_client
     system, _, value = request.args.get("plan", "").rpartition("|")
-    if not system or not value:
+    # A NUL byte names no plan, and PostgreSQL refuses to compare it.
+    if not system or not value or "\x00" in system + value:
         return outcome_response(
             [Issue("plan", _l("Name the plan as ?plan=system|value."), "required")], 400
         )
