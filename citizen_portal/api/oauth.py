@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.audit.models import AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.services import record_refusal
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.fhir.outcome import Issue, outcome_response
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.organisations.types import OrganisationKind, Sector
-from citizen_portal.security.actors import ActorKind, ClientActor
+from citizen_portal.security.actors import ClientActor
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
 from citizen_portal.security.web import PERMISSION_ATTRIBUTE
@@ -194,13 +194,17 @@ def requires_client(permission: Permission) -> Callable[[F], F]:
 
 
 def _audit_refused_call(status: int, reason: str) -> None:
+    """Counted per minute, status and address (one audit record for the first):
+    a caller without a valid token cannot flood the audit log."""
     db = get_session()
     db.rollback()
-    record_event(
+    record_refusal(
         db,
         tag=AuditTag.API_CALL_REFUSED,
-        actor_kind=ActorKind.ANONYMOUS,
-        details={"path": request.path[:200], "status": str(status), "reason": str(reason)[:100]},
+        status=status,
+        client_id="",
+        address=(request.remote_addr or "unknown")[:64],
+        details={"path": request.path[:200], "reason": str(reason)[:100]},
     )
 
 

@@ -44,6 +44,13 @@ def _outcome(description: str) -> dict[str, Any]:
     }
 
 
+def _throttled() -> dict[str, Any]:
+    return {
+        **_outcome("Too many calls from this client or address: wait Retry-After seconds"),
+        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -106,6 +113,7 @@ def openapi_document() -> dict[str, Any]:
                             "description": "Unknown client or wrong secret",
                             "content": {"application/json": {"schema": OAUTH_ERROR}},
                         },
+                        "429": _throttled(),
                     },
                 }
             },
@@ -127,6 +135,7 @@ def openapi_document() -> dict[str, Any]:
                         "201": _outcome("Stored as a new version (header X-Plan-Version)"),
                         "400": _outcome("The body is not JSON"),
                         "401": _outcome("No valid bearer token"),
+                        "429": _throttled(),
                         "403": _outcome("Not allowed to write for this organisation or plan"),
                         "413": _outcome("The bundle is larger than 1 MB"),
                         "415": _outcome("Wrong content type"),
@@ -157,6 +166,7 @@ def openapi_document() -> dict[str, Any]:
                         "201": _outcome("Registered"),
                         "400": _outcome("The body is not JSON"),
                         "401": _outcome("No valid bearer token"),
+                        "429": _throttled(),
                         "403": _outcome("The token lacks the scope"),
                         "413": _outcome("The body is larger than 1 MB"),
                         "415": _outcome("Wrong content type"),
@@ -194,6 +204,7 @@ def openapi_document() -> dict[str, Any]:
                         },
                         "400": _outcome("The plan parameter is missing or malformed"),
                         "401": _outcome("No valid bearer token"),
+                        "429": _throttled(),
                         "403": _outcome("The token lacks the scope"),
                         "404": _outcome("No such plan for this system's organisations"),
                     },

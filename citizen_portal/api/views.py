@@ -9,10 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from citizen_portal.api.limits import known_client_id, source_address
 from citizen_portal.api.oauth import authorization_server, requires_client
 from citizen_portal.api.openapi import openapi_document
 from citizen_portal.audit.models import AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.services import record_event, record_refusal
 from citizen_portal.db import get_session, retries_lost_races
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, refusal_issues
@@ -50,8 +51,15 @@ def token() -> Any:
     if response.status_code == 200:
         _audit(AuditTag.API_TOKEN_ISSUED, client_id=client_id[:100])
     else:
+        # Counted per minute, client and address: refusals cannot flood the log.
         get_session().rollback()
-        _audit(AuditTag.API_TOKEN_REFUSED, client_id=client_id[:100])
+        record_refusal(
+            get_session(),
+            tag=AuditTag.API_TOKEN_REFUSED,
+            status=response.status_code,
+            client_id=known_client_id(client_id),
+            address=source_address(),
+        )
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -9,7 +9,8 @@ identifier), and every sign-in kept its whole ID token (with the ``cpr``
 claim) in ``user_sessions.id_token``. This revision replaces each CPR number
 in a stored bundle by its keyed hash (HMAC-SHA256 with the CPR hash key, as
 ``people.services.hash_cpr``), and drops the ID token column: sign-out no
-longer sends ``id_token_hint``.
+longer sends ``id_token_hint``. It also adds ``refused_calls``, where refused
+API calls are counted per minute instead of one audit record each.
 
 The rewrite needs the CPR hash key. ``citizen_portal.migrate.upgrade`` passes
 it (``flask db-upgrade`` gives the app's own); else it is read from
@@ -108,9 +109,24 @@ def upgrade() -> None:
         )
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:
         batch_op.drop_column('id_token')
+    # Refused API calls, counted per minute (rate limiting, issue 12).
+    op.create_table(
+        'refused_calls',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('window_start', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('tag', sa.String(length=60), nullable=False),
+        sa.Column('status', sa.String(length=3), nullable=False),
+        sa.Column('client_id', sa.String(length=100), nullable=False),
+        sa.Column('address', sa.String(length=64), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.Column('last_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('window_start', 'tag', 'status', 'client_id', 'address'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('refused_calls')
     # The hashes cannot be turned back into CPR numbers, nor the tokens restored.
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('id_token', sa.Text(), nullable=True))
