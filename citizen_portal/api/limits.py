@@ -16,7 +16,6 @@ A refusal is 429 with Retry-After and an OperationOutcome, and is counted by
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -136,7 +135,8 @@ def _retry_after() -> int:
     current = limiter.current_limit
     if current is None:
         return 60
-    return max(1, math.ceil(current.reset_at - time.time()))
+    # As Flask-Limiter computes the Retry-After header it sets on the response.
+    return max(1, int(current.reset_at - time.time()))
 
 
 def _too_many(error: RateLimitExceeded) -> Any:

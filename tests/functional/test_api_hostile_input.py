@@ -16,9 +16,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Connection, insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from citizen_portal.db import UnitOfWorkFailed
+from citizen_portal.people.models import Person
 from tests.functional.test_registry_api import _related_person
 from tests.support.fhir import DISTRICT_PSYCHIATRY, REGION, api_token, example, post_bundle
 
@@ -225,3 +230,26 @@ def test_token_endpoint_refuses_odd_forms_plainly(
     response = client.post("/api/oauth/token", data=form)
     assert response.status_code < 500
     assert not PYTHON_WORDS.search(response.get_data(as_text=True))
+
+
+def test_a_failing_statement_never_shows_its_values(
+    app: Flask, connection: Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Health text in a statement that fails stays out of the log: the engines
+    hide parameters, and the database's own message (PostgreSQL repeats the
+    failing row) is left out of every record the app logs."""
+    health_text = "Indlagt efter selvmordsforsøg"
+    with pytest.raises(SQLAlchemyError) as failure, connection.begin_nested():
+        connection.execute(
+            insert(Person).values(cpr_hash=None, given_name=health_text, family_name="x")
+        )
+    assert "SQL parameters hidden" in str(failure.value)
+    try:
+        raise UnitOfWorkFailed from failure.value
+    except UnitOfWorkFailed:
+        app.logger.exception("the request's changes could not be stored")
+    logged = caplog.text
+    assert "the request's changes could not be stored" in logged
+    assert "IntegrityError" in logged
+    assert "INSERT INTO people" in logged
+    assert health_text not in logged

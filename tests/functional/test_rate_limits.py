@@ -27,7 +27,7 @@ from citizen_portal.api.oauth import register_client
 from citizen_portal.audit.models import AuditEvent, AuditTag, RefusedCalls
 from citizen_portal.audit.services import record_refusal
 from citizen_portal.config import ConfigurationError, load_settings
-from tests.conftest import make_settings
+from tests.conftest import CheckingClient, make_settings
 from tests.support.fhir import REGION, basic_auth, example, post_bundle
 
 AppFactory = Callable[..., Flask]
@@ -39,6 +39,7 @@ def limited_app(database_url: str, connection: Connection) -> AppFactory:
 
     def build(**env: str) -> Flask:
         app = create_app(make_settings(database_url, PORTAL_RATE_LIMITS="1", **env))
+        app.test_client_class = CheckingClient  # English, as in the rest of the suite
         app.extensions["database"].session_factory = sessionmaker(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
@@ -71,6 +72,7 @@ def test_too_many_token_requests_get_429_with_retry_after_and_an_outcome(
     refused = _token(client, "region-epj", secret)
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert re.search(r"Wait \d+ seconds", refused.get_data(as_text=True))
     body = refused.get_json()
     assert body["resourceType"] == "OperationOutcome"
     assert body["issue"][0]["code"] == "throttled"
