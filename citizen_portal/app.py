@@ -23,6 +23,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from citizen_portal import db, views
 from citizen_portal.api import views as api_views
+from citizen_portal.api.limits import init_rate_limits
 from citizen_portal.api.oauth import init_api_oauth
 from citizen_portal.audit import views as audit_views
 from citizen_portal.auth import views as auth_views
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api_views.blueprint)
     # Systems authenticate with bearer tokens or client secrets, not cookies: no CSRF.
     app.extensions["csrf"].exempt(api_views.blueprint)
+    init_rate_limits(app, settings)
     # Flask's own static route: declared public like every other route.
     app.view_functions["static"] = public(_static_view(app))
 

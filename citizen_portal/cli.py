@@ -31,7 +31,8 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("db-upgrade")
     def db_upgrade() -> None:
         """Apply database migrations."""
-        migrate.upgrade(current_app.config["SETTINGS"].database_url)
+        settings = current_app.config["SETTINGS"]
+        migrate.upgrade(settings.database_url, cpr_key=settings.cpr_hash_key)
         click.echo("Database is up to date.")
 
     @app.cli.command("load-demo")
@@ -102,7 +103,7 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException("A CPR number has ten digits.") from error
         if person is None:
             raise click.ClickException("No citizen with that CPR number.")
-        bundle = export_citizen_bundle(session, person)
+        bundle = export_citizen_bundle(session, person, cpr)
         record_event(
             session,
             tag=AuditTag.PLANS_EXPORTED,

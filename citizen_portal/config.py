@@ -50,6 +50,13 @@ class Settings:
     languages: tuple[str, ...] = ("da", "en", "ar")
     # The region's psychiatric emergency line, "name|phone"; shown in the crisis box.
     crisis_line: str | None = None
+    # Partner API rate limits, each per client and per source address
+    # (Flask-Limiter notation, e.g. "20 per minute"; several with ";").
+    rate_limits_enabled: bool = True
+    rate_limit_token: str = "20 per minute"  # noqa: S105 (a rate, not a secret)
+    rate_limit_api: str = "600 per minute"
+    # Shared limiter storage for several workers; None: each process in memory.
+    redis_url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -189,6 +196,10 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "session_idle_minutes": _whole_number(env, "PORTAL_SESSION_IDLE_MINUTES", 15),
         "session_absolute_hours": _whole_number(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 8),
         "crisis_line": env.get("PORTAL_CRISIS_LINE") or None,
+        "rate_limits_enabled": _flag(env.get("PORTAL_RATE_LIMITS", "1")),
+        "rate_limit_token": env.get("PORTAL_RATE_LIMIT_TOKEN") or "20 per minute",
+        "rate_limit_api": env.get("PORTAL_RATE_LIMIT_API") or "600 per minute",
+        "redis_url": env.get("REDIS_URL") or None,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -11,7 +11,9 @@ a rolled-back savepoint.
 
 from __future__ import annotations
 
+import logging
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,7 +22,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -84,11 +86,13 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a failing statement's values (plan text, names) never
+    # reach an exception message or the log, whatever logs it.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         _make_sqlite_transactional(engine, in_memory=":memory:" in url or url == "sqlite://")
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _make_sqlite_transactional(engine: Engine, in_memory: bool) -> None:
@@ -122,9 +126,48 @@ class Database:
         )
 
 
+class HideDatabaseDetail(logging.Filter):
+    """Keeps a database error's text out of the log: the engines hide the
+    statement's parameters, but the database's own message repeats values
+    (PostgreSQL: "Failing row contains (...)", "Key (...)=(...)"), which may be
+    health text or names. A record whose exception (or a cause of it) is a
+    database error keeps its stack, the error's class, SQLSTATE and statement
+    (which holds placeholders, not values), and loses the message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.exc_info or record.exc_info[1] is None:
+            return True
+        error: BaseException | None = record.exc_info[1]
+        database_error = None
+        seen: set[int] = set()
+        while error is not None and id(error) not in seen:
+            seen.add(id(error))
+            if isinstance(error, DBAPIError):
+                database_error = error
+                break
+            error = error.__cause__ or error.__context__
+        if database_error is None:
+            return True
+        stack = "".join(traceback.format_tb(record.exc_info[2]))
+        original = database_error.orig
+        state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None) or "-"
+        statement = " ".join(str(database_error.statement or "").split())[:500]
+        record.msg = (
+            f"{record.getMessage()}\nTraceback (the database's message is not logged: "
+            f"it may repeat stored values):\n{stack}"
+            f"{type(database_error).__name__} ({type(original).__name__}, SQLSTATE {state})"
+            f" in: {statement}"
+        )
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 def init_app(app: Flask, url: str) -> Database:
     database = Database(url)
     app.extensions["database"] = database
+    app.logger.addFilter(HideDatabaseDetail())
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:

@@ -17,5 +17,10 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str) -> None:
-    command.upgrade(alembic_config(url), "head")
+def upgrade(url: str, cpr_key: bytes | None = None) -> None:
+    """``cpr_key``: the CPR hash key, for data migrations that hash CPR numbers
+    still stored in clear (0010); without it they read ``PORTAL_CPR_HASH_KEY``,
+    and refuse to run if there is such data and no key."""
+    config = alembic_config(url)
+    config.attributes["cpr_key"] = cpr_key
+    command.upgrade(config, "head")

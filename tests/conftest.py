@@ -55,6 +55,8 @@ def make_settings(database_url: str, base_url: str = "http://localhost", **env: 
             "PORTAL_CPR_HASH_KEY": CPR_KEY,
             "OIDC_CLIENT_SECRET": "dev-idp-test-secret",
             "PORTAL_DEV_IDP": "1",
+            # Off in tests: only tests/functional/test_rate_limits.py turns them on.
+            "PORTAL_RATE_LIMITS": "0",
             **env,
         }
     )

@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.audit.models import AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.services import record_refusal
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.fhir.outcome import Issue, outcome_response
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.organisations.types import OrganisationKind, Sector
-from citizen_portal.security.actors import ActorKind, ClientActor
+from citizen_portal.security.actors import ClientActor
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
 from citizen_portal.security.web import PERMISSION_ATTRIBUTE
@@ -94,6 +94,20 @@ class StoredToken:
         return self.row.scope
 
 
+MAX_CLIENT_ID = 100  # api_clients.client_id
+
+
+def _plain_text(value: Any, limit: int) -> bool:
+    """A string a database can compare: not too long, no NUL or surrogate."""
+    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class TokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> StoredToken | None:
         row = get_session().scalar(
@@ -103,6 +117,8 @@ class TokenValidator(BearerTokenValidator):
 
 
 def _query_client(client_id: str) -> RegisteredClient | None:
+    if not _plain_text(client_id, MAX_CLIENT_ID):
+        return None  # the same answer as an unknown client, and never a database error
     row = get_session().scalar(
         select(ApiClient).where(ApiClient.client_id == client_id, ApiClient.disabled_at.is_(None))
     )
@@ -178,13 +194,17 @@ def requires_client(permission: Permission) -> Callable[[F], F]:
 
 
 def _audit_refused_call(status: int, reason: str) -> None:
+    """Counted per minute, status and address (one audit record for the first):
+    a caller without a valid token cannot flood the audit log."""
     db = get_session()
     db.rollback()
-    record_event(
+    record_refusal(
         db,
         tag=AuditTag.API_CALL_REFUSED,
-        actor_kind=ActorKind.ANONYMOUS,
-        details={"path": request.path[:200], "status": str(status), "reason": str(reason)[:100]},
+        status=status,
+        client_id="",
+        address=(request.remote_addr or "unknown")[:64],
+        details={"path": request.path[:200], "reason": str(reason)[:100]},
     )
 
 

@@ -111,6 +111,13 @@ def _outcome(description: str) -> dict[str, Any]:
     }
 
 
+def _throttled() -> dict[str, Any]:
+    return {
+        **_outcome("Too many calls from this client or address: wait Retry-After seconds"),
+        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -173,6 +180,7 @@ def openapi_document() -> dict[str, Any]:
                             "description": "Unknown client or wrong secret",
                             "content": {"application/json": {"schema": OAUTH_ERROR}},
                         },
+                        "429": _throttled(),
                     },
                 }
             },
@@ -200,6 +208,7 @@ def openapi_document() -> dict[str, Any]:
                         ),
                         "400": _outcome("The body is not JSON"),
                         "401": _outcome("No valid bearer token"),
+                        "429": _throttled(),
                         "403": _outcome(
                             "Not allowed to write for this organisation, or your "
                             "organisation handed this plan over"
@@ -233,6 +242,7 @@ def openapi_document() -> dict[str, Any]:
                         "201": _outcome("Registered"),
                         "400": _outcome("The body is not JSON"),
                         "401": _outcome("No valid bearer token"),
+                        "429": _throttled(),
                         "403": _outcome("The token lacks the scope"),
                         "413": _outcome("The body is larger than 1 MB"),
                         "415": _outcome("Wrong content type"),
@@ -271,6 +281,7 @@ def openapi_document() -> dict[str, Any]:
                         },
                         "400": _outcome("The plan parameter is missing or malformed"),
                         "401": _outcome("No valid bearer token"),
+                        "429": _throttled(),
                         "403": _outcome("The token lacks the scope"),
                         "404": _outcome("No such plan that this system's organisations are in"),
                     },

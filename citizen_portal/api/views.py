@@ -8,10 +8,11 @@ from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from citizen_portal.api.limits import known_client_id, source_address
 from citizen_portal.api.oauth import authorization_server, requires_client
 from citizen_portal.api.openapi import openapi_document
 from citizen_portal.audit.models import AuditTag
-from citizen_portal.audit.services import record_event
+from citizen_portal.audit.services import record_event, record_refusal
 from citizen_portal.db import get_session, retries_lost_races
 from citizen_portal.fhir.handover import read_handover_parameters
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
@@ -68,8 +69,15 @@ def token() -> Any:
     if response.status_code == 200:
         _audit(AuditTag.API_TOKEN_ISSUED, client_id=client_id[:100])
     else:
+        # Counted per minute, client and address: refusals cannot flood the log.
         get_session().rollback()
-        _audit(AuditTag.API_TOKEN_REFUSED, client_id=client_id[:100])
+        record_refusal(
+            get_session(),
+            tag=AuditTag.API_TOKEN_REFUSED,
+            status=response.status_code,
+            client_id=known_client_id(client_id),
+            address=source_address(),
+        )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -190,7 +198,8 @@ def citizen_input() -> Any:
     identifier (``?plan=system|value``), so no CPR number travels in a URL."""
     client = g.api_client
     system, _, value = request.args.get("plan", "").rpartition("|")
-    if not system or not value:
+    # A NUL byte names no plan, and PostgreSQL refuses to compare it.
+    if not system or not value or "\x00" in system + value:
         return outcome_response(
             [Issue("plan", _l("Name the plan as ?plan=system|value."), "required")], 400
         )

@@ -64,6 +64,7 @@ DESCRIPTIONS: dict[AuditTag, Describe | None] = {
     AuditTag.API_PLAN_RECEIVED: _received,
     AuditTag.API_PLAN_REJECTED: None,
     AuditTag.API_CALL_REFUSED: None,
+    AuditTag.API_CALL_RATE_LIMITED: None,
     AuditTag.AUDIT_LOG_VIEWED: lambda e, p: _l("looked at this list."),
     AuditTag.REPRESENTATION_USED: lambda e, p: _l("started acting for you."),
     AuditTag.REPRESENTATION_GRANTED: lambda e, p: _l("gave someone a power of attorney."),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
@@ -26,6 +26,7 @@ class AuditTag(StrEnum):
     API_PLAN_RECEIVED = "api_plan:received"
     API_PLAN_REJECTED = "api_plan:rejected"
     API_CALL_REFUSED = "api_call:refused"
+    API_CALL_RATE_LIMITED = "api_call:rate_limited"
     AUDIT_LOG_VIEWED = "audit_log:viewed"
     REPRESENTATION_USED = "representation:used"
     REPRESENTATION_GRANTED = "representation:granted"
@@ -73,3 +74,24 @@ class AuditEvent(Base):
     resource_id: Mapped[str | None] = mapped_column(String(100))
     request_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+
+class RefusedCalls(Base):
+    """Refused API calls, counted: one row per minute, kind, status, client
+    and address, however many calls were refused. The first refusal of each
+    also writes one AuditEvent (with ``window``); the rest only count here, so
+    no caller can flood the audit log."""
+
+    __tablename__ = "refused_calls"
+    __table_args__ = (UniqueConstraint("window_start", "tag", "status", "client_id", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    tag: Mapped[AuditTag] = mapped_column(enum_column(AuditTag, length=60))
+    status: Mapped[str] = mapped_column(String(3))
+    # A registered client's id; "" for none or an unknown one (so that made-up
+    # ids cannot add rows either).
+    client_id: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -6,12 +6,15 @@ describes, when the request (or command) commits as one unit of work.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from citizen_portal.audit.models import AuditEvent, AuditTag
-from citizen_portal.db import get_session
+from citizen_portal.audit.models import AuditEvent, AuditTag, RefusedCalls
+from citizen_portal.db import get_session, utcnow
 from citizen_portal.security.actors import Actor, ActorKind
 
 
@@ -75,3 +78,54 @@ def organisation_trail(session: Session, organisation_id: int) -> list[AuditEven
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         )
     )
+
+
+def record_refusal(
+    session: Session,
+    *,
+    tag: AuditTag,
+    status: int,
+    client_id: str,
+    address: str,
+    details: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Count a refused call in its minute; the first of its kind in that minute
+    also becomes an AuditEvent. Returns the count so far (bounded: one row per
+    minute, kind, status, client and address, however many calls)."""
+    now = now or utcnow()
+    window = now.replace(second=0, microsecond=0)
+    values = {
+        "window_start": window,
+        "tag": tag,
+        "status": str(status)[:3],
+        "client_id": client_id[:100],
+        "address": address[:64],
+        "count": 1,
+        "last_at": now,
+    }
+    insert: Insert = (
+        postgresql.insert(RefusedCalls)
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(RefusedCalls)
+    ).values(values)
+    upsert = insert.on_conflict_do_update(  # type: ignore[attr-defined]
+        index_elements=["window_start", "tag", "status", "client_id", "address"],
+        set_={"count": RefusedCalls.count + 1, "last_at": now},
+    ).returning(RefusedCalls.count)
+    count = int(session.execute(upsert).scalar_one())
+    if count == 1:
+        record_event(
+            session,
+            tag=tag,
+            actor_kind=ActorKind.ANONYMOUS if not client_id else ActorKind.SYSTEM,
+            details={
+                **(details or {}),
+                "status": str(status),
+                "client_id": client_id[:100],
+                "address": address[:64],
+                "window": window.isoformat(),
+                "counted_in": "refused_calls",
+            },
+        )
+    return count

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citizen_portal.db import Base, UTCDateTime, utcnow
@@ -30,8 +30,8 @@ class UserSession(Base):
     # Whom the signed-in person is acting for (None: themself). Checked against
     # the representation on every request, so a revocation applies at once.
     acting_for_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    # Kept for RP-initiated logout at the provider (id_token_hint).
-    id_token: Mapped[str | None] = mapped_column(Text)
+    # No ID token is kept: it carries the person's CPR number. Sign-out at the
+    # provider names this portal by client_id instead of id_token_hint.
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     acting_for: Mapped[Person | None] = relationship(foreign_keys=[acting_for_id])

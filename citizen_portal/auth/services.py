@@ -37,7 +37,6 @@ class VerifiedIdentity:
     given_name: str
     family_name: str
     acr: str | None
-    id_token: str
     auth_time: int | None = None
 
 
@@ -145,13 +144,16 @@ def complete_sign_in() -> VerifiedIdentity:
         given_name=given,
         family_name=family,
         acr=claims.get("acr"),
-        id_token=token["id_token"],
         auth_time=claims.get("auth_time") if isinstance(claims.get("auth_time"), int) else None,
     )
 
 
-def end_session_url(id_token: str | None, post_logout_redirect_uri: str) -> str | None:
-    """The provider's end-session URL, or None when it has none."""
+def end_session_url(post_logout_redirect_uri: str) -> str | None:
+    """The provider's end-session URL, or None when it has none.
+
+    RP-initiated logout names this portal by ``client_id``, never by
+    ``id_token_hint``: the ID token carries the CPR number, and this URL ends up
+    in browser history and request logs (and the token is not kept anyway)."""
     try:
         metadata = load_metadata()
     except SignInRefused:
@@ -160,7 +162,6 @@ def end_session_url(id_token: str | None, post_logout_redirect_uri: str) -> str 
         return None
     result = client().create_logout_url(
         post_logout_redirect_uri=post_logout_redirect_uri,
-        id_token_hint=id_token,
         client_id=current_app.config["SETTINGS"].oidc_client_id,
     )
     url: str = result["url"]

@@ -49,7 +49,7 @@ FRESH_SIGN_IN = timedelta(minutes=5)
 
 
 def start_session(
-    person: Person, acr: str | None, id_token: str | None, authenticated_at: datetime | None
+    person: Person, acr: str | None, authenticated_at: datetime | None
 ) -> SignedInUser:
     token = secrets.token_urlsafe(32)
     db = get_session()
@@ -58,7 +58,6 @@ def start_session(
             token_hash=_hash(token),
             person_id=person.id,
             acr=acr,
-            id_token=id_token,
             authenticated_at=authenticated_at,
         )
     )

@@ -115,9 +115,7 @@ def callback() -> Any:
     )
     # A fresh session after sign-in: nothing from before survives (fixation).
     session.clear()
-    user = start_session(
-        person, acr=identity.acr, id_token=identity.id_token, authenticated_at=authenticated_at
-    )
+    user = start_session(person, acr=identity.acr, authenticated_at=authenticated_at)
     record_event(
         db,
         tag=AuditTag.ACCOUNT_SIGNED_IN,
@@ -136,7 +134,7 @@ def callback() -> Any:
 @requires(Permission.ACCOUNT_USE)
 def sign_out() -> Any:
     db = get_session()
-    row = end_session(current_user.get_id())
+    end_session(current_user.get_id())
     record_event(
         db,
         tag=AuditTag.ACCOUNT_SIGNED_OUT,
@@ -147,7 +145,7 @@ def sign_out() -> Any:
     logout_user()
     session.clear()
     signed_out = _settings().base_url + url_for("auth.signed_out")
-    provider_url = services.end_session_url(row.id_token if row else None, signed_out)
+    provider_url = services.end_session_url(signed_out)
     return redirect(provider_url or url_for("auth.signed_out"))
 
 

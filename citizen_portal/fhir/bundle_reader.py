@@ -9,11 +9,46 @@ from typing import Any
 from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.outcome import Issue
 from citizen_portal.i18n import lazy_gettext as _l
+from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.organisations.types import OrganisationKind, Sector
+from citizen_portal.people.models import Person
 from citizen_portal.people.services import InvalidCpr, normalise_cpr
+from citizen_portal.plans.models import (
+    Action,
+    Appointment,
+    ExistingPlanSummary,
+    Participant,
+    Plan,
+    PlanVersion,
+)
 from citizen_portal.plans.parsed import AvailableTime, ParsedFunction, ParsedOrganisation
 
 MAX_TEXT = 10_000
+
+
+def _length(column: Any) -> int:
+    return int(column.type.length)
+
+
+# The longest text each element may have: the column it is stored in, so the
+# profile's limits and the database's cannot drift apart (docs/fhir-profile.md).
+PLAN_IDENTIFIER = min(_length(Plan.identifier_system), _length(Plan.identifier_value))
+PERSON_NAME = min(
+    _length(Participant.name),
+    _length(PlanVersion.coordinator_name),
+    _length(Action.named_person),
+    _length(Person.given_name),
+    _length(Person.family_name),
+)
+ORGANISATION_IDENTIFIER = _length(Organisation.identifier)
+ORGANISATION_NAME = min(_length(Organisation.name), _length(Participant.organisation_name))
+FUNCTION_IDENTIFIER = _length(Function.identifier)
+FUNCTION_TITLE = min(_length(Function.title), _length(Participant.job_title))
+PHONE = _length(Function.phone)
+EMAIL = _length(Function.email)
+OPENING_HOURS = _length(Function.opening_hours)
+PLACE = _length(Appointment.place)
+CONTACT = _length(ExistingPlanSummary.contact)
 
 
 def as_utc(value: Any) -> datetime | None:
@@ -80,14 +115,20 @@ class BundleReader:
             if resource.get_resource_type() == resource_type
         ]
 
-    def text(self, value: Any, path: str) -> str | None:
+    def text(self, value: Any, path: str, limit: int = MAX_TEXT) -> str | None:
         if value is None:
             return None
         text = str(value).strip()
-        if len(text) > MAX_TEXT:
-            self.problem(path, _l("This text is longer than %(n)s characters.", n=MAX_TEXT))
-            return text[:MAX_TEXT]
+        if self.too_long(text, path, limit):
+            return text[:limit]
         return text or None
+
+    def too_long(self, value: Any, path: str, limit: int) -> bool:
+        """Is ``value`` longer than ``limit`` characters? (a problem if so)"""
+        if value is not None and len(str(value)) > limit:
+            self.problem(path, _l("This text is longer than %(n)s characters.", n=limit))
+            return True
+        return False
 
     def resolve(self, reference: Any, path: str, *types: str) -> tuple[str, Any] | None:
         """The bundle entry a reference points to, which must be of ``types``."""
@@ -129,8 +170,10 @@ class BundleReader:
             except InvalidCpr:
                 self.problem(f"{path}.identifier", _l("A CPR number has ten digits."))
         name = (patient.name or [None])[0]
-        given = " ".join(name.given or []) if name else ""
-        family = (name.family or "") if name else ""
+        given = " ".join(str(g) for g in name.given or [] if g) if name else ""
+        family = str(name.family or "") if name else ""
+        self.too_long(given, f"{path}.name.given", PERSON_NAME)
+        self.too_long(family, f"{path}.name.family", PERSON_NAME)
         return cpr, given, family
 
     def organisation(self, found: tuple[str, Any]) -> str | None:
@@ -145,6 +188,10 @@ class BundleReader:
             )
             return None
         identifier = f"{identifiers[0].system}|{identifiers[0].value}"
+        path = self.entry_path(url)
+        too_long = self.too_long(identifier, f"{path}.identifier", ORGANISATION_IDENTIFIER)
+        if self.too_long(org.name, f"{path}.name", ORGANISATION_NAME) or too_long:
+            return None
         kind = p.ORGANISATION_KINDS.get(code_in(org.type, p.ORGANISATION_KIND_SYSTEM) or "")
         sector = p.SECTORS.get(code_in(org.type, p.SECTOR_SYSTEM) or "")
         self.organisations[identifier] = ParsedOrganisation(
@@ -191,12 +238,22 @@ class BundleReader:
             else f"{org_id}|{title}"
         )
         location = (role.location or [None])[0]
+        phone = next((t.value for t in role.telecom or [] if t.system == "phone"), None)
+        email = next((t.value for t in role.telecom or [] if t.system == "email"), None)
+        checks = [
+            self.too_long(identifier, f"{path}.identifier", FUNCTION_IDENTIFIER),
+            self.too_long(title, f"{path}.code.text", FUNCTION_TITLE),
+            self.too_long(phone, f"{path}.telecom", PHONE),
+            self.too_long(email, f"{path}.telecom", EMAIL),
+        ]
+        if any(checks):
+            return None
         return ParsedFunction(
             identifier=identifier,
             organisation=org_id,
             title=str(title),
-            phone=next((t.value for t in role.telecom or [] if t.system == "phone"), None),
-            email=next((t.value for t in role.telecom or [] if t.system == "email"), None),
+            phone=phone,
+            email=email,
             available_times=tuple(
                 AvailableTime(
                     days=tuple(t.daysOfWeek or ()),
@@ -205,6 +262,6 @@ class BundleReader:
                 )
                 for t in role.availableTime or []
             ),
-            opening_hours=self.text(role.availabilityExceptions, path),
+            opening_hours=self.text(role.availabilityExceptions, path, OPENING_HOURS),
             address=self.text(location.display, path) if location else None,
         )

@@ -7,6 +7,9 @@ from typing import Any
 
 from citizen_portal.fhir import profile as p
 from citizen_portal.fhir.bundle_reader import (
+    PERSON_NAME,
+    PLACE,
+    PLAN_IDENTIFIER,
     BundleReader,
     as_date,
     as_utc,
@@ -49,6 +52,10 @@ def read_careplan(r: BundleReader, cp: Any, at: str) -> ParsedPlan | None:
             _l("Add the plan's business identifier (system and value)."),
             "required",
         )
+    elif r.too_long(identifiers[0].system, f"{at}.identifier", PLAN_IDENTIFIER) or r.too_long(
+        identifiers[0].value, f"{at}.identifier", PLAN_IDENTIFIER
+    ):
+        identifiers = []
     status = p.PLAN_STATUSES.get(cp.status or "")
     if status is None:
         r.problem(
@@ -259,7 +266,9 @@ def _action(
         description=r.text(detail.description, path) or "",
         function=function,
         status=status,
-        named_person=r.text(extension_value(activity, p.EXT_NAMED_PERSON, "valueString"), path),
+        named_person=r.text(
+            extension_value(activity, p.EXT_NAMED_PERSON, "valueString"), path, PERSON_NAME
+        ),
         due_date=as_date(detail.scheduledPeriod.end if detail.scheduledPeriod else None),
         timeline=r.text(
             detail.scheduledString or extension_value(activity, p.EXT_TIMELINE, "valueString"),
@@ -294,7 +303,7 @@ def _care_team(
             function = r.function_at(member.member, f"{path}.member")
             if function is None:
                 continue
-            name = r.text(member.member.display if member.member else None, path)
+            name = r.text(member.member.display if member.member else None, path, PERSON_NAME)
             if role != "meeting-participant":
                 roles[role] = (function, name)
                 continue
@@ -327,7 +336,7 @@ def _appointments(r: BundleReader) -> list[ParsedAppointment]:
             if actor is None:
                 continue
             if actor.type == "Location" and not actor.reference:
-                place = r.text(actor.display, path)
+                place = r.text(actor.display, path, PLACE)
             elif actor.reference:
                 at = f"{path}.participant[{index}].actor"
                 found = r.resolve(actor, at, "PractitionerRole", "Patient")

@@ -23,6 +23,7 @@ from citizen_portal.fhir.bundle_reader import BundleReader
 from citizen_portal.fhir.careplan import read_careplan
 from citizen_portal.fhir.outcome import InvalidBundle, Issue
 from citizen_portal.fhir.plan_sections import content_path
+from citizen_portal.fhir.raw_json import raw_json_issues
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.ingest import IngestRefused, PlanPart, ReferredRecord, RefusalKind
 from citizen_portal.plans.parsed import ParsedPlan
@@ -32,6 +33,9 @@ from citizen_portal.plans.rules import ContentPart, ContentProblem
 def read_plan_bundle(data: Any) -> ParsedPlan:
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise InvalidBundle([Issue("Bundle", _l("Send a FHIR Bundle as a JSON object."))])
+    raw_issues = raw_json_issues(data, "Bundle")
+    if raw_issues:
+        raise InvalidBundle(raw_issues)
     try:
         bundle = Bundle.model_validate(_with_shared_resources_validated(data))
     except ValidationError as error:
@@ -41,10 +45,11 @@ def read_plan_bundle(data: Any) -> ParsedPlan:
                 for e in error.errors()
             ]
         ) from None
-    except (KeyError, TypeError, ValueError) as error:
-        # fhir.resources raises KeyError for an unknown resourceType.
+    except (KeyError, TypeError, ValueError):
+        # fhir.resources raises KeyError for an unknown resourceType. Its text is
+        # Python's, not a sentence for a partner's integrator.
         raise InvalidBundle(
-            [Issue("Bundle.entry", _l("Not valid FHIR: %(detail)s", detail=str(error)))]
+            [Issue("Bundle.entry", _l("Not valid FHIR: each entry needs a known resourceType."))]
         ) from None
 
     reader = BundleReader(bundle.entry or [])

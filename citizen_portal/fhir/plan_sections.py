@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.bundle_reader import BundleReader, extension_value, extensions
+from citizen_portal.fhir.bundle_reader import CONTACT, BundleReader, extension_value, extensions
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans.parsed import ParsedChallenge, ParsedExistingPlan, ParsedPlan
 from citizen_portal.plans.rules import (
@@ -70,7 +70,7 @@ def read_existing_plans(r: BundleReader, cp: Any, at: str) -> list[ParsedExistin
                 status=r.text(extension_value(ext, "status", "valueString"), path),
                 goal=r.text(extension_value(ext, "goal", "valueString"), path),
                 effort=r.text(extension_value(ext, "effort", "valueString"), path),
-                contact=r.text(extension_value(ext, "contact", "valueString"), path),
+                contact=r.text(extension_value(ext, "contact", "valueString"), path, CONTACT),
             )
         )
     return existing

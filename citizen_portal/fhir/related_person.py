@@ -14,8 +14,9 @@ from fhir.resources.R4B.relatedperson import RelatedPerson
 from pydantic import ValidationError
 
 from citizen_portal.fhir import profile as p
-from citizen_portal.fhir.bundle_reader import as_date, code_in, extensions
+from citizen_portal.fhir.bundle_reader import PERSON_NAME, as_date, code_in, extensions
 from citizen_portal.fhir.outcome import InvalidBundle, Issue
+from citizen_portal.fhir.raw_json import raw_json_issues
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.people.services import InvalidCpr, normalise_cpr
 from citizen_portal.representation.models import RepresentationKind
@@ -33,10 +34,19 @@ EXT_SOURCE = f"{p.EXT}/source-reference"  # valueString: the authority's case nu
 SCOPES = {s.value.replace("_", "-"): s for s in Scope}
 
 
+def _too_long(*texts: tuple[str, str]) -> list[Issue]:
+    """Names longer than the columns that keep them."""
+    message = _l("This text is longer than %(n)s characters.", n=PERSON_NAME)
+    return [Issue(path, message) for path, text in texts if len(text) > PERSON_NAME]
+
+
 def read_registration(data: Any) -> Registration:
     """The registration in the portal's terms, or InvalidBundle listing every problem."""
     if not isinstance(data, dict) or data.get("resourceType") != "RelatedPerson":
         raise InvalidBundle([Issue("RelatedPerson", _l("Send a FHIR RelatedPerson as JSON."))])
+    raw_issues = raw_json_issues(data, "RelatedPerson")
+    if raw_issues:
+        raise InvalidBundle(raw_issues)
     try:
         resource = RelatedPerson.model_validate(data)
     except ValidationError as error:
@@ -90,19 +100,27 @@ def read_registration(data: Any) -> Registration:
             )
         elif scope not in scopes:
             scopes.append(scope)
-    if issues or kind is None or start is None or not representative_cpr or not represented_cpr:
-        raise InvalidBundle(issues)
     name = resource.name[0] if resource.name else None
     display = (resource.patient.display or "").strip() if resource.patient else ""
     given, _, family = display.rpartition(" ")
+    representative_given = " ".join(str(g) for g in name.given or [] if g) if name else ""
+    representative_family = str(name.family or "") if name else ""
+    issues += _too_long(
+        ("RelatedPerson.patient.display", given),
+        ("RelatedPerson.patient.display", family),
+        ("RelatedPerson.name.given", representative_given),
+        ("RelatedPerson.name.family", representative_family),
+    )
+    if issues or kind is None or start is None or not representative_cpr or not represented_cpr:
+        raise InvalidBundle(issues)
     source = extensions(resource, EXT_SOURCE)
     return Registration(
         kind=kind,
         represented=(represented_cpr, given or family, family if given else ""),
         representative=(
             representative_cpr,
-            " ".join(str(g) for g in name.given or []) if name else "",
-            (name.family or "") if name else "",
+            representative_given,
+            representative_family,
         ),
         scopes=tuple(scopes) or tuple(Scope),
         valid_from=start,

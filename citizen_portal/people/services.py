@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,3 +75,30 @@ def find_or_create_by_cpr(
         session.add(person)
         session.flush()
     return person
+
+
+def _replace_strings(document: Any, replace: Callable[[str], str]) -> Any:
+    if isinstance(document, str):
+        return replace(document)
+    if isinstance(document, list):
+        return [_replace_strings(item, replace) for item in document]
+    if isinstance(document, dict):
+        return {key: _replace_strings(value, replace) for key, value in document.items()}
+    return document
+
+
+def without_cpr(document: Any, cpr: str, cpr_hash: str) -> Any:
+    """A copy of a JSON document (e.g. a source bundle) with every occurrence of
+    the CPR number (ten digits, or with the dash) replaced by its keyed hash:
+    what is kept at rest. ``with_cpr`` puts the number back for an export."""
+    digits = normalise_cpr(cpr)
+    dashed = f"{digits[:6]}-{digits[6:]}"
+    return _replace_strings(
+        document, lambda s: s.replace(dashed, cpr_hash).replace(digits, cpr_hash)
+    )
+
+
+def with_cpr(document: Any, cpr: str, cpr_hash: str) -> Any:
+    """The document as it was sent: the keyed hash replaced by the CPR number."""
+    digits = normalise_cpr(cpr)
+    return _replace_strings(document, lambda s: s.replace(cpr_hash, digits))

@@ -25,7 +25,7 @@ from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import utcnow
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.organisations.models import Organisation
-from citizen_portal.people.services import hash_cpr
+from citizen_portal.people.services import hash_cpr, without_cpr
 from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
 from citizen_portal.plans.reference_writer import (
@@ -297,7 +297,7 @@ class _Batch:
                     plan_id=plan_ids[id(a.plan)],
                     number=a.version_number,
                     content_hash=a.fingerprint,
-                    source_bundle=a.read.source,
+                    source_bundle=without_cpr(a.read.source, a.read.parsed.cpr, a.cpr_hash),
                     received_from=self.client.client_id if self.client else None,
                 )
                 for a in accepted

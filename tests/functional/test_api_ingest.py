@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
+from citizen_portal.people.services import hash_cpr, without_cpr
 from citizen_portal.plans.models import Plan, PlanVersion
-from tests.conftest import sign_in
+from tests.conftest import CPR_KEY, sign_in
 from tests.support.fhir import (
     DISTRICT_PSYCHIATRY,
     MUNICIPALITY,
@@ -160,7 +161,12 @@ def test_municipality_cannot_overwrite_a_plan_written_by_the_region(
         select(Plan).join(Plan.author_organisation).where(Organisation.identifier == REGION)
     ).one()
     assert [v.number for v in region_plan.versions] == [1]
-    assert region_plan.current_version.source_bundle == example("discharge-agreement")
+    # The bundle as stored: the citizen's CPR number kept as its keyed hash.
+    mette = "1403881234"
+    as_stored = without_cpr(
+        example("discharge-agreement"), mette, hash_cpr(mette, CPR_KEY.encode())
+    )
+    assert region_plan.current_version.source_bundle == as_stored
 
 
 def _with_plan_of_mette(name: str, cpr: str = "1403881234") -> dict[str, object]:

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.api.models import ApiClient
 from citizen_portal.audit.models import AuditEvent, AuditTag
+from citizen_portal.people.services import hash_cpr
 from citizen_portal.plans.models import Plan, PlanVersion
+from tests.conftest import CPR_KEY
 from tests.support.fhir import EXAMPLES, REGION, api_token, example, post_bundle
 
 
@@ -117,3 +119,32 @@ def test_an_organisations_trail_shows_who_changed_its_phone_numbers(
     unknown = app.test_cli_runner().invoke(args=["organisation-trail", "urn:x|nobody"])
     assert unknown.exit_code != 0
     assert "No organisation" in unknown.output
+
+
+def test_stored_bundles_hold_the_hash_and_export_gives_back_what_was_sent(
+    app: Flask, db: Session, connection: object, tmp_path: Path
+) -> None:
+    runner = app.test_cli_runner()
+    runner.invoke(args=["import-bundles", str(EXAMPLES)])
+    stored = db.scalars(
+        select(PlanVersion.source_bundle)
+        .join(Plan)
+        .where(Plan.identifier_value == "ua-2026-0142")
+        .order_by(PlanVersion.number)
+    ).all()
+    assert stored
+    assert not any("1403881234" in json.dumps(bundle) for bundle in stored)
+    assert all(hash_cpr("1403881234", CPR_KEY.encode()) in json.dumps(b) for b in stored)
+    out = tmp_path / "mette.json"
+    result = runner.invoke(args=["export-citizen", "--cpr", "140388-1234", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(out.read_text())
+    sent = [
+        json.loads((EXAMPLES / name).read_text())
+        for name in ("discharge-agreement.json", "discharge-agreement.v2.json")
+    ]
+    for entry, original in zip(exported["entry"], sent, strict=True):
+        bundle = dict(entry["resource"])
+        bundle.pop("meta")
+        original.pop("meta", None)
+        assert bundle == original

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from citizen_portal.fhir import profile
+from citizen_portal.fhir import bundle_reader, profile, raw_json
 from citizen_portal.fhir.demo_bundles import example_bundles
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -38,3 +38,23 @@ def test_profile_document_names_every_code_system_and_extension() -> None:
         *profile.EXISTING_PLAN_KINDS,
     ]:
         assert f"`{code}`" in text, code
+
+
+def test_profile_document_states_the_text_limits_the_code_enforces() -> None:
+    text = (DOCS / "fhir-profile.md").read_text()
+    for limit in (
+        bundle_reader.PLAN_IDENTIFIER,
+        bundle_reader.PERSON_NAME,
+        bundle_reader.ORGANISATION_IDENTIFIER,
+        bundle_reader.ORGANISATION_NAME,
+        bundle_reader.FUNCTION_IDENTIFIER,
+        bundle_reader.FUNCTION_TITLE,
+        bundle_reader.OPENING_HOURS,
+        bundle_reader.PLACE,
+        bundle_reader.CONTACT,
+    ):
+        assert f"| {limit}" in text, limit
+    assert f"{bundle_reader.PHONE} / {bundle_reader.EMAIL} |" in text
+    assert f"{bundle_reader.MAX_TEXT:,} |" in text
+    assert f"more than {raw_json.MAX_DEPTH} levels" in text
+    assert f"years {raw_json.FIRST_YEAR} to {raw_json.LAST_YEAR}" in text

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from itertools import zip_longest
 from pathlib import Path
 
+import pytest
 from alembic import command
-from sqlalchemy import Enum, create_engine, insert, select, text
+from sqlalchemy import Enum, create_engine, insert, inspect, select, text, update
+from sqlalchemy.orm import Session
 
 from citizen_portal import migrate
+from citizen_portal.demo.data import PERSONAS
+from citizen_portal.fhir.demo_loader import load_demo_data
 from citizen_portal.models import metadata
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.organisations.types import OrganisationKind, Sector
+from citizen_portal.people.models import Person
+from citizen_portal.people.services import hash_cpr, with_cpr
+from citizen_portal.plans.models import Plan, PlanVersion
 from tests.support.databases import fresh_database
 
 
@@ -96,3 +105,78 @@ def test_organisations_move_from_names_to_values_and_back(tmp_path: Path) -> Non
 
     command.upgrade(config, "head")
     assert _stored(url) == [*as_values, ("org-new", "gp_practice", "general_practice")]
+
+
+def _bundles(url: str) -> dict[int, dict[str, object]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(PlanVersion.id, PlanVersion.source_bundle)).all()
+    engine.dispose()
+    return {row.id: row.source_bundle for row in rows}
+
+
+def test_0010_hashes_cpr_numbers_in_stored_bundles_and_drops_id_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PORTAL_CPR_HASH_KEY", raising=False)
+    url = fresh_database("portal_migration_cpr_at_rest", tmp_path)
+    config = migrate.alembic_config(url)
+    key = b"migration-test-key"
+    # The demo is loaded by today's code, so at the newest revision; then the
+    # database goes back to the revision before 0010 ...
+    migrate.upgrade(url, cpr_key=key)
+    engine = create_engine(url)
+    with Session(engine) as db:
+        load_demo_data(db, key, date(2026, 6, 1))
+        db.commit()
+    engine.dispose()
+    command.downgrade(config, "0009")
+    engine = create_engine(url)
+    # ... and holds what it held there: bundles as sent (CPR in clear), whole ID tokens.
+    with Session(engine) as db:
+        people = {p.cpr_hash: p for p in db.scalars(select(Person))}
+        plan_people = dict(db.execute(select(PlanVersion.id, Plan.citizen_id).join(Plan)).all())
+        cpr_of = {
+            people[hash_cpr(p.cpr, key)].id: p.cpr
+            for p in PERSONAS
+            if hash_cpr(p.cpr, key) in people
+        }
+        as_sent = {}
+        for version_id, bundle in db.execute(select(PlanVersion.id, PlanVersion.source_bundle)):
+            person = db.get(Person, plan_people[version_id])
+            assert person is not None
+            as_sent[version_id] = with_cpr(bundle, cpr_of[person.id], person.cpr_hash)
+            db.execute(
+                update(PlanVersion)
+                .where(PlanVersion.id == version_id)
+                .values(source_bundle=as_sent[version_id])
+            )
+        someone = next(iter(people.values()))
+        db.execute(
+            text(
+                "INSERT INTO user_sessions"
+                " (token_hash, person_id, created_at, last_seen_at, id_token) VALUES"
+                " ('x', :person, '2026-06-01 10:00:00', '2026-06-01 10:00:00', 'eyJ.eyJj.sig')"
+            ),
+            {"person": someone.id},
+        )
+        db.commit()
+    engine.dispose()
+    assert any(cpr in json.dumps(b) for b in as_sent.values() for cpr in cpr_of.values())
+
+    # Without the key, the revision refuses plainly and changes nothing.
+    with pytest.raises(RuntimeError, match="PORTAL_CPR_HASH_KEY"):
+        migrate.upgrade(url)
+    assert _bundles(url) == as_sent
+
+    migrate.upgrade(url, cpr_key=key)
+    stored = _bundles(url)
+    for version_id, bundle in stored.items():
+        text_of = json.dumps(bundle)
+        assert not any(cpr in text_of for cpr in cpr_of.values())
+        person_id = plan_people[version_id]
+        cpr = cpr_of[person_id]
+        assert with_cpr(bundle, cpr, hash_cpr(cpr, key)) == as_sent[version_id]
+    engine = create_engine(url)
+    assert "id_token" not in {c["name"] for c in inspect(engine).get_columns("user_sessions")}
+    engine.dispose()

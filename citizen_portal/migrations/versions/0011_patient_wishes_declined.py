@@ -1,7 +1,7 @@
 """a plan version says whether the patient did not wish to state their wishes
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-29 01:10:00.000000
 
 Psychiatry Act §13a/§13b: a plan carries the patient's wishes, or says that they
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
