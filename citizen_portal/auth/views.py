@@ -113,7 +113,11 @@ def callback() -> Any:
     authenticated_at = (
         datetime.fromtimestamp(identity.auth_time, UTC) if identity.auth_time else None
     )
-    # A fresh session after sign-in: nothing from before survives (fixation).
+    # A fresh session after sign-in: nothing from before survives (fixation), and
+    # the earlier server session ends too, whoever else still holds its cookie.
+    previous = session.get("_user_id")
+    if previous:
+        end_session(previous)
     session.clear()
     user = start_session(person, acr=identity.acr, authenticated_at=authenticated_at)
     record_event(

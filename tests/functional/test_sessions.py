@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -13,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from citizen_portal import create_app
 from citizen_portal.audit.models import AuditEvent, AuditTag
+from citizen_portal.auth import services as auth_services
 from citizen_portal.auth.models import UserSession
 from citizen_portal.auth.views import _safe_next
+from citizen_portal.db import utcnow
+from citizen_portal.demo.data import PERSONAS
 from citizen_portal.people.models import Person
 from tests.conftest import make_settings, sign_in
 
@@ -132,3 +136,33 @@ def test_other_host_names_are_sent_to_the_configured_one(client: FlaskClient) ->
     assert response.status_code == 308
     assert response.headers["Location"] == "http://localhost/plans?x=1"
     assert client.get("/healthz", base_url="http://10.0.0.7").status_code == 200
+
+
+def test_signing_in_again_ends_the_previous_server_session(
+    client: FlaskClient, db: Session, demo: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh sign-in (e.g. before giving a power of attorney) must not leave the
+    earlier session alive for whoever still holds its cookie."""
+    mette = demo["demo-mette"]
+    old_token = sign_in(client, db, mette)
+    identity = auth_services.VerifiedIdentity(
+        subject="demo-mette",
+        cpr=next(p.cpr for p in PERSONAS if p.subject == "demo-mette"),
+        given_name=mette.given_name,
+        family_name=mette.family_name,
+        acr=None,
+        auth_time=int(utcnow().timestamp()),
+    )
+    monkeypatch.setattr(auth_services, "complete_sign_in", lambda: identity)
+    assert client.get("/auth/callback").status_code == 302
+    old = db.scalars(
+        select(UserSession).where(
+            UserSession.token_hash == hashlib.sha256(old_token.encode()).hexdigest()
+        )
+    ).one()
+    db.refresh(old)
+    assert old.ended_at is not None
+    # Whoever kept the old cookie's token is sent to sign in.
+    with client.session_transaction() as session:
+        session["_user_id"] = old_token
+    assert client.get("/plans").status_code == 302
