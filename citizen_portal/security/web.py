@@ -22,6 +22,7 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import inspect
 
 from citizen_portal.auth.models import SentForm
 from citizen_portal.auth.sessions import signed_in_recently
@@ -122,9 +123,8 @@ def requires(
                 return refused
             if load is not None:
                 kwargs[load.view_argument] = load.authorized(actor, permission, kwargs)
-            sender: int = current_user.person_id  # before the view: sign-out forgets them
             response = view(*args, **kwargs)
-            _remember_sent_form(response, sender)
+            _remember_sent_form(response)
             return response
 
         setattr(wrapped, PERMISSION_ATTRIBUTE, permission)
@@ -165,23 +165,35 @@ def _form_refused(actor: Actor | None) -> Any:
     if opened_for is not None and opened_for != str(actor.subject_person_id):
         typed = [request.form[name] for name in TYPED_FIELDS if request.form.get(name, "").strip()]
         return render_template("errors/form_moved.html", typed=typed), 409
-    once = request.form.get(ONCE_FIELD, "")
+    once = request.form.get(ONCE_FIELD, "")[:64]
     if once:
-        sent = get_session().get(SentForm, once[:64])
-        if sent is not None and sent.person_id == actor.person_id:
-            return redirect(sent.location, code=303)
+        db = get_session()
+        sent = db.get(SentForm, once)
+        if sent is not None:
+            if sent.person_id == actor.person_id:
+                return redirect(sent.location, code=303)
+            abort(400)  # someone else's token: not a form this person was given
+        # Reserved before the view runs: the same form sent at the same moment waits
+        # on this row, then runs again (a lost race) and finds where this one went.
+        g.sent_form = SentForm(token=once, person_id=actor.person_id, location="")
+        db.add(g.sent_form)
+        db.flush()
     return None
 
 
-def _remember_sent_form(response: Any, sender: int) -> None:
-    """A form that did its work (it answers with a redirect) is remembered by its
-    token, in the request's unit of work; a refused one (400, 409) can be fixed and
-    sent again."""
-    once = request.form.get(ONCE_FIELD, "") if request.method == "POST" else ""
-    if not once or not isinstance(response, Response) or not 300 <= response.status_code < 400:
+def _remember_sent_form(response: Any) -> None:
+    """A form that did its work (it answers with a redirect) keeps its reserved token
+    with where it went; a refused one (400, 409) gives the token back, so the person
+    can correct the form and send it again."""
+    sent: SentForm | None = g.pop("sent_form", None)
+    if sent is None:
         return
-    location = response.location or "/"
-    get_session().add(SentForm(token=once[:64], person_id=sender, location=location[:2000]))
+    if not inspect(sent).persistent:
+        return  # the view rolled its work back (e.g. a conflict): the reservation with it
+    if isinstance(response, Response) and 300 <= response.status_code < 400:
+        sent.location = (response.location or "/")[:2000]
+    else:
+        get_session().delete(sent)
 
 
 def declared_permission(view: Callable[..., Any]) -> Permission | None:
