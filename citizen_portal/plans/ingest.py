@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from flask import g, has_request_context
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import utcnow
 from citizen_portal.i18n import lazy_gettext as _l
-from citizen_portal.organisations.models import Organisation
+from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.services import hash_cpr, without_cpr
 from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
@@ -207,6 +208,13 @@ class _Accepted:
     fingerprint: str
 
 
+@dataclass(frozen=True)
+class _Owned:
+    """A stored function, by the organisation it belongs to (the policy's OwnedReference)."""
+
+    owning_organisation: str
+
+
 class _Batch:
     def __init__(
         self,
@@ -223,8 +231,32 @@ class _Batch:
         self.handed_on: dict[tuple[str, str, str], str] = {}
 
     def _owns(self, record: ParsedOrganisation | ParsedFunction) -> bool:
-        """The trusted import writes all reference data; a client only its own."""
-        return self.client is None or can(self.client, Permission.API_PLANS_WRITE, record)
+        """The trusted import writes all reference data; a client only its own: the
+        organisation the bundle names for it, and, for a function already stored, the
+        organisation it belongs to now (else claiming another's function would move it)."""
+        if self.client is None:
+            return True
+        if not can(self.client, Permission.API_PLANS_WRITE, record):
+            return False
+        stored = (
+            self._stored_function_owners.get(record.identifier)
+            if isinstance(record, ParsedFunction)
+            else None
+        )
+        return stored is None or can(self.client, Permission.API_PLANS_WRITE, _Owned(stored))
+
+    @cached_property
+    def _stored_function_owners(self) -> dict[str, str]:
+        """Function identifier -> the identifier of the organisation it belongs to."""
+        named = {f for p in self.plans for f in p.parsed.functions}
+        if not named:
+            return {}
+        rows = self.session.execute(
+            select(Function.identifier, Organisation.identifier)
+            .join(Function.organisation)
+            .where(Function.identifier.in_(named))
+        )
+        return {function: owner for function, owner in rows}
 
     def _referred(self, parsed: ParsedPlan) -> tuple[ReferredRecord, ...]:
         return tuple(

@@ -213,3 +213,31 @@ def test_citizen_input_for_another_organisations_identifier_is_not_found_like_an
     foreign, unknown = read("ua-2026-0142"), read("nobody-has-this")
     assert foreign.status_code == unknown.status_code == 404
     assert foreign.get_json() == unknown.get_json()
+
+
+def test_a_client_cannot_take_another_organisations_function_by_claiming_it(
+    client: FlaskClient, db: Session
+) -> None:
+    """Found by the second outside review: the municipality's bundle kept the ward's
+    function identifier but pointed the role at the municipality, with its own phone.
+    The function moved to the municipality (so it 'took part' in the ward's plans and
+    read their citizens' input) and its new phone showed as 'who to call'."""
+    _region_loaded(client, db)
+    nexus = api_token(client, db, [MUNICIPALITY], client_id="kommune-nexus")
+    attack = _written_by(example("discharge-agreement"), SOCIAL, "nexus-0002")
+    for role in _roles_of(attack, WARD):
+        role["organization"] = {"reference": f"urn:uuid:org-{SOCIAL}"}
+        role["telecom"] = [{"system": "phone", "value": ATTACKER_PHONE}]
+    response = post_bundle(client, nexus, attack)
+
+    assert response.status_code == 201  # its own plan, referring to the ward's functions
+    db.expire_all()
+    ward_role = db.scalars(
+        select(Function).where(Function.identifier.endswith("r3-overlaege"))
+    ).one()
+    assert ward_role.organisation.identifier == REGION  # still the ward's
+    assert ward_role.phone == WARD_PHONE
+    warnings = {
+        i["expression"][0] for i in response.get_json()["issue"] if i["severity"] == "warning"
+    }
+    assert "PractitionerRole?identifier=urn:demo:practitioner-role|r3-overlaege" in warnings
