@@ -17,6 +17,7 @@ from citizen_portal.db import get_session, retries_lost_races
 from citizen_portal.fhir.handover import read_handover_parameters
 from citizen_portal.fhir.outcome import InvalidBundle, Issue, outcome_response
 from citizen_portal.fhir.plan_bundle import read_plan_bundle, reference_issues, refusal_issues
+from citizen_portal.fhir.raw_json import raw_json_issues
 from citizen_portal.fhir.readback import citizen_input_bundle, reading_relation
 from citizen_portal.fhir.related_person import read_registration
 from citizen_portal.i18n import lazy_gettext as _l
@@ -259,12 +260,14 @@ def _parameters() -> Any:
             ),
             415,
         )
-    try:
-        return request.get_json(force=True), None, 0
-    except RequestEntityTooLarge:
-        raise
-    except BadRequest:
+    data = _json_body()
+    if data is None:
         return None, Issue("Parameters", _l("The body is not valid JSON."), "structure"), 400
+    # The same raw checks as for bundles: control characters, invalid Unicode, depth.
+    problems = raw_json_issues(data, "Parameters")
+    if problems:
+        return None, problems[0], 422
+    return data, None, 0
 
 
 HANDOVER_STATUS = {

@@ -256,7 +256,7 @@ class _Batch:
             .join(Function.organisation)
             .where(Function.identifier.in_(named))
         )
-        return {function: owner for function, owner in rows}
+        return dict(rows.all())  # a list of pairs: a Result itself would pass for a mapping
 
     def _referred(self, parsed: ParsedPlan) -> tuple[ReferredRecord, ...]:
         return tuple(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,3 +139,29 @@ def test_bad_handover_requests_are_refused_plainly(client: FlaskClient, db: Sess
     itself = hand_over(client, region, PLAN, REGION)
     assert itself.status_code == 422
     assert _plan(db).pending_handover is None
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/fhir/CarePlan/$handover", "/api/fhir/CarePlan/$accept-handover"]
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,  # nested deeper than the parser goes
+        '{"resourceType": "Parameters", "parameter": [{"name": "plan", '
+        '"valueIdentifier": {"system": "urn:x", "value": "\\ud800"}}]}',  # a lone surrogate
+        '{"resourceType": "Parameters", "parameter": [{"name": "plan\\u0000"}]}',
+    ],
+)
+def test_hostile_handover_requests_are_refused_never_500(
+    client: FlaskClient, db: Session, path: str, body: str
+) -> None:
+    """Found by the second outside review: both operations answered 500."""
+    token = api_token(client, db, [REGION])
+    response = client.post(
+        path,
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
+    assert response.status_code in (400, 422)
+    assert response.get_json()["resourceType"] == "OperationOutcome"
