@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse_many
 from sqlalchemy import select
@@ -98,6 +98,10 @@ def _audited_client() -> str:
     return row.client.client_id if row is not None else ""
 
 
+def _got_a_token(response: Response) -> bool:
+    return response.status_code == 200
+
+
 def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
     """One limiter per app (its own storage), applied to the API's views."""
     for limit in (settings.rate_limit_token, settings.rate_limit_api):
@@ -122,7 +126,14 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
         client_key: Callable[[], str] = (
             _token_client_key if endpoint == TOKEN_ENDPOINT else _api_client_key
         )
-        per_client = limiter.limit(limit, key_func=client_key, scope=f"{endpoint}:client")
+        # A token request counts against its client only when it got a token: wrong
+        # secrets in a client's name (counted per address) must not lock the client out.
+        per_client = limiter.limit(
+            limit,
+            key_func=client_key,
+            scope=f"{endpoint}:client",
+            deduct_when=_got_a_token if endpoint == TOKEN_ENDPOINT else None,
+        )
         per_address = limiter.limit(limit, key_func=source_address, scope=f"{endpoint}:address")
         views[endpoint] = per_address(per_client(view))
     app.extensions["api_rate_limiter"] = limiter

@@ -97,6 +97,21 @@ def test_the_limit_is_per_client_and_per_address(limited_app: AppFactory, db: Se
     assert _token(client, "two", two, "10.0.0.4").status_code == 429
 
 
+def test_wrong_secrets_in_a_clients_name_do_not_lock_the_client_out(
+    limited_app: AppFactory, db: Session
+) -> None:
+    """Found by the second outside review: a few token requests with a partner's
+    client id and a wrong secret used up that partner's own allowance, so whoever
+    knew the id could keep a hospital from sending plans."""
+    app = limited_app(PORTAL_RATE_LIMIT_TOKEN="2 per minute")
+    secret = register_client(db, "one", "One", [REGION], ["api:plans:write"])
+    db.commit()
+    client = app.test_client()
+    for address in ("10.9.9.1", "10.9.9.2", "10.9.9.3", "10.9.9.4"):
+        assert _token(client, "one", "guessed", address).status_code == 401
+    assert _token(client, "one", secret, "10.0.0.1").status_code == 200
+
+
 def test_unknown_and_known_client_ids_get_the_same_refusal(
     limited_app: AppFactory, db: Session
 ) -> None:
