@@ -9,6 +9,7 @@ store is told back in the bundle's terms by ``refusal_issues``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -25,6 +26,7 @@ from citizen_portal.fhir.outcome import InvalidBundle, Issue
 from citizen_portal.fhir.plan_sections import content_path
 from citizen_portal.fhir.raw_json import raw_json_issues
 from citizen_portal.i18n import lazy_gettext as _l
+from citizen_portal.people.services import birth_date_from_cpr, normalise_cpr
 from citizen_portal.plans.ingest import IngestRefused, PlanPart, ReferredRecord, RefusalKind
 from citizen_portal.plans.parsed import ParsedPlan
 from citizen_portal.plans.rules import ContentPart, ContentProblem
@@ -63,7 +65,46 @@ def read_plan_bundle(data: Any) -> ParsedPlan:
         reader.problem("Bundle.entry", _l("The bundle must hold exactly one CarePlan."), "required")
     if reader.issues or plan is None:
         raise InvalidBundle(reader.issues)
+    others = other_cpr_numbers(data, plan.cpr)
+    if others:
+        raise InvalidBundle(others)
     return plan
+
+
+# Ten digits (a dash after six allowed) that are not part of a longer number.
+_CPR_SHAPED = re.compile(r"(?<![0-9])[0-9]{6}-?[0-9]{4}(?![0-9])")
+
+
+def other_cpr_numbers(data: Any, citizen_cpr: str) -> list[Issue]:
+    """Where the bundle holds a CPR number that is not its citizen's: a plan carries
+    only its own citizen's, which is kept as its keyed hash; another person's would
+    rest in clear in the kept source bundle. A number counts as a CPR number when
+    its first six digits are a date, as in every CPR number."""
+    own = normalise_cpr(citizen_cpr)
+    issues: list[Issue] = []
+    stack: list[tuple[str, Any]] = [("Bundle", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            for match in _CPR_SHAPED.finditer(value):
+                number = match.group().replace("-", "")
+                if number != own and birth_date_from_cpr(number) is not None:
+                    issues.append(
+                        Issue(
+                            path,
+                            _l(
+                                "This looks like a CPR number that is not the citizen's. "
+                                "A plan carries only its own citizen's CPR number."
+                            ),
+                            "business-rule",
+                        )
+                    )
+                    break
+    return sorted(issues, key=lambda issue: issue.path)
 
 
 # Where in the bundle each part of a plan the domain refuses is, and the

@@ -1,0 +1,72 @@
+"""A plan carries its own citizen's CPR number only (kept as its keyed hash): a
+second person's CPR number anywhere in a bundle is refused, never stored in clear.
+
+Found by the second outside review: a second CPR identifier on the Patient, a
+second Patient, or a CPR number under another identifier system were accepted and
+stored in clear in the kept source bundle."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citizen_portal.fhir import profile
+from citizen_portal.plans.models import PlanVersion
+from tests.support.fhir import REGION, api_token, example, post_bundle, resource
+
+OTHER = "1206795678"  # a valid CPR date (12 June 1979): someone else's number
+
+
+def _second_identifier(bundle: dict[str, Any]) -> None:
+    resource(bundle, "Patient")["identifier"].append({"system": profile.CPR_SYSTEM, "value": OTHER})
+
+
+def _second_patient(bundle: dict[str, Any]) -> None:
+    entry = copy.deepcopy(
+        next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    )
+    entry["fullUrl"] += "-other"
+    entry["resource"]["identifier"] = [{"system": profile.CPR_SYSTEM, "value": OTHER}]
+    bundle["entry"].append(entry)
+
+
+def _other_system(bundle: dict[str, Any]) -> None:
+    resource(bundle, "Patient")["identifier"].append({"system": "urn:x:journal", "value": OTHER})
+
+
+def _in_free_text(bundle: dict[str, Any]) -> None:
+    resource(bundle, "CarePlan")["description"] = f"Samtale med faderen ({OTHER[:6]}-{OTHER[6:]})."
+
+
+@pytest.mark.parametrize(
+    "smuggle", [_second_identifier, _second_patient, _other_system, _in_free_text]
+)
+def test_another_persons_cpr_number_is_refused_and_not_stored(
+    client: FlaskClient, db: Session, smuggle: Any
+) -> None:
+    bundle = example("discharge-agreement")
+    smuggle(bundle)
+    response = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert response.status_code == 422
+    issues = response.get_json()["issue"]
+    assert any("not the citizen's" in i["diagnostics"] for i in issues)
+    assert OTHER not in response.get_data(as_text=True)  # nor echoed back
+    assert db.scalars(select(PlanVersion)).first() is None
+
+
+def test_the_citizens_own_number_and_other_numbers_are_fine(
+    client: FlaskClient, db: Session
+) -> None:
+    bundle = example("discharge-agreement")
+    careplan = resource(bundle, "CarePlan")
+    cpr = resource(bundle, "Patient")["identifier"][0]["value"]
+    careplan["description"] = (
+        f"Mette ({cpr[:6]}-{cpr[6:]}) ringer på 20 30 40 50 eller 1234567890123."
+    )
+    response = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert response.status_code == 201, response.get_data(as_text=True)
