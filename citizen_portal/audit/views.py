@@ -14,6 +14,7 @@ from citizen_portal.db import get_session
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
+from citizen_portal.representation.models import Representation
 from citizen_portal.security.actors import ActorKind
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.web import requires, signed_in_actor
@@ -63,6 +64,19 @@ def access_log() -> Any:
         p.id: p.full_name
         for p in db.scalars(select(Person).where(Person.id.in_(representative_ids)))
     }
+    # Someone the citizen gave a power of attorney: by the name the citizen knows
+    # them by, as everywhere else the citizen sees them.
+    names.update(
+        (row.representative_id, row.representative_name)
+        for row in db.scalars(
+            select(Representation)
+            .where(
+                Representation.represented_id == actor.subject_person_id,
+                Representation.representative_id.in_(representative_ids),
+            )
+            .order_by(Representation.id)
+        )
+    )
     record_event(
         db,
         tag=AuditTag.AUDIT_LOG_VIEWED,

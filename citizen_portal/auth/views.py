@@ -104,6 +104,11 @@ def callback() -> Any:
         )
     except InvalidCpr:
         return _refused("person identifier claim is not a CPR number")
+    # The identity provider is the authority on a person's name: it replaces what a
+    # partner's bundle (or nobody) gave before, and is corrected at the provider.
+    if identity.given_name or identity.family_name:
+        person.given_name = identity.given_name
+        person.family_name = identity.family_name
     target = session.pop(NEXT_KEY, None)
     asked_at = session.pop(FRESH_KEY, None)
     if asked_at is not None and (identity.auth_time is None or identity.auth_time < asked_at - 60):

@@ -53,7 +53,8 @@ def describe(message: Message, me: int) -> object:
     if row is None:
         return _l("A power of attorney that no longer exists.")
     mine = row.represented_id == me  # the citizen, rather than the representative
-    other = (row.representative if mine else row.represented).full_name
+    # To the citizen, the representative by the name the citizen typed until they accept.
+    other = row.representative_name if mine else row.represented.full_name
     end = ends(row)
     until = format_date(end, "long") if end else ""
     kind = message.notification.kind

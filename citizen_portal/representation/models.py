@@ -54,8 +54,21 @@ class Representation(Base):
     # Which authority (court case, registry) a representation came from.
     source_reference: Mapped[str | None] = mapped_column(String(200))
 
+    # The representative's name as the citizen typed it when giving the power.
+    typed_name: Mapped[str | None] = mapped_column(String(200))
+
     represented: Mapped[Person] = relationship(foreign_keys=[represented_id])
     representative: Mapped[Person] = relationship(foreign_keys=[representative_id])
+
+    @property
+    def representative_name(self) -> str:
+        """The representative as the citizen should see them: the name the citizen
+        typed when giving the power, until the representative accepts it. Showing
+        the stored name would tell the citizen whether that CPR number belongs to a
+        portal user, and whose (their psychiatric care included)."""
+        if self.typed_name and self.accepted_at is None:
+            return self.typed_name
+        return self.representative.full_name or self.typed_name or ""
 
     @property
     def given_by_citizen(self) -> bool:

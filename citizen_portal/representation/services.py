@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import get_session, utcnow
@@ -131,15 +131,34 @@ def add_from_authority(
     return row
 
 
+GRANTS_PER_DAY = 10
+
+
 def grant_power_of_attorney(
     session: Session,
     citizen: Person,
     representative: Person,
     scopes: list[Scope],
     valid_until: date | None,
+    typed_name: str | None = None,
 ) -> Representation:
     """A citizen's own grant; in effect once the representative accepts it."""
     today = utcnow().date()
+    given_today = session.scalar(
+        select(func.count(Representation.id)).where(
+            Representation.represented_id == citizen.id,
+            Representation.kind == RepresentationKind.POWER_OF_ATTORNEY,
+            Representation.created_at >= utcnow() - timedelta(days=1),
+        )
+    )
+    if (given_today or 0) >= GRANTS_PER_DAY:
+        # Each grant looks a CPR number up: many would make the form a search tool.
+        raise RepresentationRefused(
+            _l(
+                "You have given %(count)s powers of attorney in the last day. Try again tomorrow.",
+                count=GRANTS_PER_DAY,
+            )
+        )
     check_new_representation(
         RepresentationKind.POWER_OF_ATTORNEY,
         citizen.id,
@@ -171,6 +190,7 @@ def grant_power_of_attorney(
         scopes=[s.value for s in scopes],
         valid_from=today,
         valid_until=valid_until,
+        typed_name=typed_name,
     )
     session.add(row)
     session.flush()

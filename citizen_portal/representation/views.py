@@ -29,6 +29,7 @@ from citizen_portal.security.actors import ActorKind, Scope
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
 from citizen_portal.security.web import from_url, parse_id, requires, signed_in_actor, switch_to
+from citizen_portal.text import plain
 
 blueprint = Blueprint("representation", __name__)
 
@@ -132,15 +133,12 @@ def grant() -> Any:
         settings = current_app.config["SETTINGS"]
         citizen = db.get(Person, current_user.person_id)
         assert citizen is not None
-        name = form.representative_name.data.strip()
-        given, _, family = name.rpartition(" ")
+        name = plain(form.representative_name.data)[:200]
         try:
+            # A person the portal has not met yet gets no name from the grantor: their
+            # stored name comes from the identity provider when they sign in.
             representative = find_or_create_by_cpr(
-                db,
-                form.representative_cpr.data,
-                settings.cpr_hash_key,
-                given or family,
-                family if given else "",
+                db, form.representative_cpr.data, settings.cpr_hash_key, "", ""
             )
             row = grant_power_of_attorney(
                 db,
@@ -148,6 +146,7 @@ def grant() -> Any:
                 representative,
                 [Scope(s) for s in form.scopes.data],
                 form.valid_until.data,
+                typed_name=name,
             )
         except RepresentationRefused as refused:
             db.rollback()

@@ -218,7 +218,7 @@ def test_a_name_in_a_message_is_text_never_markup(
     db.commit()
     sign_in(client, db, mette, fresh=True)
     _grant(client)
-    lene = db.scalars(select(Person).where(Person.given_name == "Lene")).one()
+    lene = db.scalars(select(Representation).where(NOT_DEMO)).one().representative
     sign_in(client, db, lene)
     page = _page(client, "/messages")
     assert page.select("meta[http-equiv]") == []

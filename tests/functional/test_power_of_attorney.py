@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import AuditEvent, AuditTag
+from citizen_portal.auth import services as auth_services
+from citizen_portal.demo.data import PERSONAS
 from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation
 from tests.conftest import NOT_DEMO, sign_in
@@ -155,3 +158,62 @@ def test_only_the_citizen_may_revoke_and_only_the_representative_may_accept(
     db.refresh(row)
     assert row.revoked_at is None
     assert row.accepted_at is None
+
+
+def _cpr_of(subject: str) -> str:
+    return next(p.cpr for p in PERSONAS if p.subject == subject)
+
+
+def test_giving_a_power_never_tells_whose_cpr_number_it_is(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Found by the second outside review: typing a CPR number showed the real name
+    of the portal user behind it (and so that they are a psychiatric patient)."""
+    sign_in(client, db, demo["demo-mette"], fresh=True)
+    response = _grant(
+        client, representative_cpr=_cpr_of("demo-peter"), representative_name="Guess Whoever"
+    )
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    overview = _page(client, "/powers-of-attorney").get_text(" ")
+    messages = _page(client, "/messages").get_text(" ")
+    for shown in (overview, messages):
+        assert "Guess Whoever" in shown
+        assert "Sørensen" not in shown
+    db.refresh(demo["demo-peter"])
+    assert demo["demo-peter"].full_name == "Peter Sørensen"  # and nobody renamed him
+
+
+def test_a_typed_name_never_becomes_a_persons_name(
+    client: FlaskClient, db: Session, demo: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person's stored name comes from the identity provider at their own sign-in."""
+    sign_in(client, db, demo["demo-mette"], fresh=True)
+    _grant(client, representative_name="Name Chosen-By-Mette")
+    row = db.scalars(select(Representation).where(NOT_DEMO)).one()
+    assert row.representative.full_name == ""
+    identity = auth_services.VerifiedIdentity(
+        subject="lene",
+        cpr=SISTER_CPR,
+        given_name="Lene",
+        family_name="Nielsen",
+        acr=None,
+        auth_time=None,
+    )
+    monkeypatch.setattr(auth_services, "complete_sign_in", lambda: identity)
+    assert client.get("/auth/callback").status_code == 302
+    db.refresh(row.representative)
+    assert row.representative.full_name == "Lene Nielsen"
+
+
+def test_a_citizen_gives_at_most_ten_powers_a_day(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Each grant looks a CPR number up: without a limit the form is a search tool."""
+    sign_in(client, db, demo["demo-mette"], fresh=True)
+    for year in range(60, 70):
+        response = _grant(client, representative_cpr=f"0101{year}1234")
+        assert response.status_code == 302  # type: ignore[attr-defined]
+    refused = _grant(client, representative_cpr="0101701234")
+    assert refused.status_code == 400  # type: ignore[attr-defined]
+    assert "in the last day" in refused.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert len(db.scalars(select(Representation).where(NOT_DEMO)).all()) == 10
