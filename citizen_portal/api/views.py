@@ -63,7 +63,13 @@ def _json_body() -> Any | None:
 @blueprint.post("/oauth/token")
 @public  # the client authenticates itself inside (client_secret_basic or _post)
 def token() -> Any:
-    response = authorization_server().create_token_response()
+    try:
+        response = authorization_server().create_token_response()
+    except UnicodeDecodeError:
+        # Basic credentials that are not UTF-8 name no client: refused like a wrong secret.
+        response = outcome_response(
+            [Issue("Authorization", _l("Send a valid client id and secret."), "login")], 401
+        )
     client_id = (request.authorization.username if request.authorization else None) or (
         request.form.get("client_id", "")
     )

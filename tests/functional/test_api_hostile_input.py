@@ -8,6 +8,7 @@ NUL byte or an over-long value would fail in the database itself.
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import logging
@@ -253,3 +254,16 @@ def test_a_failing_statement_never_shows_its_values(
     assert "IntegrityError" in logged
     assert "INSERT INTO people" in logged
     assert health_text not in logged
+
+
+@pytest.mark.parametrize("credentials", [b"region-epj\xff\xfe:x", b"\xed\xa0\x80:x"])
+def test_credentials_that_are_not_utf8_are_refused_not_500(
+    client: FlaskClient, credentials: bytes
+) -> None:
+    """Found by the third outside review: the token endpoint answered 500."""
+    response = client.post(
+        "/api/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": "Basic " + base64.b64encode(credentials).decode()},
+    )
+    assert response.status_code == 401
