@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -71,40 +72,59 @@ def read_plan_bundle(data: Any) -> ParsedPlan:
     return plan
 
 
-# Ten digits (a dash after six allowed) that are not part of a longer number.
-_CPR_SHAPED = re.compile(r"(?<![0-9])[0-9]{6}-?[0-9]{4}(?![0-9])")
+# Ten digits, not part of a longer number, written the ways people write them:
+# together, with a space, dot, slash or dash (after the date or within it), or with
+# a space between every digit.
+_CPR_SHAPED = re.compile(
+    r"(?<![0-9])(?:[0-9]{2}[ .]?[0-9]{2}[ .]?[0-9]{2} ?[-./\u2010-\u2015]? ?[0-9]{4}"
+    r"|(?:[0-9] ){9}[0-9])(?![0-9])"
+)
+# Digits of any script as ASCII digits; zero-width and no-break characters as nothing
+# and a space: a CPR number disguised by them is still one.
+_DIGITS = {c: str(unicodedata.decimal(chr(c))) for c in range(0x80, 0x10000) if chr(c).isdecimal()}
+_INVISIBLE = dict.fromkeys((8203, 8204, 8205, 8288, 65279))
+_SPACES = dict.fromkeys((160, 8199, 8239), " ")
 
 
 def other_cpr_numbers(data: Any, citizen_cpr: str) -> list[Issue]:
-    """Where the bundle holds a CPR number that is not its citizen's: a plan carries
-    only its own citizen's, which is kept as its keyed hash; another person's would
-    rest in clear in the kept source bundle. A number counts as a CPR number when
-    its first six digits are a date, as in every CPR number."""
+    """Where the bundle holds a CPR number that would rest in clear: another person's
+    (a plan carries only its own citizen's), or the citizen's own written in a form
+    other than the two that are kept as its keyed hash. A number counts as a CPR
+    number when its first six digits are a date, as in every CPR number."""
     own = normalise_cpr(citizen_cpr)
+    canonical = {own, f"{own[:6]}-{own[6:]}"}
     issues: list[Issue] = []
     stack: list[tuple[str, Any]] = [("Bundle", data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
             stack.extend((f"{path}.{key}", item) for key, item in value.items())
+            stack.extend((f"{path}.{key}", key) for key in value if isinstance(key, str))
         elif isinstance(value, list):
             stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
         elif isinstance(value, str):
-            for match in _CPR_SHAPED.finditer(value):
-                number = match.group().replace("-", "")
-                if number != own and birth_date_from_cpr(number) is not None:
-                    issues.append(
-                        Issue(
-                            path,
-                            _l(
-                                "This looks like a CPR number that is not the citizen's. "
-                                "A plan carries only its own citizen's CPR number."
-                            ),
-                            "business-rule",
-                        )
-                    )
-                    break
+            problem = _cpr_problem(value, own, canonical)
+            if problem is not None:
+                issues.append(Issue(path, problem, "business-rule"))
     return sorted(issues, key=lambda issue: issue.path)
+
+
+def _cpr_problem(text: str, own: str, canonical: set[str]) -> Any | None:
+    plain = text.translate(_DIGITS).translate(_INVISIBLE).translate(_SPACES)
+    for match in _CPR_SHAPED.finditer(plain):
+        digits = re.sub(r"[^0-9]", "", match.group())
+        if birth_date_from_cpr(digits) is None:
+            continue  # not a date: a phone number, an order number
+        if digits != own:
+            return _l(
+                "This looks like a CPR number that is not the citizen's. "
+                "A plan carries only its own citizen's CPR number."
+            )
+        if match.group() not in canonical or plain != text:
+            return _l(
+                "Write the citizen's CPR number as ten digits, or with a dash after the sixth."
+            )
+    return None
 
 
 # Where in the bundle each part of a plan the domain refuses is, and the

@@ -70,3 +70,42 @@ def test_the_citizens_own_number_and_other_numbers_are_fine(
     )
     response = post_bundle(client, api_token(client, db, [REGION]), bundle)
     assert response.status_code == 201, response.get_data(as_text=True)
+
+
+ARABIC_INDIC = "".join(chr(0x0660 + int(d)) for d in OTHER)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        f"{OTHER[:6]} {OTHER[6:]}",  # a space: how people usually write it
+        f"{OTHER[:2]}.{OTHER[2:4]}.{OTHER[4:6]}-{OTHER[6:]}",
+        f"{OTHER[:6]}/{OTHER[6:]}",
+        " ".join(OTHER),
+        f"{OTHER[:6]}\u2013{OTHER[6:]}",  # an en dash
+        f"{OTHER[:6]}\u00a0{OTHER[6:]}",  # a no-break space
+        f"{OTHER[:6]}\u200b{OTHER[6:]}",  # a zero-width space
+        "".join(chr(0xFF10 + int(d)) for d in OTHER),  # fullwidth digits
+        ARABIC_INDIC,
+    ],
+)
+def test_a_cpr_number_written_in_another_way_is_refused_too(
+    client: FlaskClient, db: Session, written: str
+) -> None:
+    """Found by the third outside review: only the bare and the dashed forms were seen."""
+    bundle = example("discharge-agreement")
+    resource(bundle, "CarePlan")["description"] = f"Søsterens CPR {written}."
+    response = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert response.status_code == 422
+    assert db.scalars(select(PlanVersion)).first() is None
+
+
+def test_the_citizens_own_number_in_another_form_is_refused_as_it_would_rest_in_clear(
+    client: FlaskClient, db: Session
+) -> None:
+    bundle = example("discharge-agreement")
+    cpr = resource(bundle, "Patient")["identifier"][0]["value"]
+    resource(bundle, "CarePlan")["description"] = f"Egen CPR {cpr[:6]} {cpr[6:]}."
+    response = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert response.status_code == 422
+    assert any("ten digits" in i["diagnostics"] for i in response.get_json()["issue"])
