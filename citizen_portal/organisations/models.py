@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citizen_portal.db import Base, enum_column
@@ -30,11 +30,14 @@ class Function(Base):
     """
 
     __tablename__ = "functions"
+    # Identified within its organisation: another organisation's function with the
+    # same identifier is another function (issue 12: nobody takes or squats one).
+    __table_args__ = (UniqueConstraint("organisation_id", "identifier"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable across plan versions: the partner's PractitionerRole identifier,
     # else "<organisation identifier>|<title>".
-    identifier: Mapped[str] = mapped_column(String(700), unique=True)
+    identifier: Mapped[str] = mapped_column(String(700), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     title: Mapped[str] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(40))

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
 from flask import g, has_request_context
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.db import utcnow
 from citizen_portal.i18n import lazy_gettext as _l
-from citizen_portal.organisations.models import Function, Organisation
+from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.services import hash_cpr, without_cpr
 from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.parsed import ParsedFunction, ParsedOrganisation, ParsedPlan
@@ -208,13 +207,6 @@ class _Accepted:
     fingerprint: str
 
 
-@dataclass(frozen=True)
-class _Owned:
-    """A stored function, by the organisation it belongs to (the policy's OwnedReference)."""
-
-    owning_organisation: str
-
-
 class _Batch:
     def __init__(
         self,
@@ -231,32 +223,11 @@ class _Batch:
         self.handed_on: dict[tuple[str, str, str], str] = {}
 
     def _owns(self, record: ParsedOrganisation | ParsedFunction) -> bool:
-        """The trusted import writes all reference data; a client only its own: the
-        organisation the bundle names for it, and, for a function already stored, the
-        organisation it belongs to now (else claiming another's function would move it)."""
-        if self.client is None:
-            return True
-        if not can(self.client, Permission.API_PLANS_WRITE, record):
-            return False
-        stored = (
-            self._stored_function_owners.get(record.identifier)
-            if isinstance(record, ParsedFunction)
-            else None
-        )
-        return stored is None or can(self.client, Permission.API_PLANS_WRITE, _Owned(stored))
-
-    @cached_property
-    def _stored_function_owners(self) -> dict[str, str]:
-        """Function identifier -> the identifier of the organisation it belongs to."""
-        named = {f for p in self.plans for f in p.parsed.functions}
-        if not named:
-            return {}
-        rows = self.session.execute(
-            select(Function.identifier, Organisation.identifier)
-            .join(Function.organisation)
-            .where(Function.identifier.in_(named))
-        )
-        return dict(rows.all())  # a list of pairs: a Result itself would pass for a mapping
+        """The trusted import writes all reference data; a client only its own
+        organisations' (a function is identified within its organisation, so naming
+        another's function is a reference to it, and claiming its identifier for
+        oneself makes a function of one's own: nothing is taken or squatted)."""
+        return self.client is None or can(self.client, Permission.API_PLANS_WRITE, record)
 
     def _referred(self, parsed: ParsedPlan) -> tuple[ReferredRecord, ...]:
         return tuple(
@@ -288,9 +259,9 @@ class _Batch:
         # Shared records: what the sender owns as the last plan names it; what it
         # only refers to as stored, or as the first plan names it, without contact details.
         organisations: dict[str, ParsedOrganisation] = {}
-        functions: dict[str, ParsedFunction] = {}
+        functions: dict[tuple[str, str], ParsedFunction] = {}
         referred_organisations: dict[str, ParsedOrganisation] = {}
-        referred_functions: dict[str, ParsedFunction] = {}
+        referred_functions: dict[tuple[str, str], ParsedFunction] = {}
         for a in accepted:
             for o in a.read.parsed.organisations.values():
                 if self._owns(o):
@@ -299,9 +270,9 @@ class _Batch:
                     referred_organisations.setdefault(o.identifier, o)
             for f in a.read.parsed.functions.values():
                 if self._owns(f):
-                    functions[f.identifier] = f
+                    functions[(f.organisation, f.identifier)] = f
                 else:
-                    referred_functions.setdefault(f.identifier, f)
+                    referred_functions.setdefault((f.organisation, f.identifier), f)
         written = upsert_organisations(
             connection, list(organisations.values()), list(referred_organisations.values())
         )

@@ -41,9 +41,10 @@ class ReferenceChange:
 
 @dataclass
 class References:
-    """What the writer did: ids by identifier, and the changes to audit."""
+    """What the writer did: ids (organisations by identifier, functions by their
+    organisation's identifier and their own), and the changes to audit."""
 
-    ids: dict[str, int]
+    ids: dict[Any, int]
     changes: list[ReferenceChange]
 
 
@@ -52,34 +53,39 @@ def _upsert(
     table: Table,
     owned: list[dict[str, Any]],
     referred: list[dict[str, Any]],
-) -> tuple[dict[str, int], list[tuple[Any, dict[str, Any]]]]:
-    """Rows keyed by ``identifier``. Owned rows are inserted or updated; referred
-    rows only inserted when missing. Returns identifier -> id, and (old row,
-    changed values) for every update."""
+    key: tuple[str, ...] = ("identifier",),
+) -> tuple[dict[tuple[Any, ...], int], list[tuple[Any, dict[str, Any]]]]:
+    """Rows keyed by the ``key`` columns. Owned rows are inserted or updated; referred
+    rows only inserted when missing. Returns key -> id, and (old row, changed values)
+    for every update."""
     rows = owned + referred
     if not rows:
         return {}, []
+
+    def key_of(row: Any) -> tuple[Any, ...]:
+        return tuple(row[column] for column in key)
+
     existing = {
-        row.identifier: row
+        key_of(row._mapping): row
         for row in connection.execute(
             select(table).where(table.c.identifier.in_([r["identifier"] for r in rows]))
         )
     }
-    ids: dict[str, int] = {}
-    missing = [r for r in rows if r["identifier"] not in existing]
+    ids: dict[tuple[Any, ...], int] = {}
+    missing = list({key_of(r): r for r in rows if key_of(r) not in existing}.values())
     if missing:
         inserted = connection.execute(
-            insert(table).returning(table.c.id, table.c.identifier), missing
+            insert(table).returning(table.c.id, *(table.c[column] for column in key)), missing
         )
-        ids.update({row.identifier: row.id for row in inserted})
+        ids.update({key_of(row._mapping): row.id for row in inserted})
     updates: list[tuple[Any, dict[str, Any]]] = []
-    only_referred = {r["identifier"] for r in referred}
+    only_referred = {key_of(r) for r in referred}
     for row in rows:
-        old = existing.get(row["identifier"])
+        old = existing.get(key_of(row))
         if old is None:
             continue
-        ids[row["identifier"]] = old.id
-        if row["identifier"] in only_referred:
+        ids[key_of(row)] = old.id
+        if key_of(row) in only_referred:
             continue  # used as stored: only its owner changes it
         changed = {key: value for key, value in row.items() if getattr(old, key) != value}
         if changed:
@@ -96,9 +102,10 @@ def upsert_organisations(
     def row(o: ParsedOrganisation) -> dict[str, Any]:
         return {"identifier": o.identifier, "name": o.name, "kind": o.kind, "sector": o.sector}
 
-    ids, updates = _upsert(
+    keyed, updates = _upsert(
         connection, table_of(Organisation), [row(o) for o in owned], [row(o) for o in referred]
     )
+    ids = {identifier: id_ for (identifier,), id_ in keyed.items()}
     changes = [
         ReferenceChange(
             "organisation",
@@ -136,12 +143,20 @@ def upsert_functions(
             ],
         }
 
-    ids, updates = _upsert(
+    # A function is its organisation's: the same identifier under another
+    # organisation is another function (no one can take or squat another's).
+    keyed, updates = _upsert(
         connection,
         table_of(Function),
         [row(f, True) for f in owned],
         [row(f, False) for f in referred],
+        key=("organisation_id", "identifier"),
     )
+    identifier_of = {id_: identifier for identifier, id_ in organisation_ids.items()}
+    function_ids = {
+        (identifier_of[organisation_id], identifier): id_
+        for (organisation_id, identifier), id_ in keyed.items()
+    }
     changes = [
         ReferenceChange(
             "function",
@@ -153,7 +168,7 @@ def upsert_functions(
         )
         for old, changed in updates
     ]
-    return References(ids, changes)
+    return References(function_ids, changes)
 
 
 def citizens_by_hash(connection: Connection, cpr_hashes: Iterable[str]) -> dict[str, int]:

@@ -8,6 +8,7 @@ milliseconds per plan in bench/ingest.py) buys nothing here. Many versions
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -42,15 +43,23 @@ class VersionToWrite:
     received_from: str | None
 
 
+FunctionKey = tuple[str, str]  # (organisation identifier, function identifier)
+
+
 def insert_versions(
-    session: Session, versions: Sequence[VersionToWrite], function_ids: dict[str, int]
+    session: Session, versions: Sequence[VersionToWrite], function_ids: dict[FunctionKey, int]
 ) -> list[int]:
-    """Insert versions and their content; returns the versions' ids, in order."""
+    """Insert versions and their content; returns the versions' ids, in order.
+
+    A function is its organisation's: the same identifier under two organisations
+    is two functions, so each is found by the organisation the plan names for it."""
     if not versions:
         return []
 
-    def fn(identifier: str | None) -> int | None:
-        return function_ids[identifier] if identifier else None
+    def fn(v: VersionToWrite, identifier: str | None) -> int | None:
+        if not identifier:
+            return None
+        return function_ids[(v.parsed.functions[identifier].organisation, identifier)]
 
     # Core statements on the session's connection (same transaction).
     connection = session.connection()
@@ -58,7 +67,7 @@ def insert_versions(
     version_ids = list(
         connection.scalars(
             insert(version_table).returning(version_table.c.id, sort_by_parameter_order=True),
-            [_version_row(v, fn) for v in versions],
+            [_version_row(v, functools.partial(fn, v)) for v in versions],
         )
     )
     goal_rows = [
@@ -92,7 +101,7 @@ def insert_versions(
                     "key": a.key,
                     "description": a.description,
                     "citizen_responsible": a.function is None,
-                    "responsible_function_id": fn(a.function),
+                    "responsible_function_id": fn(v, a.function),
                     "named_person": a.named_person,
                     "due_date": a.due_date,
                     "timeline": a.timeline,
@@ -113,7 +122,7 @@ def insert_versions(
                     "kind": a.kind,
                     "starts_at": a.starts_at,
                     "place": a.place,
-                    "function_id": fn(a.function),
+                    "function_id": fn(v, a.function),
                     "description": a.description,
                     "participants": a.participants,
                     "withheld": a.withheld,

@@ -230,14 +230,63 @@ def test_a_client_cannot_take_another_organisations_function_by_claiming_it(
         role["telecom"] = [{"system": "phone", "value": ATTACKER_PHONE}]
     response = post_bundle(client, nexus, attack)
 
-    assert response.status_code == 201  # its own plan, referring to the ward's functions
+    assert response.status_code == 201
     db.expire_all()
-    ward_role = db.scalars(
-        select(Function).where(Function.identifier.endswith("r3-overlaege"))
-    ).one()
-    assert ward_role.organisation.identifier == REGION  # still the ward's
-    assert ward_role.phone == WARD_PHONE
-    warnings = {
-        i["expression"][0] for i in response.get_json()["issue"] if i["severity"] == "warning"
+    by_owner = {
+        f.organisation.identifier: f.phone
+        for f in db.scalars(select(Function).where(Function.identifier.endswith("r3-overlaege")))
     }
-    assert "PractitionerRole?identifier=urn:demo:practitioner-role|r3-overlaege" in warnings
+    # The ward's function is untouched; the claim made a function of the municipality's own.
+    assert by_owner == {REGION: WARD_PHONE, MUNICIPALITY: ATTACKER_PHONE}
+    region_plan = db.scalars(
+        select(Plan).join(Plan.author_organisation).where(Organisation.identifier == REGION)
+    ).one()
+    phones = {
+        a.responsible_function.phone
+        for a in region_plan.current_version.actions
+        if a.responsible_function
+    }
+    assert ATTACKER_PHONE not in phones
+
+
+def test_nobody_can_squat_a_function_identifier_before_its_owner_uses_it(
+    client: FlaskClient, db: Session
+) -> None:
+    """Found by the third outside review: the municipality sent the ward's future
+    role identifier as its own function first; the region's next plan then pointed
+    at the municipality's function, with its phone, and the municipality read that
+    plan's citizen input."""
+    nexus = api_token(client, db, [MUNICIPALITY], client_id="kommune-nexus")
+    squat = _written_by(example("discharge-agreement"), SOCIAL, "nexus-squat")
+    for role in _roles_of(squat, WARD):
+        role["organization"] = {"reference": f"urn:uuid:org-{SOCIAL}"}
+        role["telecom"] = [{"system": "phone", "value": ATTACKER_PHONE}]
+    assert post_bundle(client, nexus, squat).status_code == 201
+
+    _region_loaded(client, db)  # the region's own plan, naming its own ward roles
+
+    db.expire_all()
+    region_plan = db.scalars(
+        select(Plan).join(Plan.author_organisation).where(Organisation.identifier == REGION)
+    ).one()
+    used = _functions_used(region_plan)
+    assert ATTACKER_PHONE not in {f.phone for f in used}
+    ward = [f for f in used if f.identifier.endswith("r3-overlaege")]
+    assert ward
+    assert {(f.organisation.identifier, f.phone) for f in ward} == {(REGION, WARD_PHONE)}
+    # The municipality's own functions with those identifiers are still its own.
+    squatted = db.scalars(select(Function).where(Function.identifier.endswith("r3-overlaege")))
+    assert {f.organisation.identifier for f in squatted} == {REGION, MUNICIPALITY}
+
+
+def _functions_used(plan: Plan) -> list[Function]:
+    """Every function the plan's newest version names as responsible."""
+    version = plan.current_version
+    named = [a.responsible_function for a in version.actions]
+    named += [a.function for a in version.appointments]
+    named += [
+        version.coordinator_function,
+        version.review_responsible_function,
+        version.follow_up_responsible_function,
+    ]
+    return [f for f in named if f is not None]
