@@ -47,9 +47,14 @@ def _digest(value: str) -> str:
 
 
 def claimed_client_id() -> str:
-    """The client id a token request names (HTTP Basic or form), as sent."""
-    if request.authorization and request.authorization.username:
-        return request.authorization.username
+    """The client id a token request names (HTTP Basic or form), as sent; "" when
+    the credentials cannot be read at all (werkzeug raises on non-ASCII base64)."""
+    try:
+        authorization = request.authorization
+    except ValueError:
+        return ""
+    if authorization and authorization.username:
+        return authorization.username
     return request.form.get("client_id", "") if request.mimetype.endswith("form-urlencoded") else ""
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import binascii
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from citizen_portal.api.limits import known_client_id, source_address
+from citizen_portal.api.limits import claimed_client_id, known_client_id, source_address
 from citizen_portal.api.oauth import authorization_server, requires_client
 from citizen_portal.api.openapi import openapi_document
 from citizen_portal.audit.models import AuditTag
@@ -65,14 +66,13 @@ def _json_body() -> Any | None:
 def token() -> Any:
     try:
         response = authorization_server().create_token_response()
-    except UnicodeDecodeError:
-        # Basic credentials that are not UTF-8 name no client: refused like a wrong secret.
+    except (ValueError, TypeError, binascii.Error):
+        # Credentials Authlib cannot read (not UTF-8, not base64, a scheme with nothing
+        # after it) name no client: refused like a wrong secret.
         response = outcome_response(
             [Issue("Authorization", _l("Send a valid client id and secret."), "login")], 401
         )
-    client_id = (request.authorization.username if request.authorization else None) or (
-        request.form.get("client_id", "")
-    )
+    client_id = claimed_client_id()
     if response.status_code == 200:
         _audit(AuditTag.API_TOKEN_ISSUED, client_id=client_id[:100])
     else:

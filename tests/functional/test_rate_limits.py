@@ -235,3 +235,19 @@ def test_counters_are_shared_through_redis_when_it_is_configured(
     assert _token(first, name, "y", address).status_code == 401
     assert _token(second, name, "y", address).status_code == 401
     assert _token(first, name, "y", address).status_code == 429
+
+
+def test_unreadable_credentials_are_counted_and_refused_not_500(
+    limited_app: AppFactory, db: Session
+) -> None:
+    """The limiter reads the claimed client id before the view: it must not fail on
+    credentials that cannot be read (fourth outside review)."""
+    client = limited_app().test_client()
+    for authorization in ("Basic \u00e9", "Basic ", "Foo "):
+        response = client.post(
+            "/api/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": authorization},
+            environ_base={"REMOTE_ADDR": "10.7.7.7"},
+        )
+        assert response.status_code == 401, authorization
