@@ -72,18 +72,45 @@ def read_plan_bundle(data: Any) -> ParsedPlan:
     return plan
 
 
-# Ten digits, not part of a longer number, written the ways people write them:
-# together, with a space, dot, slash or dash (after the date or within it), or with
-# a space between every digit.
-_CPR_SHAPED = re.compile(
-    r"(?<![0-9])(?:[0-9]{2}[ .]?[0-9]{2}[ .]?[0-9]{2} ?[-./\u2010-\u2015]? ?[0-9]{4}"
-    r"|(?:[0-9] ){9}[0-9])(?![0-9])"
-)
-# Digits of any script as ASCII digits; zero-width and no-break characters as nothing
-# and a space: a CPR number disguised by them is still one.
-_DIGITS = {c: str(unicodedata.decimal(chr(c))) for c in range(0x80, 0x10000) if chr(c).isdecimal()}
-_INVISIBLE = dict.fromkeys((8203, 8204, 8205, 8288, 65279))
-_SPACES = dict.fromkeys((160, 8199, 8239), " ")
+# A stretch of digits and separators, bounded by letters or the ends of the text.
+_DIGIT_RUN = re.compile(r"[0-9][0-9_]*")
+
+
+def _shape(text: str) -> str:
+    """The text as digits (of any script, as ASCII), "x" for letters and "_" for
+    anything else, with combining marks and invisible characters left out: a CPR
+    number written with odd separators, other digits or hidden characters is
+    still ten digits in a row here."""
+    shaped = []
+    for char in unicodedata.normalize("NFKC", text):
+        category = unicodedata.category(char)
+        if category in ("Mn", "Me", "Cf"):
+            continue
+        if char.isdecimal():
+            shaped.append(str(unicodedata.decimal(char)))
+        else:
+            shaped.append("x" if char.isalpha() else "_")
+    return "".join(shaped)
+
+
+def _cpr_numbers_in(text: str) -> list[str]:
+    """Every ten digits, in groups that follow each other (whatever separates
+    them), whose first six are a date, as in every CPR number."""
+    found = []
+    for run in _DIGIT_RUN.finditer(_shape(text)):
+        groups = [g for g in run.group().split("_") if g]
+        start = 0
+        while start < len(groups):
+            digits, end = "", start
+            while end < len(groups) and len(digits) < 10:
+                digits += groups[end]
+                end += 1
+            if len(digits) == 10 and birth_date_from_cpr(digits) is not None:
+                found.append(digits)
+                start = end
+            else:
+                start += 1
+    return found
 
 
 def other_cpr_numbers(data: Any, citizen_cpr: str) -> list[Issue]:
@@ -92,7 +119,6 @@ def other_cpr_numbers(data: Any, citizen_cpr: str) -> list[Issue]:
     other than the two that are kept as its keyed hash. A number counts as a CPR
     number when its first six digits are a date, as in every CPR number."""
     own = normalise_cpr(citizen_cpr)
-    canonical = {own, f"{own[:6]}-{own[6:]}"}
     issues: list[Issue] = []
     stack: list[tuple[str, Any]] = [("Bundle", data)]
     while stack:
@@ -103,27 +129,23 @@ def other_cpr_numbers(data: Any, citizen_cpr: str) -> list[Issue]:
         elif isinstance(value, list):
             stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
         elif isinstance(value, str):
-            problem = _cpr_problem(value, own, canonical)
+            problem = _cpr_problem(value, own)
             if problem is not None:
                 issues.append(Issue(path, problem, "business-rule"))
     return sorted(issues, key=lambda issue: issue.path)
 
 
-def _cpr_problem(text: str, own: str, canonical: set[str]) -> Any | None:
-    plain = text.translate(_DIGITS).translate(_INVISIBLE).translate(_SPACES)
-    for match in _CPR_SHAPED.finditer(plain):
-        digits = re.sub(r"[^0-9]", "", match.group())
-        if birth_date_from_cpr(digits) is None:
-            continue  # not a date: a phone number, an order number
-        if digits != own:
-            return _l(
-                "This looks like a CPR number that is not the citizen's. "
-                "A plan carries only its own citizen's CPR number."
-            )
-        if match.group() not in canonical or plain != text:
-            return _l(
-                "Write the citizen's CPR number as ten digits, or with a dash after the sixth."
-            )
+def _cpr_problem(text: str, own: str) -> Any | None:
+    numbers = _cpr_numbers_in(text)
+    if any(number != own for number in numbers):
+        return _l(
+            "This looks like a CPR number that is not the citizen's. "
+            "A plan carries only its own citizen's CPR number."
+        )
+    # Only the two plain forms, as written, are replaced by the keyed hash.
+    plain_forms = len(re.findall(rf"(?<![0-9])(?:{own}|{own[:6]}-{own[6:]})(?![0-9])", text))
+    if len(numbers) > plain_forms:
+        return _l("Write the citizen's CPR number as ten digits, or with a dash after the sixth.")
     return None
 
 

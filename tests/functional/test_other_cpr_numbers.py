@@ -87,6 +87,20 @@ ARABIC_INDIC = "".join(chr(0x0660 + int(d)) for d in OTHER)
         f"{OTHER[:6]}\u200b{OTHER[6:]}",  # a zero-width space
         "".join(chr(0xFF10 + int(d)) for d in OTHER),  # fullwidth digits
         ARABIC_INDIC,
+        # Found by the fourth outside review:
+        f"{OTHER[:2]}-{OTHER[2:4]}-{OTHER[4:6]}-{OTHER[6:]}",
+        f"{OTHER[:2]}/{OTHER[2:4]}/{OTHER[4:6]}/{OTHER[6:]}",
+        f"{OTHER[:3]} {OTHER[3:6]} {OTHER[6:]}",
+        f"{OTHER[:6]}_{OTHER[6:]}",
+        f"{OTHER[:6]}:{OTHER[6:]}",
+        f"{OTHER[:6]}\t{OTHER[6:]}",
+        f"{OTHER[:6]}\u2212{OTHER[6:]}",  # a minus sign
+        "\u00ad".join(OTHER),  # soft hyphens between every digit
+        "\u200e".join(OTHER),  # left-to-right marks
+        "".join(chr(0x1D7CE + int(d)) for d in OTHER),  # mathematical bold digits
+        "".join(d + "\ufe0f\u20e3" for d in OTHER),  # keycap digits
+        "".join(d + "\u0305" for d in OTHER),  # a combining overline
+        f"{OTHER}-1",  # another number right after it
     ],
 )
 def test_a_cpr_number_written_in_another_way_is_refused_too(
@@ -105,7 +119,9 @@ def test_the_citizens_own_number_in_another_form_is_refused_as_it_would_rest_in_
 ) -> None:
     bundle = example("discharge-agreement")
     cpr = resource(bundle, "Patient")["identifier"][0]["value"]
-    resource(bundle, "CarePlan")["description"] = f"Egen CPR {cpr[:6]} {cpr[6:]}."
+    resource(bundle, "CarePlan")["description"] = (
+        f"Egen CPR {cpr[:2]}-{cpr[2:4]}-{cpr[4:6]}-{cpr[6:]}."
+    )
     response = post_bundle(client, api_token(client, db, [REGION]), bundle)
     assert response.status_code == 422
     assert any("ten digits" in i["diagnostics"] for i in response.get_json()["issue"])
