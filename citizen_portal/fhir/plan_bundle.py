@@ -76,11 +76,19 @@ def read_plan_bundle(data: Any) -> ParsedPlan:
 _DIGIT_RUN = re.compile(r"[0-9][0-9_]*")
 
 
+# The same shaping for plain ASCII, the usual case, in one call.
+_ASCII_SHAPE = str.maketrans(
+    {chr(c): ("x" if chr(c).isalpha() else "_") for c in range(128) if not chr(c).isdigit()}
+)
+
+
 def _shape(text: str) -> str:
     """The text as digits (of any script, as ASCII), "x" for letters and "_" for
     anything else, with combining marks and invisible characters left out: a CPR
     number written with odd separators, other digits or hidden characters is
     still ten digits in a row here."""
+    if text.isascii():
+        return text.translate(_ASCII_SHAPE)
     shaped = []
     for char in unicodedata.normalize("NFKC", text):
         category = unicodedata.category(char)
@@ -96,7 +104,11 @@ def _shape(text: str) -> str:
 def _cpr_numbers_in(text: str) -> list[str]:
     """Every ten digits, in groups that follow each other (whatever separates
     them), whose first six are a date, as in every CPR number."""
-    found = []
+    found: list[str] = []
+    # Most strings hold far fewer than ten digits (isdigit counts every script's,
+    # superscript and circled ones too): only the others are read character by character.
+    if sum(map(str.isdigit, text)) < 10:
+        return found
     for run in _DIGIT_RUN.finditer(_shape(text)):
         groups = [g for g in run.group().split("_") if g]
         start = 0
@@ -119,6 +131,8 @@ def other_cpr_numbers(data: Any, citizen_cpr: str) -> list[Issue]:
     other than the two that are kept as its keyed hash. A number counts as a CPR
     number when its first six digits are a date, as in every CPR number."""
     own = normalise_cpr(citizen_cpr)
+    if not any(_cpr_problem(text, own) for text in _strings(data)):
+        return []  # the usual case: paths are only worth building for a problem
     issues: list[Issue] = []
     stack: list[tuple[str, Any]] = [("Bundle", data)]
     while stack:
@@ -135,8 +149,26 @@ def other_cpr_numbers(data: Any, citizen_cpr: str) -> list[Issue]:
     return sorted(issues, key=lambda issue: issue.path)
 
 
+def _strings(data: Any) -> list[str]:
+    """Every string in a JSON document, keys included."""
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+            found.extend(key for key in value if isinstance(key, str))
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            found.append(value)
+    return found
+
+
 def _cpr_problem(text: str, own: str) -> Any | None:
     numbers = _cpr_numbers_in(text)
+    if not numbers:
+        return None
     if any(number != own for number in numbers):
         return _l(
             "This looks like a CPR number that is not the citizen's. "
