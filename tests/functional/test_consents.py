@@ -183,3 +183,21 @@ def test_the_api_gives_wishes_and_approval_to_the_plans_own_organisation_only(
     )
     log = text_of(page(client, "/access-log"))
     assert "fetched your wishes, your consents and what you think of your plan" in log
+
+
+def test_each_citizen_sees_only_their_own_consents(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Two citizens with consents: neither list shows the other's (issue 13 names this
+    as a mutant no test killed: the citizen filter could be dropped unnoticed)."""
+    mette, peter = demo["demo-mette"], demo["demo-peter"]
+    for person, recipient in ((mette, "Mettes søster"), (peter, "Peters bror")):
+        sign_in(client, db, person)
+        assert _give(client, recipient=recipient).status_code == 302  # type: ignore[attr-defined]
+    shown = text_of(page(client, "/consents"))  # Peter, signed in last
+    assert "Peters bror" in shown
+    assert "Mettes søster" not in shown
+    sign_in(client, db, mette)
+    shown = text_of(page(client, "/consents"))
+    assert "Mettes søster" in shown
+    assert "Peters bror" not in shown
