@@ -8,8 +8,16 @@ from typing import Any, Protocol
 
 from babel.dates import format_time, get_day_names
 from flask_babel import get_locale
+from markupsafe import Markup
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def left_to_right(value: object) -> Markup:
+    """A phone number, date, time or CPR number isolated as left-to-right text
+    (`|ltr` in templates): in an Arabic sentence "+45 38 64 00 00" would otherwise
+    be reordered by the bidi algorithm. The value is escaped."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
 def _day_ranges(days: list[str], names: Mapping[int, str]) -> str:

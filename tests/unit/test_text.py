@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 
+from citizen_portal.formatting import left_to_right
 from citizen_portal.text import plain
 
 
@@ -60,3 +61,8 @@ def test_what_people_need_to_write_is_kept(kept: str) -> None:
 
 def test_line_breaks_are_one_kind_and_ends_are_trimmed() -> None:
     assert plain("  a\r\nb\rc  ") == "a\nb\nc"
+
+
+def test_left_to_right_isolates_and_escapes_the_value() -> None:
+    assert str(left_to_right("+45 38 64 00 00")) == '<bdi dir="ltr">+45 38 64 00 00</bdi>'
+    assert "<script>" not in str(left_to_right("<script>"))
