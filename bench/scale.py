@@ -94,7 +94,7 @@ def _copy(engine: Engine, table: str, columns: str, rows: Iterator[str]) -> int:
 
 def _next_id(engine: Engine, table: str) -> int:
     with engine.connect() as conn:
-        query: Select[tuple[int]] = select(func.coalesce(func.max(column("id")), 0) + 1)
+        query: Select[Any] = select(func.coalesce(func.max(column("id")), 0) + 1)
         query = query.select_from(table_named(table))
         return int(conn.execute(query).scalar_one())
 
@@ -102,7 +102,7 @@ def _next_id(engine: Engine, table: str) -> int:
 def _reset_sequences(engine: Engine, tables: list[str]) -> None:
     with engine.begin() as conn:
         for table in tables:
-            highest: Select[tuple[int]] = select(func.max(column("id")))
+            highest: Select[Any] = select(func.max(column("id")))
             highest = highest.select_from(table_named(table))
             sequence = func.pg_get_serial_sequence(table, "id")
             conn.execute(select(func.setval(sequence, highest.scalar_subquery())))
