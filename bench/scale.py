@@ -13,6 +13,7 @@ first page and a page deep in it (keyset: ``before=``). Printed: p50/p95 per pag
 in each database, and the ratio large/small. Target: every ratio within 1.2.
 
     .venv/bin/python bench/scale.py [--factor 1.0] [--requests 200] [--postgres URL]
+                                    [--build-only | --measure-only]
 
 ``--factor 0.01`` builds a large schema 1/100 of the size, for a quick try
 (about a minute); the full size takes about 10-15 minutes on 2 cores, most of it
@@ -303,6 +304,10 @@ def main() -> None:
     parser.add_argument("--factor", type=float, default=1.0, help="size of the large schema")
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
+    parser.add_argument("--build-only", action="store_true", help="build, do not measure")
+    parser.add_argument(
+        "--measure-only", action="store_true", help="measure the schemas an earlier run built"
+    )
     args = parser.parse_args()
     small = Size("small", 100, 10, 2, 10_000)
     large = Size(
@@ -314,6 +319,9 @@ def main() -> None:
     )
     built: dict[str, str] = {}
     for size in (small, large):
+        if args.measure_only:
+            built[size.name] = _schema_url(args.postgres, f"bench_scale_{size.name}")
+            continue
         print(
             f"building {size.name}: {size.citizens:,} citizens, "
             f"{size.citizens * size.versions_per_citizen:,} plan versions, "
@@ -324,6 +332,8 @@ def main() -> None:
         built[size.name] = url
         for step, seconds in timings.items():
             print(f"  {step}: {seconds:.1f} s", flush=True)
+    if args.build_only:
+        return
     measured = {name: measure(url, args.requests) for name, url in built.items()}
     print()
     print(f"{'page':<20}{'small p50':>11}{'p95':>8}{'large p50':>11}{'p95':>8}{'ratio p50':>11}")
