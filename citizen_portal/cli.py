@@ -35,6 +35,14 @@ def register_commands(app: Flask) -> None:
         migrate.upgrade(settings.database_url, cpr_key=settings.cpr_hash_key)
         click.echo("Database is up to date.")
 
+    @app.cli.command("db-downgrade")
+    @click.argument("revision")
+    def db_downgrade(revision: str) -> None:
+        """Roll the database back to REVISION (before deploying the previous release)."""
+        settings = current_app.config["SETTINGS"]
+        migrate.downgrade(settings.database_url, revision)
+        click.echo(f"Database is at revision {migrate.current(settings.database_url)}.")
+
     @app.cli.command("load-demo")
     def load_demo() -> None:
         """Load fictional demo citizens and plans (safe to run again)."""

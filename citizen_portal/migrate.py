@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,3 +26,19 @@ def upgrade(url: str, cpr_key: bytes | None = None) -> None:
     config = alembic_config(url)
     config.attributes["cpr_key"] = cpr_key
     command.upgrade(config, "head")
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Back to ``revision`` (a rollback to the previous release: docs/deployment.md).
+    Data in tables that revision does not have is dropped with them."""
+    command.downgrade(alembic_config(url), revision)
+
+
+def current(url: str) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()

@@ -5,6 +5,7 @@ from citizen_portal.audit.models import AuditEvent
 from citizen_portal.auth.models import UserSession
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import Base
+from citizen_portal.devidp.models import DevAuthorizationCode, DevSigningKey
 from citizen_portal.notifications.models import Notification
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
@@ -32,6 +33,8 @@ __all__ = [
     "AuditEvent",
     "Challenge",
     "Consent",
+    "DevAuthorizationCode",
+    "DevSigningKey",
     "ExistingPlanSummary",
     "Function",
     "Goal",

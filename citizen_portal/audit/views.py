@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from citizen_portal.audit.descriptions import describe
 from citizen_portal.audit.models import AuditEvent, AuditTag
@@ -29,12 +29,24 @@ FILTERS = {
 }
 
 
+def _cursor(value: str | None) -> int | None:
+    """A page boundary: the id of the last (or first) event shown. ASCII digits only."""
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**63:
+        abort(400)
+    return int(value)
+
+
 @blueprint.get("/access-log")
 @requires(Permission.AUDIT_READ)
 def access_log() -> Any:
+    """Newest first, paged by keyset (``before``/``after`` an event), never OFFSET:
+    a page deep in a long log costs what the first one does."""
     show = request.args.get("show", "all")
-    page = request.args.get("page", "1")
-    if show not in FILTERS or not page.isdigit() or int(page) < 1:
+    before = _cursor(request.args.get("before"))
+    after = _cursor(request.args.get("after"))
+    if show not in FILTERS or (before and after):
         abort(400)
     actor = signed_in_actor()
     db = get_session()
@@ -42,13 +54,31 @@ def access_log() -> Any:
     kinds = FILTERS[show]
     if kinds:
         query = query.where(AuditEvent.actor_kind.in_(kinds))
+    boundary = before or after
+    if boundary:
+        # The boundary must be one of this person's events: another's id is refused
+        # the same way as one that does not exist (no oracle).
+        edge = db.execute(
+            select(AuditEvent.occurred_at, AuditEvent.id).where(
+                AuditEvent.id == boundary,
+                AuditEvent.subject_person_id == actor.subject_person_id,
+            )
+        ).one_or_none()
+        if edge is None:
+            abort(400)
+        key = tuple_(AuditEvent.occurred_at, AuditEvent.id)
+        query = query.where(key < tuple_(*edge) if before else key > tuple_(*edge))
+    newest_first = (AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    oldest_first = (AuditEvent.occurred_at.asc(), AuditEvent.id.asc())
     events = list(
-        db.scalars(
-            query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-            .offset((int(page) - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE + 1)
-        )
+        db.scalars(query.order_by(*(oldest_first if after else newest_first)).limit(PAGE_SIZE + 1))
     )
+    more_beyond = len(events) > PAGE_SIZE
+    events = events[:PAGE_SIZE]
+    if after:
+        events.reverse()
+    has_older = more_beyond if not after else True
+    has_newer = bool(before) or (bool(after) and more_beyond)
     plan_ids = {int(e.resource_id) for e in events if e.resource_type == "plan" and e.resource_id}
     plan_names = {
         plan.id: PLAN_TYPE_NAMES[plan.plan_type]
@@ -87,9 +117,9 @@ def access_log() -> Any:
     )
     return render_template(
         "audit/access_log.html",
-        events=events[:PAGE_SIZE],
-        has_more=len(events) > PAGE_SIZE,
-        page=int(page),
+        events=events,
+        older=events[-1].id if events and has_older else None,
+        newer=events[0].id if events and has_newer else None,
         show=show,
         plan_names=plan_names,
         names=names,

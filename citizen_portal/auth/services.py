@@ -9,13 +9,16 @@ configured, only strong signing algorithms are accepted, an assurance level
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, request
 from joserfc.errors import JoseError
+from requests import Session
+from requests.adapters import BaseAdapter
 
 from citizen_portal.config import Settings
 
@@ -40,6 +43,30 @@ class VerifiedIdentity:
     auth_time: int | None = None
 
 
+class InProcessProvider(Protocol):
+    """A provider served by this same app (the development one). It is reached by
+    function calls, never over HTTP: a sync worker waiting for an answer from
+    itself would wait for ever, and another worker may not be there to answer."""
+
+    issuer: str
+
+    def metadata_with_keys(self) -> dict[str, Any]: ...
+
+    def transport(self) -> BaseAdapter: ...
+
+
+def _in_process_provider() -> InProcessProvider | None:
+    provider: InProcessProvider | None = current_app.extensions.get("oidc_in_process")
+    return provider
+
+
+def _route_in_process(session: Session) -> None:
+    """Authlib's hook on each HTTP session it makes for the token exchange."""
+    provider = _in_process_provider()
+    if provider is not None:
+        session.mount(f"{provider.issuer}/", provider.transport())
+
+
 def init_oidc(app: Flask, settings: Settings) -> OAuth:
     oauth = OAuth(app)
     oauth.register(
@@ -47,6 +74,7 @@ def init_oidc(app: Flask, settings: Settings) -> OAuth:
         client_id=settings.oidc_client_id,
         client_secret=settings.oidc_client_secret,
         server_metadata_url=f"{settings.oidc_issuer}/.well-known/openid-configuration",
+        compliance_fix=_route_in_process,
         client_kwargs={
             "scope": settings.oidc_scopes,
             "code_challenge_method": "S256",
@@ -65,6 +93,11 @@ def load_metadata() -> dict[str, Any]:
     """Discovery, checked: a provider cannot claim another issuer or weaken algorithms."""
     settings: Settings = current_app.config["SETTINGS"]
     eid = client()
+    provider = _in_process_provider()
+    if provider is not None:
+        # Read afresh each time (the key set comes from the shared database), and
+        # marked loaded so that Authlib fetches nothing over HTTP.
+        eid.server_metadata.update(provider.metadata_with_keys(), _loaded_at=time.time())
     try:
         metadata: dict[str, Any] = eid.load_server_metadata()
     except Exception as exc:  # network, HTTP or JSON errors from the provider

@@ -10,11 +10,14 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from citizen_portal import create_app, migrate
 from citizen_portal.api.models import ApiClient
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.people.services import hash_cpr
 from citizen_portal.plans.models import Plan, PlanVersion
-from tests.conftest import CPR_KEY
+from tests.conftest import CPR_KEY, make_settings
+from tests.functional.test_migrations import PREVIOUS_RELEASE
+from tests.support.databases import fresh_database
 from tests.support.fhir import EXAMPLES, REGION, api_token, example, post_bundle
 
 
@@ -148,3 +151,20 @@ def test_stored_bundles_hold_the_hash_and_export_gives_back_what_was_sent(
         bundle.pop("meta")
         original.pop("meta", None)
         assert bundle == original
+
+
+def test_an_operator_rolls_the_database_back_to_the_previous_release_and_forward(
+    tmp_path: Path,
+) -> None:
+    url = fresh_database("portal_cli_rollback", tmp_path)
+    app = create_app(make_settings(url))
+    runner = app.test_cli_runner()
+    assert "up to date" in runner.invoke(args=["db-upgrade"]).output
+    head = migrate.current(url)
+    result = runner.invoke(args=["db-downgrade", PREVIOUS_RELEASE])
+    assert result.exit_code == 0, result.output
+    assert f"at revision {PREVIOUS_RELEASE}" in result.output
+    assert migrate.current(url) == PREVIOUS_RELEASE
+    runner.invoke(args=["db-upgrade"])
+    assert migrate.current(url) == head != PREVIOUS_RELEASE
+    app.extensions["database"].engine.dispose()

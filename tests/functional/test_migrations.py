@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Enum, create_engine, insert, inspect, select, text, update
+from alembic.script import ScriptDirectory
+from sqlalchemy import Enum, create_engine, func, insert, inspect, select, text, update
+from sqlalchemy import table as table_named
 from sqlalchemy.orm import Session
 
 from citizen_portal import migrate
@@ -180,3 +182,70 @@ def test_0010_hashes_cpr_numbers_in_stored_bundles_and_drops_id_tokens(
     engine = create_engine(url)
     assert "id_token" not in {c["name"] for c in inspect(engine).get_columns("user_sessions")}
     engine.dispose()
+
+
+# The head of the last release (what is deployed today): an upgrade must start
+# from its schema with its data, and a rollback must be able to return to it.
+PREVIOUS_RELEASE = "0014"
+
+
+def _revisions(url: str) -> list[str]:
+    script = ScriptDirectory.from_config(migrate.alembic_config(url))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def _row_counts(url: str, tables: list[str]) -> dict[str, int]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        counts = {
+            name: int(
+                conn.execute(select(func.count()).select_from(table_named(name))).scalar_one()
+            )
+            for name in tables
+        }
+    engine.dispose()
+    return counts
+
+
+def test_every_migration_goes_up_down_and_up_again_from_empty(tmp_path: Path) -> None:
+    """The stairway: each revision's downgrade undoes its upgrade exactly enough
+    that the upgrade runs again, on SQLite and on PostgreSQL."""
+    url = fresh_database("portal_migration_stairway", tmp_path)
+    config = migrate.alembic_config(url)
+    for revision in _revisions(url):
+        command.upgrade(config, revision)
+        command.downgrade(config, "-1")
+        command.upgrade(config, revision)
+    command.check(config)
+    command.downgrade(config, "base")
+    engine = create_engine(url)
+    left = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    engine.dispose()
+    assert left == []
+
+
+def test_the_previous_release_with_its_data_upgrades_and_rolls_back(tmp_path: Path) -> None:
+    url = fresh_database("portal_migration_release", tmp_path)
+    config = migrate.alembic_config(url)
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as session:
+        assert load_demo_data(session, b"k" * 32, date(2026, 11, 1)) > 0
+        session.commit()
+    release_tables = [t for t in inspect(engine).get_table_names() if t not in ("alembic_version",)]
+    engine.dispose()
+    command.downgrade(config, PREVIOUS_RELEASE)
+    engine = create_engine(url)
+    at_release = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    engine.dispose()
+    before = _row_counts(url, at_release)
+    assert before["plan_versions"] > 0
+    assert before["people"] >= len(PERSONAS)
+
+    command.upgrade(config, "head")
+    after_upgrade = _row_counts(url, at_release)
+    assert after_upgrade == before
+    command.check(config)
+    assert set(release_tables) <= set(_row_counts(url, release_tables))
+    command.downgrade(config, PREVIOUS_RELEASE)
+    assert _row_counts(url, at_release) == before

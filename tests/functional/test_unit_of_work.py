@@ -7,12 +7,16 @@ fails for a POST route without one, so a new write route is checked too.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import secrets
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from flask import Flask
@@ -52,10 +56,7 @@ Send = Callable[[], Any]
 People = dict[str, Person]
 
 # Routes that write nothing to the database, with the reason.
-WRITES_NOTHING = {
-    "dev_idp.authorize": "the development identity provider keeps its codes in memory",
-    "dev_idp.token": "the development identity provider keeps its codes in memory",
-}
+WRITES_NOTHING: dict[str, str] = {}
 
 
 def _form(client: FlaskClient, path: str, data: dict[str, Any], form_page: str = "/plans") -> Send:
@@ -196,7 +197,54 @@ def _accept_handover(client: FlaskClient, db: Session, demo: People) -> Send:
     )
 
 
+PKCE_VERIFIER = "v" * 50
+
+
+def _dev_authorize(client: FlaskClient, db: Session, demo: People) -> Send:
+    """The development provider stores the code it issues (any worker redeems it)."""
+    settings = client.application.config["SETTINGS"]
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(PKCE_VERIFIER.encode()).digest())
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": settings.oidc_client_id,
+            "redirect_uri": f"{settings.base_url}/auth/callback",
+            "scope": "openid profile",
+            "state": "s",
+            "nonce": secrets.token_hex(8),
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+        }
+    )
+    return _form(
+        client,
+        f"/dev-idp/authorize?{query}",
+        {"persona": "demo-mette"},
+        f"/dev-idp/authorize?{query}",
+    )
+
+
+def _dev_token(client: FlaskClient, db: Session, demo: People) -> Send:
+    """The development provider deletes the code it redeems."""
+    settings = client.application.config["SETTINGS"]
+    answer = _dev_authorize(client, db, demo)()
+    code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+    db.commit()
+    return lambda: client.post(
+        "/dev-idp/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": f"{settings.base_url}/auth/callback",
+            "code_verifier": PKCE_VERIFIER,
+        },
+        headers={"Authorization": basic_auth(settings.oidc_client_id, settings.oidc_client_secret)},
+    )
+
+
 WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
+    "dev_idp.authorize": _dev_authorize,
+    "dev_idp.token": _dev_token,
     "auth.sign_out": _sign_out,
     "representation.switch": _act_for,
     "representation.grant": _grant,
