@@ -96,3 +96,23 @@ def test_english_treats_consent_as_uncountable() -> None:
     countable = re.compile(r"\b(?:a consent|consents)\b", re.IGNORECASE)
     english = [t for m in _catalogue("en") if m.id for t in _texts(m)]
     assert not [t for t in english if countable.search(t)]
+
+
+def test_wording_the_review_found_misleading_is_gone() -> None:
+    misleading = {
+        # "Givet af Hanne for dig" can read as "given to you"; "på dine vegne" cannot.
+        "da": [
+            r"af %\(name\)s for dig",
+            r"Handl for dem",
+            r"få dagen til at gå",
+            r"\budgave",
+            r"kun børn under 15",
+        ],
+        "en": [r"Parental custody", r"Key person", r"threads together", r"free at the hospital"],
+        "ar": [r"حضان", r"توكيل دائم", r"قبل %\(date\)s"],
+    }
+    for language, patterns in misleading.items():
+        texts = [t for m in _catalogue(language) if m.id for t in _texts(m)]
+        for pattern in patterns:
+            found = [t for t in texts if re.search(pattern, t)]
+            assert not found, (language, pattern, found)
