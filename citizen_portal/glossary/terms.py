@@ -598,14 +598,27 @@ TERMS: tuple[Term, ...] = (
     Term(
         "emergency-psychiatry",
         (
-            "akutmodtagelse",
             "psykiatrisk akutmodtagelse",
-            "skadestue",
+            "psykiatriske akutmodtagelse",
         ),
         _l("Psychiatric emergency department"),
         _l(
             "Help at once if you feel very ill. Usually you first call your region's emergency "
             "phone or the out-of-hours doctor. If a life is in danger, call 112."
+        ),
+    ),
+    Term(
+        "emergency-department",
+        (
+            "akutmodtagelse",
+            "akutmodtagelsen",
+            "skadestue",
+            "skadestuen",
+        ),
+        _l("Emergency department"),
+        _l(
+            "Hospital help for sudden illness or injury. Usually you first call your region's "
+            "emergency phone or the out-of-hours doctor. If a life is in danger, call 112."
         ),
     ),
     Term(

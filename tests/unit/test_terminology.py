@@ -9,6 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from citizen_portal.glossary.terminology import concepts, concepts_in, problems
+from citizen_portal.glossary.terms import TERMS
 from citizen_portal.i18n_catalogues import TRANSLATIONS
 
 REQUIRED = {
@@ -116,3 +117,10 @@ def test_wording_the_review_found_misleading_is_gone() -> None:
         for pattern in patterns:
             found = [t for t in texts if re.search(pattern, t)]
             assert not found, (language, pattern, found)
+
+
+def test_the_emergency_department_is_not_explained_as_psychiatric() -> None:
+    by_form = {form: term.slug for term in TERMS for form in term.forms}
+    assert by_form["skadestue"] == "emergency-department"
+    assert by_form["akutmodtagelse"] == "emergency-department"
+    assert by_form["psykiatrisk akutmodtagelse"] == "emergency-psychiatry"
