@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import time
 from typing import Any, Protocol
@@ -13,10 +14,20 @@ from markupsafe import Markup
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+_RIGHT_TO_LEFT_LETTER = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
 def left_to_right(value: object) -> Markup:
     """A phone number, date, time or CPR number isolated as left-to-right text
     (`|ltr` in templates): in an Arabic sentence "+45 38 64 00 00" would otherwise
-    be reordered by the bidi algorithm. The value is escaped."""
+    be reordered by the bidi algorithm. The value is escaped.
+
+    A value that is itself written in Arabic (a date such as "29 نوفمبر 2026", a
+    time such as "10:30 ص") is isolated too, but keeps its own right-to-left
+    direction (``<bdi>`` without ``dir`` takes it from its first letter): forced
+    left to right, its words would be read in the wrong order."""
+    if _RIGHT_TO_LEFT_LETTER.search(str(value)):
+        return Markup("<bdi>{}</bdi>").format(value)
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 

@@ -36,6 +36,9 @@ EXPLAINERS: dict[PlanType, dict[str, tuple[LazyString, ...]]] = {
         ),
         "rights": (
             _l("You decide if you want a discharge agreement. You can say no."),
+            _l(
+                "If you say no, the hospital makes a coordination plan without you. It may be shared without your consent."
+            ),
             _l("You can say what you wish. Your wishes must be written in the plan."),
             _l(
                 "The agreement is for a set time. It must be looked at again by a date written in the plan."
@@ -66,7 +69,9 @@ EXPLAINERS: dict[PlanType, dict[str, tuple[LazyString, ...]]] = {
             ),
         ),
         "rights": (
-            _l("You can always change your mind and make a discharge agreement instead."),
+            _l(
+                "You can say that you want a discharge agreement after all. Ask the hospital if it is still possible."
+            ),
             _l("You can see the plan and say what you think of it."),
             _l("The plan must be looked at again by a date written in it."),
         ),
@@ -97,7 +102,7 @@ EXPLAINERS: dict[PlanType, dict[str, tuple[LazyString, ...]]] = {
             ),
             _l("You approve the plan when it is done. You can do it here."),
             _l("There must be a follow-up meeting at least every six months."),
-            _l("You can withdraw your consent at any time."),
+            _l("You can withdraw your consent at any time. What was already shared stays shared."),
         ),
         "wrong": (
             _l("Call your coordinator first. The number is in the plan."),

@@ -31,9 +31,9 @@ TERMS: tuple[Term, ...] = (
         ),
         _l("Discharge agreement"),
         _l(
-            "An agreement about the help you get after a stay in a psychiatric hospital. You, "
-            "the hospital and your municipality make it together. The law is the Psychiatry "
-            "Act, section 13a."
+            "An agreement about the help you get after a stay in a psychiatric hospital. It is "
+            "for some patients. You, the hospital and your municipality make it together. The "
+            "law is the Psychiatry Act, section 13a."
         ),
     ),
     Term(
@@ -44,8 +44,9 @@ TERMS: tuple[Term, ...] = (
         ),
         _l("Coordination plan"),
         _l(
-            "A plan the hospital makes when you do not want a discharge agreement. It says "
-            "who helps you. The law is the Psychiatry Act, section 13b."
+            "A plan the hospital makes without you when you do not want a discharge agreement. "
+            "It says who helps you. It may be shared without your consent. The law is the "
+            "Psychiatry Act, section 13b."
         ),
     ),
     Term(
@@ -80,7 +81,10 @@ TERMS: tuple[Term, ...] = (
             "§13a",
         ),
         _l("Section 13a"),
-        _l("The part of the Psychiatry Act about discharge agreements."),
+        _l(
+            "The part of the Psychiatry Act about discharge agreements. It covers some "
+            "patients: those who need both treatment and social support after the stay."
+        ),
     ),
     Term(
         "section-13b",
@@ -158,7 +162,10 @@ TERMS: tuple[Term, ...] = (
             "lokalpsykiatri",
         ),
         _l("Local psychiatry"),
-        _l("Another name for the team near your home that treats you after a stay."),
+        _l(
+            "The region's outpatient psychiatry near your home. You come for talks and "
+            "treatment and go home again."
+        ),
     ),
     Term(
         "addiction-centre",
@@ -205,8 +212,11 @@ TERMS: tuple[Term, ...] = (
             "tovholder",
             "tovholderen",
         ),
-        _l("Key person"),
-        _l("The person who keeps the threads together. Often the same as the coordinator."),
+        _l("Lead contact"),
+        _l(
+            "The person who makes sure that every part of your plan is done. Often the same as "
+            "the coordinator."
+        ),
     ),
     Term(
         "support-person",
@@ -237,8 +247,9 @@ TERMS: tuple[Term, ...] = (
         ),
         _l("Consent"),
         _l(
-            "You say yes to something. For example that the hospital may tell your "
-            "municipality about you. You can say no again at any time."
+            "You allow something. For example that the hospital may tell your municipality "
+            "about you. You can withdraw your consent at any time. What was already shared "
+            "stays shared."
         ),
     ),
     Term(
@@ -249,8 +260,8 @@ TERMS: tuple[Term, ...] = (
         ),
         _l("Power of attorney"),
         _l(
-            "You let another person act for you. For example read your plans. You can take it "
-            "back at any time."
+            "You let another person act on your behalf. For example read your plans. You can "
+            "take it back at any time."
         ),
     ),
     Term(
@@ -261,8 +272,8 @@ TERMS: tuple[Term, ...] = (
         ),
         _l("Lasting power of attorney"),
         _l(
-            "A power you give now that starts if you can no longer decide for yourself. The "
-            "state records it."
+            "A power of attorney you make now, before a notary. It only starts if you can no "
+            "longer look after your affairs. Then Familieretshuset puts it into force."
         ),
     ),
     Term(
@@ -274,8 +285,9 @@ TERMS: tuple[Term, ...] = (
         ),
         _l("Guardian"),
         _l(
-            "A person a court or the state picks to help you decide. It can be about money or "
-            "health."
+            "A person who acts for you if you cannot look after your affairs. Familieretshuset "
+            "usually appoints them. Within the guardianship, the guardian can decide for you. "
+            "It can be about money or health."
         ),
     ),
     Term(
@@ -284,8 +296,11 @@ TERMS: tuple[Term, ...] = (
             "forældremyndighed",
             "forældremyndigheden",
         ),
-        _l("Parental custody"),
-        _l("Parents decide for a child under 15. From 15 you decide about your own health."),
+        _l("Parental responsibility"),
+        _l(
+            "The parents' right to decide for their child until 18. From 15 you consent to your "
+            "own treatment. Your parents are still told and involved."
+        ),
     ),
     Term(
         "advance-statement",
@@ -294,7 +309,10 @@ TERMS: tuple[Term, ...] = (
             "forhåndstilkendegivelsen",
         ),
         _l("Advance statement"),
-        _l("Your own words about treatment you want or do not want, written while you feel well."),
+        _l(
+            "Your own words about treatment you want or do not want, written while you feel "
+            "well. Staff must take it into account, but it does not always decide what happens."
+        ),
     ),
     Term(
         "discharge-letter",
@@ -399,7 +417,7 @@ TERMS: tuple[Term, ...] = (
             "regionen",
         ),
         _l("Region"),
-        _l("Runs the hospitals and psychiatry. Denmark has five regions."),
+        _l("The regions run the hospitals and psychiatry. Your region depends on where you live."),
     ),
     Term(
         "general-practitioner",
@@ -519,7 +537,10 @@ TERMS: tuple[Term, ...] = (
             "tolken",
         ),
         _l("Interpreter"),
-        _l("A person who says in your language what others say. It is free at the hospital."),
+        _l(
+            "A person who says in your language what others say. Ask the hospital or your "
+            "municipality if you need one."
+        ),
     ),
     Term(
         "patient-rights",
@@ -577,12 +598,28 @@ TERMS: tuple[Term, ...] = (
     Term(
         "emergency-psychiatry",
         (
-            "akutmodtagelse",
             "psykiatrisk akutmodtagelse",
-            "skadestue",
+            "psykiatriske akutmodtagelse",
         ),
-        _l("Psychiatric emergency"),
-        _l("A place that is open day and night if you need help at once."),
+        _l("Psychiatric emergency department"),
+        _l(
+            "Help at once if you feel very ill. Usually you first call your region's emergency "
+            "phone or the out-of-hours doctor. If a life is in danger, call 112."
+        ),
+    ),
+    Term(
+        "emergency-department",
+        (
+            "akutmodtagelse",
+            "akutmodtagelsen",
+            "skadestue",
+            "skadestuen",
+        ),
+        _l("Emergency department"),
+        _l(
+            "Hospital help for sudden illness or injury. Usually you first call your region's "
+            "emergency phone or the out-of-hours doctor. If a life is in danger, call 112."
+        ),
     ),
     Term(
         "mentor",

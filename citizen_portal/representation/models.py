@@ -16,7 +16,7 @@ from citizen_portal.people.models import Person
 class RepresentationKind(StrEnum):
     POWER_OF_ATTORNEY = "power_of_attorney"  # fuldmagt, granted by the citizen
     PARENTAL_CUSTODY = "parental_custody"  # forældremyndighed, ends at 15
-    GUARDIAN = "guardian"  # værge, appointed by a court
+    GUARDIAN = "guardian"  # værge, usually appointed by Familieretshuset
     LASTING_POWER_OF_ATTORNEY = "lasting_power_of_attorney"  # fremtidsfuldmagt
 
     @property
@@ -28,8 +28,8 @@ def kind_name(kind: RepresentationKind) -> object:
     """The kind in plain, translated words."""
     return {
         RepresentationKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
-        RepresentationKind.PARENTAL_CUSTODY: _l("Parental custody"),
-        RepresentationKind.GUARDIAN: _l("Guardian (appointed by a court)"),
+        RepresentationKind.PARENTAL_CUSTODY: _l("Parental responsibility"),
+        RepresentationKind.GUARDIAN: _l("Guardian (usually appointed by Familieretshuset)"),
         RepresentationKind.LASTING_POWER_OF_ATTORNEY: _l("Lasting power of attorney"),
     }[kind]
 

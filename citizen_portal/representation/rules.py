@@ -3,7 +3,9 @@
 - Only a person aged 15 or more grants a power of attorney; only a person
   aged 18 or more receives one (or any representation). Nobody represents
   themself. A grant cannot start in the past.
-- Parental custody covers a child under 15 and ends by itself on the 15th birthday.
+- Parental responsibility (forældremyndighed) lasts until 18, but from 15 the young person
+  consents to their own treatment (Health Act § 17), so here a parent acts only for a child
+  under 15 and that ends by itself on the 15th birthday.
 - A representation is in effect from its start to its end date (inclusive),
   until revoked, and, for a citizen's grant, once the representative accepts.
 - A representative acts only within the scopes given, and cannot pass them on.
@@ -131,7 +133,12 @@ def check_new_representation(
     if kind is RepresentationKind.PARENTAL_CUSTODY and (
         represented_birth_date is None or age_on(represented_birth_date, today) >= CUSTODY_UNTIL_AGE
     ):
-        raise RepresentationRefused(_l("Parental custody only covers children under 15."))
+        raise RepresentationRefused(
+            _l(
+                "Parents can act here only for a child under 15. From 15, young people consent "
+                "to their own treatment."
+            )
+        )
     if valid_until is not None and valid_until < valid_from:
         raise RepresentationRefused(_l("The end date must be after the start date."))
     if valid_until is not None and valid_until < today:

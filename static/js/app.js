@@ -40,13 +40,50 @@ document.querySelectorAll("button.read-aloud").forEach(function (button) {
       return;
     }
     var target = document.querySelector(button.getAttribute("data-read")) || document.body;
-    var utterance = new SpeechSynthesisUtterance(target.innerText);
-    utterance.lang = document.documentElement.lang;
-    utterance.onend = function () { button.textContent = start; };
+    var parts = partsByLanguage(target);
+    if (!parts.length) return;
+    parts.forEach(function (part, index) {
+      var utterance = new SpeechSynthesisUtterance(part.text);
+      utterance.lang = part.lang;
+      if (index === parts.length - 1) {
+        utterance.onend = function () { button.textContent = start; };
+      }
+      window.speechSynthesis.speak(utterance);
+    });
     button.textContent = stop;
-    window.speechSynthesis.speak(utterance);
   });
 });
+
+// The text of an element in pieces, each in the language of the nearest element
+// with a lang attribute (Danish plan text in an English page is read in Danish).
+function languageOf(element) {
+  var marked = element.closest("[lang]");
+  return (marked && marked.getAttribute("lang")) || document.documentElement.lang;
+}
+
+function partsByLanguage(root) {
+  var parts = [];
+  function add(text, lang) {
+    text = text.replace(/\s+/g, " ").trim();
+    if (!text) return;
+    var last = parts[parts.length - 1];
+    if (last && last.lang === lang) last.text += " " + text;
+    else parts.push({ text: text, lang: lang });
+  }
+  function walk(element) {
+    if (element.hidden || element.getAttribute("aria-hidden") === "true") return;
+    if (!element.querySelector("[lang]")) {
+      add(element.innerText || "", languageOf(element));
+      return;
+    }
+    element.childNodes.forEach(function (node) {
+      if (node.nodeType === Node.TEXT_NODE) add(node.textContent, languageOf(element));
+      else if (node.nodeType === Node.ELEMENT_NODE) walk(node);
+    });
+  }
+  walk(root);
+  return parts;
+}
 
 // On paper, everything written in the plan is shown, folded parts too.
 window.addEventListener("beforeprint", function () {

@@ -1,6 +1,6 @@
 // Caches only the static app shell. Pages may hold personal data and are
 // never cached: navigations go to the network, with an offline page if it fails.
-const CACHE = "shell-v1";
+const CACHE = "shell-v2";
 const SHELL = [
   "/static/css/app.css",
   "/static/js/app.js",

@@ -75,7 +75,7 @@ def test_a_consent_is_given_seen_and_withdrawn_at_once_also_in_the_api(
     client.post(f"/consents/{row.id}/withdraw", data={"csrf_token": csrf(client, "/consents")})
     assert "Consent" not in _types(_read_back(client, token, plan)), "gone at once"
     shown = text_of(page(client, "/consents"))
-    assert "You have no consents in effect." in shown
+    assert "You have no consent in effect." in shown
     assert "Withdrawn by you" in shown, "the history stays"
 
 
@@ -88,7 +88,7 @@ def test_a_consent_lasts_at_most_one_year(
     assert too_long.status_code == 400  # type: ignore[attr-defined]
     text = text_of(too_long.get_data(as_text=True))  # type: ignore[attr-defined]
     assert text.startswith("Error:")
-    assert "A consent lasts at most one year" in text
+    assert "Consent lasts at most one year" in text
     past = _give(client, expires_on=(today - timedelta(days=1)).isoformat())
     assert "The end date cannot be in the past" in past.get_data(as_text=True)  # type: ignore[attr-defined]
     empty = _give(client, purpose="", recipient="", expires_on="")
@@ -182,7 +182,7 @@ def test_the_api_gives_wishes_and_approval_to_the_plans_own_organisation_only(
         == 400
     )
     log = text_of(page(client, "/access-log"))
-    assert "fetched your wishes, your consents and what you think of your plan" in log
+    assert "fetched your wishes, your consent records and what you think of your plan" in log
 
 
 def test_each_citizen_sees_only_their_own_consents(

@@ -66,3 +66,10 @@ def test_line_breaks_are_one_kind_and_ends_are_trimmed() -> None:
 def test_left_to_right_isolates_and_escapes_the_value() -> None:
     assert str(left_to_right("+45 38 64 00 00")) == '<bdi dir="ltr">+45 38 64 00 00</bdi>'
     assert "<script>" not in str(left_to_right("<script>"))
+
+
+def test_a_value_written_in_arabic_is_isolated_in_its_own_direction() -> None:
+    # An Arabic date or time forced left to right would show its words in the wrong order.
+    assert str(left_to_right("29 نوفمبر 2026")) == "<bdi>29 نوفمبر 2026</bdi>"
+    assert str(left_to_right("10:30 ص")) == "<bdi>10:30 ص</bdi>"
+    assert str(left_to_right("2027-06-30")) == '<bdi dir="ltr">2027-06-30</bdi>'
