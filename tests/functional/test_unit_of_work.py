@@ -196,6 +196,13 @@ def _accept_handover(client: FlaskClient, db: Session, demo: People) -> Send:
     )
 
 
+def _keep_crisis_card(client: FlaskClient, db: Session, demo: People) -> Send:
+    peter = demo["demo-peter"]
+    sign_in(client, db, peter)
+    data = {"for_subject": str(peter.id), "once": "uow-keep-crisis-card"}
+    return _form(client, "/crisis-card/keep", data, form_page="/crisis-card")
+
+
 WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "auth.sign_out": _sign_out,
     "representation.switch": _act_for,
@@ -205,6 +212,7 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "representation.revoke": _revoke,
     "wishes.edit": _save_wish,
     "wishes.sharing": _keep_wish_private,
+    "help.keep_crisis_card": _keep_crisis_card,
     "wishes.stance": _stance,
     "consents.give": _give_consent,
     "consents.withdraw": _withdraw,
