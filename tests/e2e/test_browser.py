@@ -376,6 +376,16 @@ def test_the_crisis_card_is_kept_only_when_chosen_opens_offline_and_is_gone_afte
     finally:
         context.set_offline(False)
 
+    # "Remove from this phone" removes it; then it is kept again, for the sign-out.
+    phone.goto(f"{url}/crisis-card")
+    phone.locator("#card-status", has_text="Kortet er gemt på denne telefon.").wait_for()
+    phone.get_by_role("button", name="Fjern fra denne telefon").click()
+    phone.locator("#card-status", has_text="Kortet er fjernet").wait_for()
+    assert not _card_kept(phone)
+    phone.get_by_role("button", name="Gem på denne telefon").click()
+    phone.locator("#card-status", has_text="Kortet er nu gemt på denne telefon.").wait_for()
+    assert _card_kept(phone)
+
     phone.goto(f"{url}/plans")
     phone.get_by_role("button", name="Log ud").click()
     if "/session/end" in phone.url:  # the provider asks to confirm
