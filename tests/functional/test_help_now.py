@@ -243,7 +243,9 @@ def test_another_citizen_never_gets_someone_s_card(
     sign_in(client, db, demo["demo-peter"])
     _keep(client)  # Peter chose, then Mette signs in on the same browser
     sign_in(client, db, demo["demo-mette"])
-    assert "Peters tegn." not in client.get("/crisis-card").get_data(as_text=True)
+    own = client.get("/crisis-card")
+    assert own.status_code == 200, "Mette gets her own card"
+    assert "Peters tegn." not in own.get_data(as_text=True)
     for_phone = client.get("/crisis-card/for-this-phone")
     assert "Peters tegn." not in for_phone.get_data(as_text=True)
 
