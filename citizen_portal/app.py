@@ -40,6 +40,7 @@ from citizen_portal.formatting import left_to_right, opening_hours
 from citizen_portal.glossary import views as glossary_views
 from citizen_portal.glossary.markup import explain_terms
 from citizen_portal.glossary.views import plan_type_slug
+from citizen_portal.help import views as help_views
 from citizen_portal.i18n import LANGUAGE_NAMES, RIGHT_TO_LEFT, init_i18n
 from citizen_portal.notifications import views as notification_views
 from citizen_portal.notifications.services import unread_count
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(consent_views.blueprint)
     app.register_blueprint(glossary_views.blueprint)
     app.register_blueprint(pwa_views.blueprint)
+    app.register_blueprint(help_views.blueprint)
     init_api_oauth(app)
     app.register_blueprint(api_views.blueprint)
     # Systems authenticate with bearer tokens or client secrets, not cookies: no CSRF.

@@ -7,6 +7,7 @@ into a frozen object; the rest of the code never reads ``os.environ``.
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -29,6 +30,36 @@ DEFAULT_INSTANCE = Path.cwd() / "instance"
 
 
 @dataclass(frozen=True)
+class EmergencyLine:
+    """A region's 24/7 psychiatric emergency line, and the organisations whose
+    citizens it serves: prefixes of their identifier's value (e.g. a SOR code) or
+    of the whole "system|value"."""
+
+    region: str
+    name: str
+    phone: str
+    organisations: tuple[str, ...] = ()
+
+    def serves(self, organisation_identifier: str) -> bool:
+        value = organisation_identifier.split("|", 1)[-1]
+        return any(
+            organisation_identifier.startswith(prefix) or value.startswith(prefix)
+            for prefix in self.organisations
+        )
+
+
+# Development and tests only: clearly not a real number (Danish numbers never start with 00).
+DEMO_EMERGENCY_LINES = (
+    EmergencyLine(
+        region="demo",
+        name="DEMO: Psykiatriens akuttelefon (ikke et rigtigt nummer)",
+        phone="+45 00 00 00 00",
+        organisations=("sor:", "kommune:", "yder:"),
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Settings:
     environment: Environment
     base_url: str
@@ -48,8 +79,9 @@ class Settings:
     session_idle_minutes: int = 15
     session_absolute_hours: int = 8
     languages: tuple[str, ...] = ("da", "en", "ar")
-    # The region's psychiatric emergency line, "name|phone"; shown in the crisis box.
-    crisis_line: str | None = None
+    # The regions' 24/7 psychiatric emergency lines (PORTAL_EMERGENCY_LINES); shown on
+    # the help page, the offline page, the crisis card and the wishes' crisis box.
+    emergency_lines: tuple[EmergencyLine, ...] = ()
     # Partner API rate limits, each per client and per source address
     # (Flask-Limiter notation, e.g. "20 per minute"; several with ";").
     rate_limits_enabled: bool = True
@@ -100,6 +132,58 @@ def _whole_number(env: dict[str, str], name: str, default: int) -> int:
 
 def _is_loopback(url: str) -> bool:
     return urlsplit(url).hostname in LOOPBACK_HOSTS
+
+
+def _emergency_lines(env: dict[str, str], environment: Environment) -> tuple[EmergencyLine, ...]:
+    """PORTAL_EMERGENCY_LINES as JSON: {"<region>": {"name": ..., "phone": ...,
+    "organisations": ["<identifier prefix>", ...]}}; or PORTAL_CRISIS_LINE "name|phone"."""
+    raw = env.get("PORTAL_EMERGENCY_LINES", "").strip()
+    example = (
+        'e.g. PORTAL_EMERGENCY_LINES=\'{"sjaelland": {"name": "Psykiatriens akuttelefon", '
+        '"phone": "+45 ...", "organisations": ["sor:psyk-roskilde"]}}\''
+    )
+    lines: list[EmergencyLine] = []
+    if raw:
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict):
+                raise ValueError
+            for region, line in data.items():
+                organisations = line.get("organisations", [])
+                if not (
+                    isinstance(line.get("name"), str)
+                    and isinstance(line.get("phone"), str)
+                    and line["name"].strip()
+                    and any(c.isdigit() for c in line["phone"])
+                    and isinstance(organisations, list)
+                    and all(isinstance(o, str) and o for o in organisations)
+                ):
+                    raise ValueError
+                lines.append(
+                    EmergencyLine(
+                        str(region),
+                        line["name"].strip(),
+                        line["phone"].strip(),
+                        tuple(organisations),
+                    )
+                )
+        except (ValueError, AttributeError) as error:
+            raise ConfigurationError(
+                f"PORTAL_EMERGENCY_LINES must be JSON naming each region's line, {example}."
+            ) from error
+    legacy = env.get("PORTAL_CRISIS_LINE", "").strip()
+    if legacy and "|" in legacy:
+        name, phone = (part.strip() for part in legacy.split("|", 1))
+        if name and phone:
+            lines.append(EmergencyLine("default", name, phone))
+    if not lines and environment is Environment.PRODUCTION:
+        raise ConfigurationError(
+            "Production needs the region's 24/7 psychiatric emergency line: set "
+            f"PORTAL_EMERGENCY_LINES, {example}."
+        )
+    if not lines:
+        return DEMO_EMERGENCY_LINES
+    return tuple(lines)
 
 
 def _refuse_unsafe_production(env: dict[str, str]) -> None:
@@ -195,7 +279,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "dev_idp_enabled": dev_idp,
         "session_idle_minutes": _whole_number(env, "PORTAL_SESSION_IDLE_MINUTES", 15),
         "session_absolute_hours": _whole_number(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 8),
-        "crisis_line": env.get("PORTAL_CRISIS_LINE") or None,
+        "emergency_lines": _emergency_lines(env, environment),
         "rate_limits_enabled": _flag(env.get("PORTAL_RATE_LIMITS", "1")),
         "rate_limit_token": env.get("PORTAL_RATE_LIMIT_TOKEN") or "20 per minute",
         "rate_limit_api": env.get("PORTAL_RATE_LIMIT_API") or "600 per minute",

@@ -46,6 +46,9 @@ def _stance(event: AuditEvent, plan: str | None) -> object:
 # None: the event never concerns a citizen's data, so it is never in a citizen's log.
 DESCRIPTIONS: dict[AuditTag, Describe | None] = {
     AuditTag.ACCOUNT_SIGNED_IN: lambda e, p: _l("signed in."),
+    AuditTag.HELP_CONTACTS_VIEWED: lambda e, p: _l("looked at who to call for help now."),
+    AuditTag.CRISIS_CARD_VIEWED: lambda e, p: _l("looked at your crisis card."),
+    AuditTag.CRISIS_CARD_KEPT: lambda e, p: _l("kept your crisis card on a phone."),
     AuditTag.ACCOUNT_SIGNED_OUT: lambda e, p: _l("signed out."),
     AuditTag.ACCOUNT_SIGN_IN_REFUSED: None,
     AuditTag.ACCOUNT_SESSION_EXPIRED: lambda e, p: _l("were signed out after a time without use."),

@@ -40,6 +40,9 @@ class AuditTag(StrEnum):
     WISH_SAVED = "wish:saved"
     WISH_SHARING_CHANGED = "wish_sharing:changed"
     PLAN_STANCE_RECORDED = "plan_stance:recorded"
+    HELP_CONTACTS_VIEWED = "help_contacts:viewed"  # the help page with the plans' contacts
+    CRISIS_CARD_VIEWED = "crisis_card:viewed"
+    CRISIS_CARD_KEPT = "crisis_card:kept"  # sent to the phone to keep offline
     CONSENTS_VIEWED = "consents:viewed"
     CONSENT_GIVEN = "consent:given"
     CONSENT_WITHDRAWN = "consent:withdrawn"

@@ -40,6 +40,17 @@ _ACTIVITY = {
 }
 # The demo's opening hours, as FHIR availableTime.
 _HOURS: dict[str, list[dict[str, Any]]] = {
+    "Hele døgnet": [
+        {"daysOfWeek": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "allDay": True}
+    ],
+    "Man-ons 10-14, tor 10-17": [
+        {
+            "daysOfWeek": ["mon", "tue", "wed"],
+            "availableStartTime": "10:00:00",
+            "availableEndTime": "14:00:00",
+        },
+        {"daysOfWeek": ["thu"], "availableStartTime": "10:00:00", "availableEndTime": "17:00:00"},
+    ],
     "Man-fre 8-15": [
         {
             "daysOfWeek": ["mon", "tue", "wed", "thu", "fri"],

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     PLANS_APPROVE = "plans:approve"  # approving a coordinated action plan
     WISHES_WRITE_OWN_WORDS = "wishes:write-own-words"  # the advance statement about treatment
     WISHES_SHARE = "wishes:share"  # let professionals read a wish section ("only for me" off)
+    # The crisis card kept on the phone: only the citizen, on their own phone.
+    CRISIS_CARD_KEEP = "crisis-card:keep"
     CONSENTS_READ = "consents:read"
     CONSENTS_MANAGE = "consents:manage"  # give and withdraw
     # Scopes of professional systems (OAuth 2.0 client credentials).

@@ -161,11 +161,13 @@ def can(
         Permission.PLANS_APPROVE,
         Permission.WISHES_WRITE_OWN_WORDS,
         Permission.WISHES_SHARE,
+        Permission.CRISIS_CARD_KEEP,
     ):
         # Only the citizen, acting for themself: a representative's agreement is
         # their own view, an advance statement must be the patient's own words, and
         # who reads the citizen's words is the citizen's choice (a representative
-        # may keep a section "only for me" but never share it wider).
+        # may keep a section "only for me" but never share it wider). The crisis card
+        # is kept on the citizen's own phone: a representative's phone is not theirs.
         return actor.kind is ActorKind.CITIZEN and (
             resource is None or _belongs_to(resource, actor.subject_person_id)
         )

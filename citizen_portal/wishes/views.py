@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session
+from citizen_portal.help.views import citizen_help
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.models import Plan
-from citizen_portal.plans.page.model import Contact
-from citizen_portal.plans.types import PlanStatus
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.security.actors import Actor
 from citizen_portal.security.permissions import Permission
@@ -40,25 +39,6 @@ def _section(name: str) -> WishSection:
         return WishSection(name)
     except ValueError:
         abort(404)
-
-
-def crisis_contacts(citizen_id: int) -> list[Contact]:
-    """Who to call now: the contact function of each active plan, once each."""
-    found: dict[int, Contact] = {}
-    for plan in plan_services.plans_for_citizen(get_session(), citizen_id):
-        version = plan.current_version
-        function = plan_services.contact_function(version)
-        if version.status is PlanStatus.ACTIVE and function is not None:
-            found.setdefault(function.id, Contact.of(function))
-    return list(found.values())
-
-
-def _crisis_line() -> tuple[str, str] | None:
-    line = current_app.config["SETTINGS"].crisis_line
-    if not line or "|" not in line:
-        return None
-    name, phone = line.split("|", 1)
-    return name.strip(), phone.strip()
 
 
 # ?plan=<id> narrows wishes to one plan; without it they are for every plan.
@@ -86,8 +66,7 @@ def overview(plan: Plan | None) -> Any:
         own_words=OWN_WORDS,
         may_share=can(actor, Permission.WISHES_SHARE, actor.subject_person_id),
         only_for_me=services.only_for_me(db, actor.subject_person_id, plan.id if plan else None),
-        contacts=crisis_contacts(actor.subject_person_id),
-        crisis_line=_crisis_line(),
+        help=citizen_help(actor.subject_person_id),
     )
 
 

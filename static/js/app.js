@@ -2,8 +2,59 @@
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", function () {
     navigator.serviceWorker.register("/service-worker.js", { scope: "/" }).catch(function () {});
+    // The offline page comes in the language the person reads the app in.
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) {
+        registration.active.postMessage({ language: document.documentElement.lang });
+      }
+    });
   });
 }
+
+// The crisis card on this phone (templates/help/crisis_card.html). Kept only after
+// "Keep on this phone"; gone on any page shown signed out (sign-out, a session that
+// ended) and by "Remove from this phone".
+(function () {
+  var CARD = "crisis-card";
+  var CARD_URL = "/crisis-card/for-this-phone";
+  if (!("caches" in window)) return;
+  if (document.body.hasAttribute("data-signed-out")) {
+    caches.delete(CARD).catch(function () {});
+    return;
+  }
+  var status = document.getElementById("card-status");
+  var remove = document.querySelector("button.remove-card");
+  function say(name) {
+    if (status && status.getAttribute(name)) status.textContent = status.getAttribute(name);
+  }
+  function showRemove(kept) {
+    if (remove) remove.hidden = !kept;
+  }
+  if (remove) {
+    remove.addEventListener("click", function () {
+      caches.delete(CARD).then(function () {
+        showRemove(false);
+        say("data-removed-text");
+      });
+    });
+  }
+  var keep = status && status.getAttribute("data-keep-card");
+  if (keep) {
+    // The citizen just chose "Keep on this phone": fetch the card once and keep it.
+    fetch(keep, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return caches.open(CARD).then(function (cache) { return cache.put(CARD_URL, response); });
+      })
+      .then(function () { showRemove(true); say("data-kept-text"); })
+      .catch(function () { say("data-failed-text"); });
+  } else if (status || remove) {
+    caches.match(CARD_URL, { cacheName: CARD }).then(function (kept) {
+      showRemove(Boolean(kept));
+      if (kept && status && status.hasAttribute("data-stored-text")) say("data-stored-text");
+    });
+  }
+})();
 
 // Glossary terms: the link to the glossary becomes a button that opens the
 // explanation in place (Enter or Space opens and closes; Escape closes).

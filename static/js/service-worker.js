@@ -1,27 +1,73 @@
-// Caches only the static app shell. Pages may hold personal data and are
-// never cached: navigations go to the network, with an offline page if it fails.
-const CACHE = "shell-v2";
+// Caches the static app shell and the offline page in each language: nobody's data.
+// Pages may hold personal data and are never cached, with one exception the
+// citizen chooses: the crisis card, kept after "Keep on this phone" (app.js puts it
+// in CARD) and removed at sign-out, when the session ends, or by "Remove".
+// The cache name follows the content of the shell (filled in by the server), so a
+// deploy that changes any of it installs a new shell and drops the old one.
+const CACHE = "shell-__SHELL_VERSION__";
+const CARD = "crisis-card";
+const CARD_URL = "/crisis-card/for-this-phone";
 const SHELL = [
   "/static/css/app.css",
   "/static/js/app.js",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
-  "/static/offline.html",
 ];
+const LANGUAGES = ["da", "en", "ar"];
+const OFFLINE_PAGES = LANGUAGES.map((lang) => "/offline/" + lang);
+// The language the person last read the app in (app.js tells); kept with the shell.
+const LANGUAGE_KEY = "/offline/language";
+// Where, without a network, the crisis card is shown if the phone keeps one.
+const CARD_PATHS = ["/help", "/crisis-card", CARD_URL];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll([...SHELL, ...OFFLINE_PAGES]))
+  );
   self.skipWaiting();
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys().then((keys) =>
-      Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key)))
+      Promise.all(
+        keys.filter((key) => key !== CACHE && key !== CARD).map((key) => caches.delete(key))
+      )
     )
   );
   self.clients.claim();
 });
+
+self.addEventListener("message", (event) => {
+  const lang = event.data && event.data.language;
+  if (LANGUAGES.includes(lang)) {
+    event.waitUntil(
+      caches.open(CACHE).then((cache) => cache.put(LANGUAGE_KEY, new Response(lang)))
+    );
+  }
+});
+
+async function keptCard() {
+  const card = await caches.match(CARD_URL, { cacheName: CARD });
+  if (!card) return undefined;
+  const ends = Date.parse(card.headers.get("X-Card-Ends") || "");
+  if (!Number.isNaN(ends) && Date.now() > ends) {
+    // The session it was kept in has ended: so has the card.
+    await caches.delete(CARD);
+    return undefined;
+  }
+  return card;
+}
+
+async function offlinePage() {
+  const chosen = await caches.match(LANGUAGE_KEY, { cacheName: CACHE });
+  const lang = chosen ? await chosen.text() : "da";
+  return (
+    (await caches.match("/offline/" + (LANGUAGES.includes(lang) ? lang : "da"), {
+      cacheName: CACHE,
+    })) || Response.error()
+  );
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -29,10 +75,20 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => caches.match("/static/offline.html")));
+    event.respondWith(
+      fetch(request).catch(async () => {
+        if (CARD_PATHS.includes(url.pathname)) {
+          const card = await keptCard();
+          if (card) return card;
+        }
+        return offlinePage();
+      })
+    );
     return;
   }
   if (SHELL.includes(url.pathname)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    event.respondWith(
+      caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request))
+    );
   }
 });

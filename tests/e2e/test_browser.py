@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -350,3 +351,147 @@ def test_read_aloud_speaks_each_text_in_its_own_language(
     assert [part["lang"] for part in spoken][:3] == ["en", "da", "en"]
     assert spoken[1]["text"] == "Borgeren ønsker at bo i egen bolig."
     assert "Borgeren" not in spoken[0]["text"] + spoken[2]["text"]
+
+
+HELP_PAGES_SIGNED_OUT = ["/", "/help", "/glossary", "/auth/signed-out"]
+HELP_PAGES_SIGNED_IN = [
+    "/plans",
+    "/wishes",
+    "/wishes/early_signs",
+    "/consents",
+    "/messages",
+    "/acting-for",
+    "/powers-of-attorney",
+    "/access-log",
+    "/help",
+    "/crisis-card",
+]
+
+
+def _help_button_is_there(phone: Page) -> None:
+    button = phone.locator("header a.help-now")
+    assert button.inner_text() == "Få hjælp nu"
+    box = button.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44, box
+    assert box["width"] >= 44, box
+    _assert_accessible(phone)
+
+
+def test_the_help_button_is_on_every_page_signed_in_or_not(
+    certified_portal: LivePortal, phone: Page
+) -> None:
+    for path in HELP_PAGES_SIGNED_OUT:
+        phone.goto(f"{certified_portal.url}{path}")
+        _help_button_is_there(phone)
+    _sign_in(phone, certified_portal, "demo-mette")
+    phone.get_by_role("link", name="Udskrivningsaftale").first.click()
+    _help_button_is_there(phone)
+    for path in HELP_PAGES_SIGNED_IN:
+        phone.goto(f"{certified_portal.url}{path}")
+        _help_button_is_there(phone)
+    _nothing_wider_than_the_screen(phone)
+    phone.locator("header a.help-now").click()
+    assert phone.locator("h1").inner_text() == "Få hjælp nu"
+    assert phone.locator("main a.phone[href='tel:112']").is_visible()
+
+
+def _eventually(check: Callable[[], object], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "did not happen in time"
+        time.sleep(0.1)
+
+
+def _card_kept(phone: Page) -> bool:
+    return bool(phone.evaluate("caches.has('crisis-card')"))
+
+
+def test_the_crisis_card_is_kept_only_when_chosen_opens_offline_and_is_gone_after_sign_out(
+    certified_portal: LivePortal, phone: Page, artifacts: Path
+) -> None:
+    url = certified_portal.url
+    _sign_in(phone, certified_portal, "demo-mette")
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.goto(f"{url}/wishes/early_signs")
+    phone.get_by_label("Mine tidlige tegn").fill("Jeg holder op med at spise.")
+    phone.get_by_role("button", name="Gem").click()
+    phone.wait_for_url(f"{url}/wishes#early_signs")
+
+    phone.goto(f"{url}/crisis-card")
+    assert "Jeg holder op med at spise." in phone.locator("main").inner_text()
+    assert "Alle, der har telefonen" in phone.locator("#keep").inner_text()
+    assert not _card_kept(phone), "not kept before the citizen chooses"
+    assert not phone.get_by_role("button", name="Fjern fra denne telefon").is_visible()
+    phone.get_by_role("button", name="Gem på denne telefon").click()
+    phone.locator("#card-status", has_text="Kortet er nu gemt på denne telefon.").wait_for()
+    assert _card_kept(phone)
+    assert phone.get_by_role("button", name="Fjern fra denne telefon").is_visible()
+    _assert_accessible(phone)
+
+    context = phone.context
+    context.set_offline(True)
+    try:
+        phone.goto(f"{url}/help")
+        assert phone.locator("h1").inner_text() == "Dit krisekort"
+        card = phone.locator("main").inner_text()
+        assert "Jeg holder op med at spise." in card
+        assert "Gemt på denne telefon" in card
+        assert phone.locator("main a.phone[href='tel:112']").count() == 1
+        _assert_accessible(phone)
+        phone.screenshot(path=str(artifacts / "crisis-card-offline-360px.png"), full_page=True)
+        # Any other page: the offline page, in Danish, with numbers to tap.
+        phone.goto(f"{url}/plans")
+        assert phone.locator("h1").inner_text() == "Du er ikke på nettet"
+        assert phone.locator("main a.phone[href='tel:112']").is_visible()
+        assert "Mette" not in phone.locator("body").inner_text()
+        _assert_accessible(phone)
+    finally:
+        context.set_offline(False)
+
+    # "Remove from this phone" removes it; then it is kept again, for the sign-out.
+    phone.goto(f"{url}/crisis-card")
+    phone.locator("#card-status", has_text="Kortet er gemt på denne telefon.").wait_for()
+    phone.get_by_role("button", name="Fjern fra denne telefon").click()
+    phone.locator("#card-status", has_text="Kortet er fjernet").wait_for()
+    assert not _card_kept(phone)
+    phone.get_by_role("button", name="Gem på denne telefon").click()
+    phone.locator("#card-status", has_text="Kortet er nu gemt på denne telefon.").wait_for()
+    assert _card_kept(phone)
+
+    phone.goto(f"{url}/plans")
+    phone.get_by_role("button", name="Log ud").click()
+    if "/session/end" in phone.url:  # the provider asks to confirm
+        phone.locator("button[name=logout][value=yes]").click()
+    phone.wait_for_url(f"{url}/auth/signed-out*")
+    _eventually(lambda: not _card_kept(phone))
+    context.set_offline(True)
+    try:
+        phone.goto(f"{url}/help")
+        assert phone.locator("h1").inner_text() == "Du er ikke på nettet"
+        assert "Jeg holder op med at spise." not in phone.locator("body").inner_text()
+    finally:
+        context.set_offline(False)
+
+
+def test_the_offline_page_answers_in_arabic_when_the_app_was_read_in_arabic(
+    certified_portal: LivePortal, phone: Page
+) -> None:
+    url = certified_portal.url
+    phone.goto(f"{url}/?lang=ar")
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.reload()  # now controlled; the page tells the worker its language
+    _eventually(
+        lambda: phone.evaluate(
+            "caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+            ".then(c => c.match('/offline/language'))))).then(r => r.some(Boolean))"
+        )
+    )
+    phone.context.set_offline(True)
+    try:
+        phone.goto(f"{url}/plans")
+        assert phone.locator("html").get_attribute("dir") == "rtl"
+        assert phone.locator("main a.phone[href='tel:112']").is_visible()
+        _assert_accessible(phone)
+    finally:
+        phone.context.set_offline(False)

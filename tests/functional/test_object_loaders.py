@@ -37,6 +37,7 @@ NOT_IDS = {
     "name": WishSection.EARLY_SIGNS.value,
     "slug": "discharge-agreement",
     "filename": "css/app.css",
+    "lang": "da",
 }
 
 

@@ -126,7 +126,7 @@ def test_who_does_what_groups_actions_by_responsible_function_citizen_first(
     ]
     caseworker = groups[3]
     assert len(caseworker.select("li.action")) == 2
-    assert "Open: Man-ons 10-14, tor 10-17" in _text(caseworker)
+    assert "Open: Mon–Wed 10:00 AM–2:00 PM; Thu 10:00 AM–5:00 PM" in _text(caseworker)
     assert cast(Tag, caseworker.select_one("a.phone"))["href"] == "tel:+4556676767"
     outreach = _text(groups[2])
     assert "Contact person: Lise (kontaktperson)" in outreach

@@ -242,6 +242,13 @@ def _dev_token(client: FlaskClient, db: Session, demo: People) -> Send:
     )
 
 
+def _keep_crisis_card(client: FlaskClient, db: Session, demo: People) -> Send:
+    peter = demo["demo-peter"]
+    sign_in(client, db, peter)
+    data = {"for_subject": str(peter.id), "once": "uow-keep-crisis-card"}
+    return _form(client, "/crisis-card/keep", data, form_page="/crisis-card")
+
+
 WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "dev_idp.authorize": _dev_authorize,
     "dev_idp.token": _dev_token,
@@ -253,6 +260,7 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "representation.revoke": _revoke,
     "wishes.edit": _save_wish,
     "wishes.sharing": _keep_wish_private,
+    "help.keep_crisis_card": _keep_crisis_card,
     "wishes.stance": _stance,
     "consents.give": _give_consent,
     "consents.withdraw": _withdraw,

@@ -16,6 +16,7 @@ PRODUCTION = {
     "OIDC_ISSUER": "https://broker.example",
     "OIDC_CLIENT_ID": "portal",
     "OIDC_CLIENT_SECRET": "secret",
+    "PORTAL_EMERGENCY_LINES": '{"sjaelland": {"name": "Akuttelefon", "phone": "+45 00 00 00 00"}}',
 }
 
 
@@ -96,3 +97,44 @@ def test_the_development_provider_runs_only_on_a_loopback_address(tmp_path: Path
     # Without the provider, a development server may have any address.
     env = {**here, "PORTAL_BASE_URL": "http://portal.example", "PORTAL_DEV_IDP": "0"}
     assert not load_settings(env).dev_idp_enabled
+
+
+def test_production_refuses_to_start_without_an_emergency_line() -> None:
+    without = {k: v for k, v in PRODUCTION.items() if k != "PORTAL_EMERGENCY_LINES"}
+    with pytest.raises(ConfigurationError, match="PORTAL_EMERGENCY_LINES"):
+        load_settings(without)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not json",
+        "[]",
+        '{"r": {"name": "x"}}',
+        '{"r": {"name": "x", "phone": "none"}}',
+        '{"r": {"name": "x", "phone": "1", "organisations": "sor:"}}',
+    ],
+)
+def test_an_emergency_line_that_cannot_be_read_is_named(value: str) -> None:
+    with pytest.raises(ConfigurationError, match="PORTAL_EMERGENCY_LINES must be JSON"):
+        load_settings({**PRODUCTION, "PORTAL_EMERGENCY_LINES": value})
+
+
+def test_emergency_lines_are_read_per_region_and_development_shows_a_demo_line(
+    tmp_path: Path,
+) -> None:
+    lines = load_settings(
+        {
+            **PRODUCTION,
+            "PORTAL_EMERGENCY_LINES": '{"sjaelland": {"name": "A", "phone": "+45 1", '
+            '"organisations": ["sor:psyk"]}, "hovedstaden": {"name": "B", "phone": "+45 2"}}',
+        }
+    ).emergency_lines
+    assert [(line.region, line.name, line.phone) for line in lines] == [
+        ("sjaelland", "A", "+45 1"),
+        ("hovedstaden", "B", "+45 2"),
+    ]
+    assert lines[0].serves("urn:sor|sor:psyk-roskilde")
+    assert not lines[1].serves("sor:psyk")
+    development = load_settings({"PORTAL_INSTANCE_PATH": str(tmp_path)}).emergency_lines
+    assert all("DEMO" in line.name for line in development)

@@ -1,0 +1,82 @@
+"""Who to call now: the contacts of the citizen's active plans, each open or closed
+at this moment, and the emergency lines of the regions their plans are in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from citizen_portal.config import EmergencyLine
+from citizen_portal.help.hours import is_open
+from citizen_portal.plans import services as plan_services
+from citizen_portal.plans.page.model import Contact
+from citizen_portal.plans.types import PlanStatus
+
+
+@dataclass(frozen=True)
+class PlanContacts:
+    contacts: tuple[Contact, ...]
+    # The organisations of the citizen's active plans: authors and contacts.
+    organisations: frozenset[str]
+
+
+def plan_contacts(session: Session, citizen_id: int) -> PlanContacts:
+    """The contact function of each active plan, once each, in the plans' order."""
+    found: dict[int, Contact] = {}
+    organisations: set[str] = set()
+    for plan in plan_services.plans_for_citizen(session, citizen_id):
+        version = plan.current_version
+        if version.status is not PlanStatus.ACTIVE:
+            continue
+        organisations.add(plan.author_organisation.identifier)
+        function = plan_services.contact_function(version)
+        if function is not None:
+            organisations.add(function.organisation.identifier)
+            found.setdefault(function.id, Contact.of(function))
+    return PlanContacts(tuple(found.values()), frozenset(organisations))
+
+
+def lines_for(
+    lines: Sequence[EmergencyLine], organisations: Iterable[str]
+) -> tuple[EmergencyLine, ...]:
+    """The lines of the regions the citizen's plans are in; if none is known, all."""
+    organisations = list(organisations)
+    chosen = tuple(line for line in lines if any(line.serves(o) for o in organisations))
+    return chosen or tuple(lines)
+
+
+@dataclass(frozen=True)
+class ContactNow:
+    contact: Contact
+    open: bool | None  # None: the opening hours cannot be read
+
+
+@dataclass(frozen=True)
+class HelpNow:
+    """The help page in its order: contacts open now, the regions' lines, 112, and
+    the contacts that are closed now (with what to call instead)."""
+
+    open_contacts: tuple[ContactNow, ...]
+    lines: tuple[EmergencyLine, ...]
+    closed_contacts: tuple[ContactNow, ...]
+
+    @property
+    def instead(self) -> str:
+        """What to call when a contact is closed: the region's line, else 112."""
+        return self.lines[0].phone if self.lines else "112"
+
+
+def help_now(
+    contacts: PlanContacts | None, lines: Sequence[EmergencyLine], moment: datetime
+) -> HelpNow:
+    if contacts is None:
+        return HelpNow((), tuple(lines), ())
+    now = [ContactNow(c, is_open(c.available_times, moment)) for c in contacts.contacts]
+    return HelpNow(
+        open_contacts=tuple(c for c in now if c.open is not False),
+        lines=lines_for(lines, contacts.organisations),
+        closed_contacts=tuple(c for c in now if c.open is False),
+    )
