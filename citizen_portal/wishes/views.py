@@ -42,14 +42,16 @@ def _section(name: str) -> WishSection:
         abort(404)
 
 
-def crisis_contacts(citizen_id: int) -> list[Contact]:
-    """Who to call now: the contact function of each active plan, once each."""
+def crisis_contacts(plans: list[Plan]) -> list[Contact]:
+    """Who to call now: the contact function of each active plan, once each
+    (the functions in one query, whatever the number of plans)."""
+    active = [p.current_version for p in plans if p.current_version.status is PlanStatus.ACTIVE]
+    ids = [plan_services.contact_function_id(v) for v in active]
+    functions = plan_services.functions_by_id(get_session(), {i for i in ids if i is not None})
     found: dict[int, Contact] = {}
-    for plan in plan_services.plans_for_citizen(get_session(), citizen_id):
-        version = plan.current_version
-        function = plan_services.contact_function(version)
-        if version.status is PlanStatus.ACTIVE and function is not None:
-            found.setdefault(function.id, Contact.of(function))
+    for function_id in ids:
+        if function_id is not None:
+            found.setdefault(function_id, Contact.of(functions[function_id]))
     return list(found.values())
 
 
@@ -70,7 +72,7 @@ FOR_PLAN = from_query(Plan, "plan", as_="plan")
 def overview(plan: Plan | None) -> Any:
     actor = signed_in_actor()
     db = get_session()
-    plans = plan_services.plans_for_citizen(db, actor.subject_person_id)
+    plans = plan_services.plans_for_citizen(db, actor.subject_person_id, appointments=False)
     wishes = services.current_wishes(db, actor.subject_person_id, plan.id if plan else None)
     _audit(actor, AuditTag.WISHES_VIEWED, plan)
     return render_template(
@@ -86,7 +88,7 @@ def overview(plan: Plan | None) -> Any:
         own_words=OWN_WORDS,
         may_share=can(actor, Permission.WISHES_SHARE, actor.subject_person_id),
         only_for_me=services.only_for_me(db, actor.subject_person_id, plan.id if plan else None),
-        contacts=crisis_contacts(actor.subject_person_id),
+        contacts=crisis_contacts(plans),
         crisis_line=_crisis_line(),
     )
 

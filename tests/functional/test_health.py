@@ -40,4 +40,3 @@ def test_not_ready_but_alive_when_the_database_is_unreachable(
     assert response.get_json() == {"status": "database unreachable"}
     # The process itself is fine: the load balancer must not restart it.
     assert client.get("/healthz", base_url="http://10.0.0.7").status_code == 200
-
