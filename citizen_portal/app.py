@@ -147,6 +147,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         return None
 
     def unread_messages() -> int:
+        if g.get("database_unreachable"):  # the 503 page (errors.py)
+            return 0
         return unread_count(db.get_session(), current_user.person_id)
 
     app.jinja_env.filters["explain_terms"] = explain_terms
