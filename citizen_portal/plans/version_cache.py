@@ -3,8 +3,9 @@
 A stored plan version never changes (``plans.models``: an ORM hook refuses it),
 so its content (goals, actions, appointments, participants, challenges, existing
 plans) is loaded once and kept, keyed by the version's id, instead of six
-queries on every page. Kept unredacted and detached from any session: each
-request redacts it for its own reader (``plans.page.redaction``).
+queries on every page (one ``VersionContents`` per app: plans/views.py). Kept
+unredacted and detached from any session: each request redacts it for its own
+reader (``plans.page.redaction``).
 
 Nothing that changes is kept here: the functions and organisations a version
 names (their phone numbers and opening hours are updated by their owners) are
@@ -80,9 +81,6 @@ class VersionContents:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-
-
-VERSION_CONTENTS = VersionContents()
 
 
 def functions_named_by(session: Session, versions: Iterable[PlanVersion]) -> dict[int, Function]:

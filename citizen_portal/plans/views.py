@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, abort, current_app, make_response, render_template
 from sqlalchemy.orm import joinedload
 
 from citizen_portal.audit.models import AuditTag
@@ -12,7 +12,7 @@ from citizen_portal.plans import pdf, services, vocabulary
 from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.page import build_plan_page, plan_cards
 from citizen_portal.plans.page.model import ChangeKind
-from citizen_portal.plans.version_cache import VERSION_CONTENTS, functions_named_by
+from citizen_portal.plans.version_cache import VersionContents, functions_named_by
 from citizen_portal.representation.services import pending_offers
 from citizen_portal.security.actors import Actor, ActorKind
 from citizen_portal.security.permissions import Permission
@@ -55,6 +55,12 @@ def my_plans() -> Any:
     )
 
 
+def version_contents() -> VersionContents:
+    """This app's kept version content (one per app: its own database's ids)."""
+    kept: VersionContents = current_app.extensions.setdefault("version_contents", VersionContents())
+    return kept
+
+
 def _version_numbered(plan: Plan, number: int | None) -> PlanVersion | None:
     """The plan's version ``number`` (None: the newest), from its loaded list."""
     if number is None:
@@ -81,7 +87,7 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
             seen_number = seen.version_number
     seen_listed = _version_numbered(plan, seen_number) if seen_number is not None else None
     wanted = [v.id for v in (listed, newest, seen_listed) if v is not None]
-    contents = VERSION_CONTENTS.get(db, wanted)
+    contents = version_contents().get(db, wanted)
     version = contents[listed.id]
     seen_version = contents[seen_listed.id] if seen_listed is not None else None
     shown = [v for v in (version, seen_version) if v is not None]
