@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := citizen_portal
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint typecheck hooks translations clean
+.PHONY: help run test check lint typecheck hooks translations clean bench
 
 ## help: list these targets
 help:
@@ -56,6 +56,16 @@ check: lint typecheck
 ## test: install everything the tests need, lint, type-check and run the whole suite with its coverage floor
 test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium check
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
+
+# Debian's wrk, the load generator of bench/pages.py.
+/usr/bin/wrk:
+	apt-get update && apt-get install -y wrk
+
+## bench: load benchmarks on PostgreSQL: pages, a 1-minute soak, a restart (docs/performance.md)
+bench: $(VENV)/.installed $(MO_FILES) /usr/bin/wrk
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/soak.py --seconds 60
+	$(BIN)/python bench/faults.py
 
 ## hooks: install the pre-commit hooks (ruff, mypy, import contracts from .venv)
 hooks: $(VENV)/.installed

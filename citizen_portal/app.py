@@ -54,6 +54,8 @@ from citizen_portal.security.web import current_actor, form_guard, public
 from citizen_portal.wishes import views as wish_views
 
 ROOT = Path(__file__).resolve().parent.parent
+# The load balancer's checks answer on any host name (it calls by address).
+HOST_EXEMPT = frozenset({"public.health", "public.ready"})
 
 
 class PortalApp(Flask):
@@ -142,11 +144,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         g.request_id = secrets.token_hex(8)
         # Sign-in state lives in a cookie for one host name: serve everything
         # from the configured one (the load balancer's health check excepted).
-        if request.host != canonical_host and request.endpoint != "public.health":
+        if request.host != canonical_host and request.endpoint not in HOST_EXEMPT:
             return redirect(settings.base_url + request.full_path.rstrip("?"), code=308)
         return None
 
     def unread_messages() -> int:
+        if g.get("database_unreachable"):  # the 503 page (errors.py)
+            return 0
         return unread_count(db.get_session(), current_user.person_id)
 
     app.jinja_env.filters["explain_terms"] = explain_terms

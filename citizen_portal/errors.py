@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from citizen_portal.db import UnitOfWorkFailed, rollback_request
@@ -76,9 +76,15 @@ def init_errors(app: Flask) -> None:
     # commit: the transaction was rolled back, so nothing of it is stored.
     @app.errorhandler(UnitOfWorkFailed)
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     def _not_stored(_error: Exception) -> Any:
         app.logger.exception("the request's changes could not be stored")
         rollback_request()  # the error page must not find a broken transaction
+        # The page itself must not ask the database again (who is signed in, the
+        # unread messages): it may still be away.
+        g.database_unreachable = True
+        if "_login_user" not in g:
+            g._login_user = app.login_manager.anonymous_user()  # type: ignore[attr-defined]
         return _render(503)
 
     @app.errorhandler(Exception)

@@ -32,6 +32,7 @@ from citizen_portal.demo.data import PERSONAS
 from citizen_portal.fhir.demo_loader import load_demo_data
 from citizen_portal.people.models import Person
 from citizen_portal.people.services import hash_cpr
+from citizen_portal.plans.version_cache import VersionContents
 from citizen_portal.representation.models import Representation
 from tests.support.databases import fresh_database
 
@@ -120,6 +121,10 @@ def connection(app: Flask) -> Iterator[Connection]:
         finally:
             database.session_factory = original
             outer.rollback()
+            # Kept per version id; the rolled-back ids are given out again (SQLite).
+            kept: VersionContents | None = app.extensions.get("version_contents")
+            if kept is not None:
+                kept.clear()
 
 
 @pytest.fixture

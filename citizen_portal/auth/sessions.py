@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_login import LoginManager, UserMixin
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
@@ -86,7 +87,12 @@ def end_session(token: str) -> UserSession | None:
 def load_user(token: str) -> SignedInUser | None:
     settings: Settings = current_app.config["SETTINGS"]
     db = get_session()
-    row = db.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    row = db.scalar(
+        select(UserSession)
+        .where(UserSession.token_hash == _hash(token))
+        # Both names are shown on every page: one query with the session.
+        .options(joinedload(UserSession.person), joinedload(UserSession.acting_for))
+    )
     if row is None or row.ended_at is not None:
         return None
     now = utcnow()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from citizen_portal.config import EmergencyLine
 from citizen_portal.help.hours import is_open
 from citizen_portal.plans import services as plan_services
+from citizen_portal.plans.models import Plan
 from citizen_portal.plans.page.model import Contact
 from citizen_portal.plans.types import PlanStatus
 
@@ -23,17 +24,23 @@ class PlanContacts:
     organisations: frozenset[str]
 
 
-def plan_contacts(session: Session, citizen_id: int) -> PlanContacts:
-    """The contact function of each active plan, once each, in the plans' order."""
+def plan_contacts(
+    session: Session, citizen_id: int, plans: Sequence[Plan] | None = None
+) -> PlanContacts:
+    """The contact function of each active plan, once each, in the plans' order.
+    ``plans``: the citizen's plans if the page has them already. The functions
+    come in one query, however many plans."""
+    if plans is None:
+        plans = plan_services.plans_for_citizen(session, citizen_id, appointments=False)
+    active = [p for p in plans if p.current_version.status is PlanStatus.ACTIVE]
+    ids = [plan_services.contact_function_id(p.current_version) for p in active]
+    functions = plan_services.functions_by_id(session, {i for i in ids if i is not None})
     found: dict[int, Contact] = {}
     organisations: set[str] = set()
-    for plan in plan_services.plans_for_citizen(session, citizen_id):
-        version = plan.current_version
-        if version.status is not PlanStatus.ACTIVE:
-            continue
+    for plan, function_id in zip(active, ids, strict=True):
         organisations.add(plan.author_organisation.identifier)
-        function = plan_services.contact_function(version)
-        if function is not None:
+        if function_id is not None:
+            function = functions[function_id]
             organisations.add(function.organisation.identifier)
             found.setdefault(function.id, Contact.of(function))
     return PlanContacts(tuple(found.values()), frozenset(organisations))

@@ -3,7 +3,7 @@ citizen may keep on their phone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from citizen_portal.auth.sessions import session_row
 from citizen_portal.config import EmergencyLine, Settings
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.help.services import ContactNow, HelpNow, help_now, plan_contacts
+from citizen_portal.plans.models import Plan
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
 from citizen_portal.security.web import current_actor, public, requires, signed_in_actor
@@ -56,9 +57,10 @@ def emergency_lines() -> tuple[EmergencyLine, ...]:
     return _settings().emergency_lines
 
 
-def citizen_help(subject_person_id: int) -> HelpNow:
-    """Who the person acted for can call now (reads their plans: the caller audits)."""
-    contacts = plan_contacts(get_session(), subject_person_id)
+def citizen_help(subject_person_id: int, plans: Sequence[Plan] | None = None) -> HelpNow:
+    """Who the person acted for can call now (reads their plans: the caller audits).
+    ``plans``: theirs, if the page has loaded them already."""
+    contacts = plan_contacts(get_session(), subject_person_id, plans)
     return help_now(contacts, emergency_lines(), now())
 
 

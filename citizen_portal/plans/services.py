@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from citizen_portal.db import utcnow
 from citizen_portal.organisations.models import Function
@@ -41,14 +42,17 @@ class ResponsibleGroup:
         return self.function is None
 
 
-def plans_for_citizen(session: Session, person_id: int) -> list[Plan]:
+def plans_for_citizen(session: Session, person_id: int, appointments: bool = True) -> list[Plan]:
+    """The citizen's plans with their versions and authors (and the versions'
+    appointments): three queries however many plans and versions."""
+    versions = selectinload(Plan.versions)
     return list(
         session.scalars(
             select(Plan)
             .where(Plan.citizen_id == person_id)
             .options(
-                selectinload(Plan.versions).selectinload(PlanVersion.appointments),
-                selectinload(Plan.author_organisation),
+                versions.selectinload(PlanVersion.appointments) if appointments else versions,
+                joinedload(Plan.author_organisation),
             )
             .order_by(Plan.created_at.desc(), Plan.id.desc())
         )
@@ -79,16 +83,21 @@ def next_appointment(appointments: list[Appointment], now: datetime) -> Appointm
     return min(upcoming, key=lambda a: a.starts_at, default=None)
 
 
-def group_by_responsible(actions: list[Action]) -> list[ResponsibleGroup]:
+def group_by_responsible(
+    actions: list[Action], function_of: Callable[[Action], Function | None] | None = None
+) -> list[ResponsibleGroup]:
     """Group actions by who is responsible; the citizen's own come first,
-    then functions in the order they first appear in the plan."""
+    then functions in the order they first appear in the plan. ``function_of``:
+    an action's function (default: its relationship)."""
     citizen = ResponsibleGroup(function=None)
     by_function: dict[int, ResponsibleGroup] = {}
     for action in actions:
         if action.citizen_responsible:
             citizen.actions.append(action)
         else:
-            function = action.responsible_function
+            function = (
+                function_of(action) if function_of is not None else action.responsible_function
+            )
             assert function is not None  # guaranteed by the has_responsible constraint
             by_function.setdefault(function.id, ResponsibleGroup(function=function))
             by_function[function.id].actions.append(action)
@@ -103,6 +112,23 @@ def contact_function(version: PlanVersion) -> Function | None:
         or version.follow_up_responsible_function
         or version.review_responsible_function
     )
+
+
+def contact_function_id(version: PlanVersion) -> int | None:
+    """``contact_function``'s id, without loading it."""
+    return (
+        version.coordinator_function_id
+        or version.follow_up_responsible_function_id
+        or version.review_responsible_function_id
+    )
+
+
+def functions_by_id(session: Session, ids: set[int]) -> dict[int, Function]:
+    """Functions with their organisations, as they are now: one query (none for no ids)."""
+    if not ids:
+        return {}
+    query = select(Function).where(Function.id.in_(ids)).options(joinedload(Function.organisation))
+    return {f.id: f for f in session.scalars(query)}
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -148,25 +174,38 @@ def seen_versions(session: Session, person_id: int) -> dict[int, int]:
     return {row.plan_id: row.version_number for row in rows}
 
 
-def mark_seen(session: Session, person_id: int, plan_id: int, number: int) -> None:
-    """Remember the newest version ``person_id`` has seen of the plan.
+def seen_row(session: Session, person_id: int, plan_id: int) -> PlanSeen | None:
+    """The newest version of the plan ``person_id`` has seen, as its row."""
+    return session.scalar(
+        select(PlanSeen).where(PlanSeen.person_id == person_id, PlanSeen.plan_id == plan_id)
+    )
+
+
+def mark_seen(
+    session: Session,
+    person_id: int,
+    plan_id: int,
+    number: int,
+    row: PlanSeen | None = None,
+    looked_up: bool = False,
+) -> None:
+    """Remember the newest version ``person_id`` has seen of the plan (``row``:
+    its row when already ``looked_up``; nothing is written if it is not newer).
 
     Two tabs may insert the first row at once: the loser's savepoint rolls back
     and it updates the winner's row instead (no commit: the request's own).
     """
     for attempt in range(2):
-        row = session.scalar(
-            select(PlanSeen).where(PlanSeen.person_id == person_id, PlanSeen.plan_id == plan_id)
-        )
+        if attempt or not looked_up:
+            row = seen_row(session, person_id, plan_id)
+        if row is not None:
+            if row.version_number < number:
+                row.version_number = number
+                row.seen_at = utcnow()
+            return
         try:
             with session.begin_nested():
-                if row is None:
-                    session.add(
-                        PlanSeen(person_id=person_id, plan_id=plan_id, version_number=number)
-                    )
-                elif row.version_number < number:
-                    row.version_number = number
-                    row.seen_at = utcnow()
+                session.add(PlanSeen(person_id=person_id, plan_id=plan_id, version_number=number))
             return
         except IntegrityError:
             if attempt:  # the row exists now, so a second clash is something else

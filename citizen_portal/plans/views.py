@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, abort, current_app, make_response, render_template
+from sqlalchemy.orm import joinedload
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.plans import pdf, services, vocabulary
-from citizen_portal.plans.models import Plan
+from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.page import build_plan_page, plan_cards
 from citizen_portal.plans.page.model import ChangeKind
+from citizen_portal.plans.version_cache import VersionContents, functions_named_by
 from citizen_portal.representation.services import pending_offers
 from citizen_portal.security.actors import Actor, ActorKind
 from citizen_portal.security.permissions import Permission
@@ -53,17 +55,43 @@ def my_plans() -> Any:
     )
 
 
+def version_contents() -> VersionContents:
+    """This app's kept version content (one per app: its own database's ids)."""
+    kept: VersionContents = current_app.extensions.setdefault("version_contents", VersionContents())
+    return kept
+
+
+def _version_numbered(plan: Plan, number: int | None) -> PlanVersion | None:
+    """The plan's version ``number`` (None: the newest), from its loaded list."""
+    if number is None:
+        return plan.current_version if plan.versions else None
+    return next((v for v in plan.versions if v.number == number), None)
+
+
 def _plan_page(plan: Plan, number: int | None) -> Any:
+    """The plan's page in a few queries whatever its size: the plan with its
+    versions, citizen, author and hand-overs in one (the loader's), what the
+    reader has seen, the versions' content (kept per version id: it never
+    changes), the functions it names as they are now, stances, the audit record."""
     db = get_session()
     actor = signed_in_actor()
-    version = services.get_version(db, plan, number)
-    if version is None:
+    listed = _version_numbered(plan, number)
+    if listed is None:
         abort(404)
-    seen_version = None
+    newest = plan.current_version
+    seen_number = None
+    seen = None
     if number is None:
-        seen = services.seen_versions(db, actor.person_id).get(plan.id)
-        if seen is not None and seen < version.number:
-            seen_version = services.get_version(db, plan, seen)
+        seen = services.seen_row(db, actor.person_id, plan.id)
+        if seen is not None and seen.version_number < listed.number:
+            seen_number = seen.version_number
+    seen_listed = _version_numbered(plan, seen_number) if seen_number is not None else None
+    wanted = [v.id for v in (listed, newest, seen_listed) if v is not None]
+    contents = version_contents().get(db, wanted)
+    version = contents[listed.id]
+    seen_version = contents[seen_listed.id] if seen_listed is not None else None
+    shown = [v for v in (version, seen_version) if v is not None]
+    functions = functions_named_by(db, shown)
     _audit(
         actor,
         AuditTag.PLAN_VIEWED if number is None else AuditTag.PLAN_VERSION_VIEWED,
@@ -72,8 +100,16 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
     )
     if number is None:
         # Shown once: the next visit highlights only what changes after this.
-        services.mark_seen(db, actor.person_id, plan.id, version.number)
-    page = build_plan_page(version, actor.kind is ActorKind.REPRESENTATIVE, seen_version, utcnow())
+        services.mark_seen(db, actor.person_id, plan.id, version.number, seen, looked_up=True)
+    page = build_plan_page(
+        version,
+        actor.kind is ActorKind.REPRESENTATIVE,
+        seen_version,
+        utcnow(),
+        plan=plan,
+        newest=contents[newest.id],
+        functions=functions,
+    )
     return render_template(
         "plans/plan.html",
         page=page,
@@ -91,16 +127,28 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
 # The plan is loaded and authorized by @requires; a version is looked up only
 # within that plan, so its number needs no check of its own.
 THE_PLAN = from_url(Plan, "plan_id", as_="plan")
+# The plan page's plan: with what the page shows of it besides the versions' content.
+THE_PLAN_PAGE = from_url(
+    Plan,
+    "plan_id",
+    as_="plan",
+    options=(
+        joinedload(Plan.citizen),
+        joinedload(Plan.author_organisation),
+        joinedload(Plan.versions),
+        joinedload(Plan.handovers).joinedload(PlanHandover.to_organisation),
+    ),
+)
 
 
 @blueprint.get("/<int:plan_id>")
-@requires(Permission.PLANS_READ, load=THE_PLAN)
+@requires(Permission.PLANS_READ, load=THE_PLAN_PAGE)
 def plan(plan: Plan) -> Any:
     return _plan_page(plan, None)
 
 
 @blueprint.get("/<int:plan_id>/versions/<int:number>")
-@requires(Permission.PLANS_READ, load=THE_PLAN)
+@requires(Permission.PLANS_READ, load=THE_PLAN_PAGE)
 def plan_version(plan: Plan, number: int) -> Any:
     return _plan_page(plan, number)
 

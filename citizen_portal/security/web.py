@@ -61,6 +61,7 @@ class Loader:
     view_argument: str
     in_query: bool = False
     optional: bool = False  # a query id may be left out; the view then gets None
+    options: tuple[Any, ...] = ()  # loader options (eager loading) for the object's query
 
     def authorized(
         self, actor: Actor | None, permission: Permission, view_args: dict[str, Any]
@@ -75,15 +76,22 @@ class Loader:
         else:
             raw = view_args.pop(self.id_argument)
         object_id = parse_id(raw)
-        found = get_session().get(self.model, object_id) if object_id is not None else None
+        found = (
+            get_session().get(self.model, object_id, options=self.options)
+            if object_id is not None
+            else None
+        )
         if found is None or not can(actor, permission, found):
             abort(404)  # nobody learns whether someone else's thing exists
         return found
 
 
-def from_url(model: type[Any], id_argument: str, *, as_: str) -> Loader:
-    """The id is the URL variable ``id_argument``; the view gets the object as ``as_``."""
-    return Loader(model, id_argument, as_)
+def from_url(
+    model: type[Any], id_argument: str, *, as_: str, options: tuple[Any, ...] = ()
+) -> Loader:
+    """The id is the URL variable ``id_argument``; the view gets the object as ``as_``
+    (loaded with ``options``, e.g. what the page shows of it, in the same query)."""
+    return Loader(model, id_argument, as_, options=options)
 
 
 def from_query(model: type[Any], parameter: str, *, as_: str) -> Loader:

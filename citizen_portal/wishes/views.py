@@ -50,7 +50,7 @@ FOR_PLAN = from_query(Plan, "plan", as_="plan")
 def overview(plan: Plan | None) -> Any:
     actor = signed_in_actor()
     db = get_session()
-    plans = plan_services.plans_for_citizen(db, actor.subject_person_id)
+    plans = plan_services.plans_for_citizen(db, actor.subject_person_id, appointments=False)
     wishes = services.current_wishes(db, actor.subject_person_id, plan.id if plan else None)
     _audit(actor, AuditTag.WISHES_VIEWED, plan)
     return render_template(
@@ -66,7 +66,7 @@ def overview(plan: Plan | None) -> Any:
         own_words=OWN_WORDS,
         may_share=can(actor, Permission.WISHES_SHARE, actor.subject_person_id),
         only_for_me=services.only_for_me(db, actor.subject_person_id, plan.id if plan else None),
-        help=citizen_help(actor.subject_person_id),
+        help=citizen_help(actor.subject_person_id, plans),
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
+from citizen_portal.organisations.models import Function
 from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.page.changes import compare
 from citizen_portal.plans.page.model import ChangesSince, PlanCard, PlanPage, VersionLink
@@ -16,21 +18,31 @@ def build_plan_page(
     for_representative: bool,
     seen_version: PlanVersion | None,
     now: datetime,
+    *,
+    plan: Plan | None = None,
+    newest: PlanVersion | None = None,
+    functions: Mapping[int, Function] | None = None,
 ) -> PlanPage:
     """Everything the page (and its PDF) shows of ``version``.
 
     ``seen_version``: the version the reader last saw, when older; what changed
-    since is compared as the reader may see both.
+    since is compared as the reader may see both. The versions may be stored
+    content shared between requests (``plans.version_cache``): then ``plan`` (its
+    versions, hand-overs), the ``newest`` version's content and the ``functions``
+    they name come from the request.
     """
-    plan = version.plan
-    newest = plan.current_version
+    plan = plan if plan is not None else version.plan
+    newest = newest if newest is not None else plan.current_version
     reader = VersionReader(
-        version, Withholding.for_reader(version, newest, for_representative), now
+        version, Withholding.for_reader(version, newest, for_representative), now, functions
     )
     changes = None
     if seen_version is not None:
         before = VersionReader(
-            seen_version, Withholding.for_reader(seen_version, newest, for_representative), now
+            seen_version,
+            Withholding.for_reader(seen_version, newest, for_representative),
+            now,
+            functions,
         )
         found = compare(before, reader)
         if found:

@@ -24,6 +24,7 @@ keeps "what changed" from telling it as removed or cancelled.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -123,11 +124,39 @@ class Withholding:
 class VersionReader:
     """One version as one reader may see it, as the page's values."""
 
-    def __init__(self, version: PlanVersion, withholding: Withholding, now: datetime) -> None:
+    def __init__(
+        self,
+        version: PlanVersion,
+        withholding: Withholding,
+        now: datetime,
+        functions: Mapping[int, Function] | None = None,
+    ) -> None:
+        """``functions``: the functions the version names, as loaded for this
+        request (a stored version's content is shared between requests, a
+        function's phone number is not); None: the version's own relationships."""
         self._version = version
         self.withholding = withholding
         self.now = now
         self.today = now.date()
+        self._functions = functions
+
+    def _function(self, function_id: int | None, related: Function | None) -> Function | None:
+        if self._functions is None:
+            return related
+        return None if function_id is None else self._functions[function_id]
+
+    def _responsible(self, action: Action) -> Function | None:
+        if self._functions is None:
+            return action.responsible_function
+        return self._function(action.responsible_function_id, None)
+
+    def _version_function(self, kind: str) -> Function | None:
+        """``kind``: coordinator, review_responsible or follow_up_responsible."""
+        v = self._version
+        if self._functions is None:
+            related: Function | None = getattr(v, f"{kind}_function")
+            return related
+        return self._function(getattr(v, f"{kind}_function_id"), None)
 
     def shows(self, section: str) -> bool:
         """``section`` is a profile code, e.g. ``goals`` or ``patient-wishes``."""
@@ -186,7 +215,7 @@ class VersionReader:
         )
 
     def _action_item(self, action: Action) -> ActionItem:
-        function = None if action.citizen_responsible else action.responsible_function
+        function = None if action.citizen_responsible else self._responsible(action)
         return ActionItem(
             key=action.key,
             description=action.description,
@@ -207,7 +236,7 @@ class VersionReader:
             ResponsibleGroup(
                 _contact(group.function), tuple(self._action_item(a) for a in group.actions)
             )
-            for group in services.group_by_responsible(self._actions)
+            for group in services.group_by_responsible(self._actions, self._responsible)
         )
 
     def _appointment_item(self, appointment: Appointment) -> AppointmentItem:
@@ -234,7 +263,11 @@ class VersionReader:
             next_appointment=self.next_appointment(),
             review_date=v.review_date,
             review_date_passed=v.review_date is not None and v.review_date < self.today,
-            who_to_call=_contact(services.contact_function(v)),
+            who_to_call=_contact(
+                self._version_function("coordinator")
+                or self._version_function("follow_up_responsible")
+                or self._version_function("review_responsible")
+            ),
         )
 
     def goals(self) -> tuple[GoalItem, ...]:
@@ -259,9 +292,9 @@ class VersionReader:
             expected_needs=self._in(EXPECTED_NEEDS, v.expected_needs),
             treatment_offers=self._in(TREATMENT_OFFERS, v.treatment_offers),
             social_offers=self._in(SOCIAL_OFFERS, v.social_offers),
-            review_responsible=_contact(v.review_responsible_function),
-            follow_up_responsible=_contact(v.follow_up_responsible_function),
-            coordinator=_contact(v.coordinator_function),
+            review_responsible=_contact(self._version_function("review_responsible")),
+            follow_up_responsible=_contact(self._version_function("follow_up_responsible")),
+            coordinator=_contact(self._version_function("coordinator")),
             coordinator_name=self._in(PARTICIPANTS, v.coordinator_name),
             # The ticked grounds say why the plan was made, as the reason does.
             grounds=tuple(v.grounds or ()) if self.shows(REASON) else (),
