@@ -23,6 +23,13 @@ class NotificationKind(StrEnum):
     REPRESENTATION_EXPIRING = "representation:expiring"  # to both, before it ends
     CONSENT_EXPIRING = "consent:expiring"  # to the citizen, before it lapses
     CITIZEN_INPUT_FIRST_READ = "citizen_input:first_read"  # an organisation's system read it
+    # Notices from the plans (notifications/rules.py), to the citizen:
+    PLAN_NEW = "plan:new"
+    PLAN_VERSION = "plan:version"
+    PLAN_HANDED_OVER = "plan:handed_over"  # a new team is responsible
+    APPOINTMENT_TOMORROW = "appointment:tomorrow"
+    REVIEW_PASSED = "plan:review_passed"  # the review or follow-up date passed
+    TASK_OVERDUE = "task:overdue"
 
 
 class Notification(Base):
