@@ -121,8 +121,10 @@ def plan_notices(plan: PlanFacts, now: datetime) -> list[Notice]:
 
     seen = plan.seen_version or 0
     if plan.newest_version > seen and now - plan.newest_received_at <= LOOK_BACK:
-        kind = NotificationKind.PLAN_NEW if seen == 0 and plan.newest_version == 1 else (
-            NotificationKind.PLAN_VERSION
+        kind = (
+            NotificationKind.PLAN_NEW
+            if seen == 0 and plan.newest_version == 1
+            else (NotificationKind.PLAN_VERSION)
         )
         add(kind, f"version:{plan.newest_version}")
     for handover_id, accepted_at in plan.accepted_handovers:

@@ -50,7 +50,7 @@ def test_a_new_plan_and_a_new_version_until_the_citizen_opens_it() -> None:
     version = _plan(newest_version=3, seen_version=2, newest_received_at=NOW - timedelta(hours=1))
     [notice] = plan_notices(version, NOW)
     assert notice.kind is K.PLAN_VERSION
-    assert (notice.person_id, notice.resource_type, notice.resource_id) == (3, "plan", "7:version:3")
+    assert (notice.person_id, notice.resource_id) == (3, "7:version:3")
     # Exactly once: the next run makes the same key (stored once), a later version a new one.
     assert plan_notices(version, NOW + timedelta(days=1)) == [notice]
     later = _plan(newest_version=4, seen_version=2, newest_received_at=NOW)
@@ -154,6 +154,7 @@ def test_no_push_at_night_and_retries_back_off_then_stop() -> None:
     assert not_before(small_hours) == datetime(2026, 12, 2, 7, 0, tzinfo=LOCAL)
     first = next_attempt(1, NOW)
     second = next_attempt(2, NOW)
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert NOW < first < second
     assert next_attempt(6, NOW) is None, "given up: the in-app message stays"
