@@ -196,6 +196,7 @@ class Message:
     representation: Representation | None
     consent: Consent | None = None
     organisation: Organisation | None = None
+    plan: Plan | None = None  # a notice from the plans (notifications/rules.py)
 
 
 def messages_for(session: Session, person_id: int) -> list[Message]:
@@ -227,7 +228,12 @@ def messages_for(session: Session, person_id: int) -> list[Message]:
         )
     }
 
+    plan_ids = {int(n.resource_id.split(":")[0]) for n in notifications if n.resource_type == "plan"}
+    plans = {p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_(plan_ids)))}
+
     def message(n: Notification) -> Message:
+        if n.resource_type == "plan":
+            return Message(n, None, plan=plans.get(int(n.resource_id.split(":")[0])))
         key = int(n.resource_id)
         if n.resource_type == "representation":
             return Message(n, rows.get(key))

@@ -18,6 +18,7 @@ from citizen_portal.notifications import push
 from citizen_portal.notifications.models import NotificationKind
 from citizen_portal.notifications.rules import Category
 from citizen_portal.notifications.services import Message, ends, mark_read, messages_for
+from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.representation.models import kind_name
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.web import requires, signed_in_actor
@@ -25,8 +26,37 @@ from citizen_portal.security.web import requires, signed_in_actor
 blueprint = Blueprint("notifications", __name__)
 
 
+def _about_a_plan(message: Message) -> object | None:
+    kind = message.notification.kind
+    plan = message.plan
+    if plan is None:
+        return _l("A plan that no longer exists.")
+    name = PLAN_TYPE_NAMES[plan.plan_type]
+    if kind is NotificationKind.PLAN_NEW:
+        return _l("You have a new plan: %(plan)s.", plan=name)
+    if kind is NotificationKind.PLAN_VERSION:
+        return _l("There is a new version of your plan: %(plan)s.", plan=name)
+    if kind is NotificationKind.PLAN_HANDED_OVER:
+        return _l(
+            "%(organisation)s is now responsible for your plan: %(plan)s.",
+            organisation=plan.author_organisation.name,
+            plan=name,
+        )
+    if kind is NotificationKind.APPOINTMENT_TOMORROW:
+        return _l("You have an appointment tomorrow. The plan says when and where: %(plan)s.", plan=name)
+    if kind is NotificationKind.REVIEW_PASSED:
+        return _l(
+            "The date to look at your plan again has passed: %(plan)s. "
+            "Ask your contact person when it will be.",
+            plan=name,
+        )
+    return _l("A task in your plan is late: %(plan)s.", plan=name)  # TASK_OVERDUE
+
+
 def _not_about_a_representation(message: Message) -> object | None:
     """A consent that ends, or an organisation's first read; None for the rest."""
+    if message.notification.resource_type == "plan":
+        return _about_a_plan(message)
     if message.consent is not None:
         consent = message.consent
         words: object = _l(

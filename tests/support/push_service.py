@@ -95,7 +95,8 @@ def start_push_service() -> PushService:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             claims = _verify_vapid(self.headers.get("Authorization", ""), service.origin)
-            service.received.append(Received(self.path, dict(self.headers), body, claims))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            service.received.append(Received(self.path, headers, body, claims))
             queued = service.answers[self.path]
             status = queued.popleft() if queued else 201
             if claims is None:
