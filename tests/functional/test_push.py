@@ -357,3 +357,22 @@ def test_a_new_team_and_what_a_representative_did_reach_the_citizen_once(
     messages = _messages(client)
     assert any(f"{receiver.name} is now responsible for your plan" in m for m in messages)
     assert any("used your power of attorney for the first time" in m for m in messages)
+
+
+@pytest.mark.usefixtures("local_push")
+def test_the_lock_screen_words_are_in_the_phones_language(
+    app: Flask, client: FlaskClient, db: Session, demo: People, service: PushService
+) -> None:
+    sign_in(client, db, demo["demo-mette"])
+    browser = Browser()
+    token = csrf(client, "/messages")
+    response = client.post(
+        "/messages/push-subscription",
+        json=browser.subscription(service.endpoint("danish")),
+        headers={"X-CSRFToken": token, "Accept-Language": "da"},
+    )
+    assert response.status_code == 201
+    _send(app)
+    [arrived] = service.to("danish")
+    shown = json.loads(browser.decrypt(arrived.body))
+    assert (shown["title"], shown["body"]) == ("Mine planer", "Du har nyt i Mine planer.")
