@@ -228,7 +228,9 @@ def messages_for(session: Session, person_id: int) -> list[Message]:
         )
     }
 
-    plan_ids = {int(n.resource_id.split(":")[0]) for n in notifications if n.resource_type == "plan"}
+    plan_ids = {
+        int(n.resource_id.split(":")[0]) for n in notifications if n.resource_type == "plan"
+    }
     plans = {p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_(plan_ids)))}
 
     def message(n: Notification) -> Message:

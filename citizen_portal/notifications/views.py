@@ -26,31 +26,38 @@ from citizen_portal.security.web import requires, signed_in_actor
 blueprint = Blueprint("notifications", __name__)
 
 
-def _about_a_plan(message: Message) -> object | None:
+def _about_a_plan(message: Message) -> object:
+    """A notice from the plans (notifications/rules.py), naming the plan by its type."""
     kind = message.notification.kind
     plan = message.plan
+    words: object
     if plan is None:
-        return _l("A plan that no longer exists.")
+        words = _l("A plan that no longer exists.")
+        return words
     name = PLAN_TYPE_NAMES[plan.plan_type]
     if kind is NotificationKind.PLAN_NEW:
-        return _l("You have a new plan: %(plan)s.", plan=name)
-    if kind is NotificationKind.PLAN_VERSION:
-        return _l("There is a new version of your plan: %(plan)s.", plan=name)
-    if kind is NotificationKind.PLAN_HANDED_OVER:
-        return _l(
+        words = _l("You have a new plan: %(plan)s.", plan=name)
+    elif kind is NotificationKind.PLAN_VERSION:
+        words = _l("There is a new version of your plan: %(plan)s.", plan=name)
+    elif kind is NotificationKind.PLAN_HANDED_OVER:
+        words = _l(
             "%(organisation)s is now responsible for your plan: %(plan)s.",
             organisation=plan.author_organisation.name,
             plan=name,
         )
-    if kind is NotificationKind.APPOINTMENT_TOMORROW:
-        return _l("You have an appointment tomorrow. The plan says when and where: %(plan)s.", plan=name)
-    if kind is NotificationKind.REVIEW_PASSED:
-        return _l(
+    elif kind is NotificationKind.APPOINTMENT_TOMORROW:
+        words = _l(
+            "You have an appointment tomorrow. The plan says when and where: %(plan)s.", plan=name
+        )
+    elif kind is NotificationKind.REVIEW_PASSED:
+        words = _l(
             "The date to look at your plan again has passed: %(plan)s. "
             "Ask your contact person when it will be.",
             plan=name,
         )
-    return _l("A task in your plan is late: %(plan)s.", plan=name)  # TASK_OVERDUE
+    else:  # TASK_OVERDUE
+        words = _l("A task in your plan is late: %(plan)s.", plan=name)
+    return words
 
 
 def _not_about_a_representation(message: Message) -> object | None:

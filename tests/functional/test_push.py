@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
