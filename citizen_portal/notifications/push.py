@@ -54,7 +54,14 @@ def _host_is_local(host: str) -> bool:
         return not ipaddress.ip_address(host).is_global
     except ValueError:
         name = host.lower().rstrip(".")
-        return name in LOOPBACK_NAMES or name.endswith((".localhost", ".local", ".internal"))
+        # A name's last label is letters: "2130706433" or "0x7f.1" would resolve to
+        # loopback, though they are no dotted address.
+        numeric = not name.rsplit(".", 1)[-1].isalpha()
+        return (
+            numeric
+            or name in LOOPBACK_NAMES
+            or name.endswith((".localhost", ".local", ".internal"))
+        )
 
 
 def check_endpoint(endpoint: str, allow_local: bool) -> None:

@@ -269,6 +269,8 @@ def test_an_anonymous_visitor_subscribes_nothing(client: FlaskClient, db: Sessio
         "https://[::1]/push",
         "https://[fd00::1]/push",
         "https://db.internal/push",
+        "https://2130706433/push",  # 127.0.0.1 as one number
+        "https://0x7f.1/push",
         "https://user:pw@push.example.net/a",
         "https://push.example.net/" + "a" * 1000,
         "file:///etc/passwd",
