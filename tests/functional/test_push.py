@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -23,6 +23,7 @@ from citizen_portal.notifications.models import (
     PushDelivery,
     PushSubscription,
 )
+from citizen_portal.notifications.rules import LOCAL
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.plans import handover
@@ -378,3 +379,35 @@ def test_the_lock_screen_words_are_in_the_phones_language(
     [arrived] = service.to("danish")
     shown = json.loads(browser.decrypt(arrived.body))
     assert (shown["title"], shown["body"]) == ("Mine planer", "Du har nyt i Mine planer.")
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10, 0), tzinfo=UTC)
+
+
+def test_appointments_late_dates_and_tasks_from_the_stored_plans_each_once(
+    app: Flask, db: Session, demo: People
+) -> None:
+    """The rules read the newest version of each stored plan (the unit tests vary
+    the facts; this checks the facts are the stored plans')."""
+    peter = demo["demo-peter"]
+    version = action_plan_of(db, peter).current_version
+    appointment = version.appointments[0]
+    task = next(a for a in version.actions if a.due_date and a.status not in ("done", "cancelled"))
+
+    def kinds() -> list[str]:
+        return list(db.scalars(select(Notification.kind).where(Notification.person_id == peter.id)))
+
+    day_before = appointment.starts_at.astimezone(LOCAL).date() - timedelta(days=1)
+    _send(app, _at(day_before))
+    _send(app, _at(day_before))
+    assert kinds().count(NotificationKind.APPOINTMENT_TOMORROW) == 1
+    due = task.due_date
+    assert due is not None
+    _send(app, _at(due + timedelta(days=1)))
+    _send(app, _at(due + timedelta(days=2)))
+    assert kinds().count(NotificationKind.TASK_OVERDUE) >= 1
+    assert version.review_date is not None
+    _send(app, _at(version.review_date + timedelta(days=1)))
+    _send(app, _at(version.review_date + timedelta(days=3)))
+    assert kinds().count(NotificationKind.REVIEW_PASSED) == 1
