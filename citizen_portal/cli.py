@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,12 @@ from citizen_portal.db import get_session, unit_of_work, utcnow
 from citizen_portal.fhir.demo_loader import load_demo_data
 from citizen_portal.fhir.export import export_citizen_bundle
 from citizen_portal.fhir.importer import ImportItem, import_items, import_parallel
-from citizen_portal.notifications.services import representation_created, send_expiry_reminders
+from citizen_portal.notifications import push
+from citizen_portal.notifications.services import (
+    representation_created,
+    send_expiry_reminders,
+    send_plan_notices,
+)
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.services import InvalidCpr, find_by_cpr, find_or_create_by_cpr
 from citizen_portal.representation.models import RepresentationKind
@@ -131,6 +137,37 @@ def register_commands(app: Flask) -> None:
         sent = send_expiry_reminders(session, utcnow().date())
         session.commit()
         click.echo(f"Sent {sent} reminders.")
+
+    @app.cli.command("send-notices")
+    @click.option(
+        "--now",
+        "at",
+        type=click.DateTime(["%Y-%m-%dT%H:%M"]),
+        help="Act as if it were this UTC time (tests and trials; not in production).",
+    )
+    def send_notices(at: datetime | None) -> None:
+        """Make the plans' notices, queue pushes to people's devices, and send what is
+        due (run every few minutes from cron; the in-app messages come first)."""
+        settings = current_app.config["SETTINGS"]
+        if at is not None and settings.is_production:
+            raise click.ClickException("--now cannot be used in production.")
+        now = at.replace(tzinfo=UTC) if at is not None else utcnow()
+        with unit_of_work(get_session()) as session:
+            made = send_plan_notices(session, now) + send_expiry_reminders(session, now.date())
+            queued = push.queue(session, now)
+        config = push.PushConfig(
+            vapid_private_key=settings.vapid_private_key,
+            vapid_subject=settings.vapid_subject,
+            messages_url=f"{settings.base_url}/messages",
+            allow_local=settings.push_allow_local,
+        )
+        with unit_of_work(get_session()) as session:
+            report = push.deliver(session, now, config)
+        click.echo(
+            f"{made} new messages, {queued} pushes queued; sent to {report.sent} devices, "
+            f"{report.retried} to try again, {report.given_up} given up, "
+            f"{report.dropped} devices gone."
+        )
 
     @app.cli.command("add-representation")
     @click.option(

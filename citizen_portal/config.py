@@ -6,6 +6,8 @@ into a frozen object; the rest of the code never reads ``os.environ``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import json
 import os
@@ -14,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
 
 
 class Environment(StrEnum):
@@ -89,6 +93,14 @@ class Settings:
     rate_limit_api: str = "600 per minute"
     # Shared limiter storage for several workers; None: each process in memory.
     redis_url: str | None = None
+    # Web Push (VAPID, RFC 8292): the application server's P-256 private key as
+    # base64url of its 32 bytes, and whom push services may contact about it.
+    vapid_private_key: str = ""
+    vapid_subject: str = ""
+    # Push endpoints on this machine or a private network: only for the test push
+    # service on loopback (refused in production: a subscription must not make the
+    # server call into its own network).
+    push_allow_local: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -113,6 +125,36 @@ def _dev_secret(instance: Path, name: str) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _dev_vapid_key(instance: Path) -> str:
+    """A per-checkout VAPID key, kept so the browsers' subscriptions survive a restart."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "vapid_private_key"
+    if not path.exists():
+        number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+        raw = number.to_bytes(32, "big")
+        path.write_text(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _check_vapid(key: str, subject: str) -> None:
+    try:
+        raw = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+        if len(raw) != 32:
+            raise ValueError
+        ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+    except (ValueError, binascii.Error):
+        raise ConfigurationError(
+            "PORTAL_VAPID_PRIVATE_KEY must be a P-256 private key as base64url of its "
+            "32 bytes, e.g. from `vapid --gen` (py-vapid) or `npx web-push generate-vapid-keys`."
+        ) from None
+    if not subject.startswith(("mailto:", "https://")):
+        raise ConfigurationError(
+            "PORTAL_VAPID_SUBJECT must be a mailto: or https: address that push services "
+            "can contact, e.g. mailto:drift@region.dk."
+        )
 
 
 # Production's bounds (OWASP ASVS 3.3): keys long enough not to be guessed, and
@@ -239,6 +281,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
                 "OIDC_ISSUER",
                 "OIDC_CLIENT_ID",
                 "OIDC_CLIENT_SECRET",
+                "PORTAL_VAPID_PRIVATE_KEY",
+                "PORTAL_VAPID_SUBJECT",
             )
             if not env.get(name)
         ]
@@ -251,6 +295,11 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         if not base_url.startswith("https://"):
             raise ConfigurationError("PORTAL_BASE_URL must use https in production.")
         _refuse_unsafe_production(env)
+        _check_vapid(env["PORTAL_VAPID_PRIVATE_KEY"], env["PORTAL_VAPID_SUBJECT"])
+        if _flag(env.get("PORTAL_PUSH_ALLOW_LOCAL")):
+            raise ConfigurationError(
+                "PORTAL_PUSH_ALLOW_LOCAL is for the test push service only, never production."
+            )
     elif environment is Environment.DEVELOPMENT and dev_idp and not _is_loopback(base_url):
         # Anyone who reaches the development provider signs in as anyone.
         raise ConfigurationError(
@@ -284,6 +333,10 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "rate_limit_token": env.get("PORTAL_RATE_LIMIT_TOKEN") or "20 per minute",
         "rate_limit_api": env.get("PORTAL_RATE_LIMIT_API") or "600 per minute",
         "redis_url": env.get("REDIS_URL") or None,
+        "vapid_private_key": env.get("PORTAL_VAPID_PRIVATE_KEY") or _dev_vapid_key(instance),
+        "vapid_subject": env.get("PORTAL_VAPID_SUBJECT") or "mailto:dev@localhost.invalid",
+        "push_allow_local": environment is not Environment.PRODUCTION
+        and _flag(env.get("PORTAL_PUSH_ALLOW_LOCAL")),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -6,7 +6,12 @@ from citizen_portal.auth.models import UserSession
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import Base
 from citizen_portal.devidp.models import DevAuthorizationCode, DevSigningKey
-from citizen_portal.notifications.models import Notification
+from citizen_portal.notifications.models import (
+    Notification,
+    PushDelivery,
+    PushSetting,
+    PushSubscription,
+)
 from citizen_portal.organisations.models import Function, Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import (
@@ -46,6 +51,9 @@ __all__ = [
     "PlanSeen",
     "PlanStance",
     "PlanVersion",
+    "PushDelivery",
+    "PushSetting",
+    "PushSubscription",
     "Representation",
     "UserSession",
     "WishEntry",

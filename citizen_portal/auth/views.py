@@ -14,6 +14,7 @@ from citizen_portal.auth import services
 from citizen_portal.auth.sessions import end_session, start_session
 from citizen_portal.config import Settings
 from citizen_portal.db import get_session, utcnow
+from citizen_portal.notifications import push
 from citizen_portal.notifications.services import send_expiry_reminders
 from citizen_portal.people.services import InvalidCpr, find_or_create_by_cpr
 from citizen_portal.security.actors import ActorKind
@@ -143,7 +144,11 @@ def callback() -> Any:
 @requires(Permission.ACCOUNT_USE)
 def sign_out() -> Any:
     db = get_session()
-    end_session(current_user.get_id())
+    ended = end_session(current_user.get_id())
+    # This device's push subscription goes: the one its script names, and any made
+    # in this sign-in (so a phone handed on is not told there is news).
+    endpoint = request.form.get("push_endpoint", "")[:1000] or None
+    push.unsubscribe(db, current_user.person_id, ended.id if ended else None, endpoint)
     record_event(
         db,
         tag=AuditTag.ACCOUNT_SIGNED_OUT,

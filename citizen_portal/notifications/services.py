@@ -7,16 +7,26 @@ sending idempotent, so callers may send whenever the event might have happened.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.notifications.models import Notification, NotificationKind
+from citizen_portal.notifications.rules import (
+    CONSENT_NOTICE,
+    ConsentFacts,
+    Notice,
+    PlanFacts,
+    Task,
+    consent_notices,
+    plan_notices,
+)
 from citizen_portal.organisations.models import Organisation
+from citizen_portal.plans.models import Plan, PlanSeen, PlanVersion
 from citizen_portal.representation.models import Representation
 from citizen_portal.representation.rules import ends_on, in_effect
 from citizen_portal.representation.services import facts_of
@@ -36,12 +46,19 @@ def notify(
         resource_type = "organisation"
     else:
         resource_type = "consent" if isinstance(row, Consent) else "representation"
+    return send_notice(session, Notice(person_id, kind, resource_type, str(row.id)))
+
+
+def send_notice(session: Session, notice: Notice) -> bool:
+    """Store ``notice`` as an in-app message unless its key is stored already."""
+    person_id, kind = notice.person_id, notice.kind
+    resource_type, resource_id = notice.resource_type, notice.resource_id
     exists = session.scalar(
         select(Notification.id).where(
             Notification.person_id == person_id,
             Notification.kind == kind,
             Notification.resource_type == resource_type,
-            Notification.resource_id == str(row.id),
+            Notification.resource_id == resource_id,
         )
     )
     if exists is not None:
@@ -53,7 +70,7 @@ def notify(
                     person_id=person_id,
                     kind=kind,
                     resource_type=resource_type,
-                    resource_id=str(row.id),
+                    resource_id=resource_id,
                 )
             )
     except IntegrityError:
@@ -108,13 +125,68 @@ def _consent_reminders(session: Session, today: date, person_id: int | None) -> 
     query = select(Consent).where(
         Consent.withdrawn_at.is_(None),
         Consent.expires_on >= today,
-        Consent.expires_on <= today + EXPIRY_NOTICE,
+        Consent.expires_on <= today + CONSENT_NOTICE,
     )
     if person_id is not None:
         query = query.where(Consent.citizen_id == person_id)
-    return sum(
-        notify(session, c.citizen_id, NotificationKind.CONSENT_EXPIRING, c)
+    facts = [
+        ConsentFacts(c.id, c.citizen_id, c.expires_on, c.withdrawn_at is not None)
         for c in session.scalars(query)
+    ]
+    return sum(send_notice(session, n) for n in consent_notices(facts, today))
+
+
+def plan_facts(session: Session) -> list[PlanFacts]:
+    """Every plan as of its newest version: the facts the notice rules read."""
+    newest = (
+        select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
+        .group_by(PlanVersion.plan_id)
+        .subquery()
+    )
+    versions = session.scalars(
+        select(PlanVersion)
+        .join(
+            newest,
+            (PlanVersion.plan_id == newest.c.plan_id) & (PlanVersion.number == newest.c.number),
+        )
+        .options(
+            selectinload(PlanVersion.appointments),
+            selectinload(PlanVersion.actions),
+            joinedload(PlanVersion.plan).selectinload(Plan.handovers),
+        )
+    )
+    seen = {
+        (row.person_id, row.plan_id): row.version_number
+        for row in session.execute(
+            select(PlanSeen.person_id, PlanSeen.plan_id, PlanSeen.version_number)
+        )
+    }
+    return [
+        PlanFacts(
+            plan_id=v.plan_id,
+            citizen_id=v.plan.citizen_id,
+            newest_version=v.number,
+            newest_received_at=v.issued_at,
+            seen_version=seen.get((v.plan.citizen_id, v.plan_id)),
+            review_date=v.review_date,
+            appointments=tuple(a.starts_at for a in v.appointments),
+            tasks=tuple(
+                Task(a.key, a.due_date, a.status in ("done", "cancelled")) for a in v.actions
+            ),
+            accepted_handovers=tuple(
+                (h.id, h.accepted_at) for h in v.plan.handovers if h.accepted_at is not None
+            ),
+        )
+        for v in versions
+    ]
+
+
+def send_plan_notices(session: Session, now: datetime) -> int:
+    """The notices the plans make now (run by ``send-notices``). How many were new."""
+    return sum(
+        send_notice(session, notice)
+        for plan in plan_facts(session)
+        for notice in plan_notices(plan, now)
     )
 
 
@@ -124,6 +196,7 @@ class Message:
     representation: Representation | None
     consent: Consent | None = None
     organisation: Organisation | None = None
+    plan: Plan | None = None  # a notice from the plans (notifications/rules.py)
 
 
 def messages_for(session: Session, person_id: int) -> list[Message]:
@@ -155,7 +228,14 @@ def messages_for(session: Session, person_id: int) -> list[Message]:
         )
     }
 
+    plan_ids = {
+        int(n.resource_id.split(":")[0]) for n in notifications if n.resource_type == "plan"
+    }
+    plans = {p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_(plan_ids)))}
+
     def message(n: Notification) -> Message:
+        if n.resource_type == "plan":
+            return Message(n, None, plan=plans.get(int(n.resource_id.split(":")[0])))
         key = int(n.resource_id)
         if n.resource_type == "representation":
             return Message(n, rows.get(key))

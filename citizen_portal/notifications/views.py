@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
-from flask_babel import format_date
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_login import current_user
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
+from citizen_portal.auth.sessions import session_row
 from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import get_session
 from citizen_portal.i18n import lazy_gettext as _l
+from citizen_portal.notifications import push
 from citizen_portal.notifications.models import NotificationKind
+from citizen_portal.notifications.rules import Category
 from citizen_portal.notifications.services import Message, ends, mark_read, messages_for
+from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.representation.models import kind_name
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.web import requires, signed_in_actor
@@ -21,8 +26,44 @@ from citizen_portal.security.web import requires, signed_in_actor
 blueprint = Blueprint("notifications", __name__)
 
 
+def _about_a_plan(message: Message) -> object:
+    """A notice from the plans (notifications/rules.py), naming the plan by its type."""
+    kind = message.notification.kind
+    plan = message.plan
+    words: object
+    if plan is None:
+        words = _l("A plan that no longer exists.")
+        return words
+    name = PLAN_TYPE_NAMES[plan.plan_type]
+    if kind is NotificationKind.PLAN_NEW:
+        words = _l("You have a new plan: %(plan)s.", plan=name)
+    elif kind is NotificationKind.PLAN_VERSION:
+        words = _l("There is a new version of your plan: %(plan)s.", plan=name)
+    elif kind is NotificationKind.PLAN_HANDED_OVER:
+        words = _l(
+            "%(organisation)s is now responsible for your plan: %(plan)s.",
+            organisation=plan.author_organisation.name,
+            plan=name,
+        )
+    elif kind is NotificationKind.APPOINTMENT_TOMORROW:
+        words = _l(
+            "You have an appointment tomorrow. The plan says when and where: %(plan)s.", plan=name
+        )
+    elif kind is NotificationKind.REVIEW_PASSED:
+        words = _l(
+            "The date to look at your plan again has passed: %(plan)s. "
+            "Ask your contact person when it will be.",
+            plan=name,
+        )
+    else:  # TASK_OVERDUE
+        words = _l("A task in your plan is late: %(plan)s.", plan=name)
+    return words
+
+
 def _not_about_a_representation(message: Message) -> object | None:
     """A consent that ends, or an organisation's first read; None for the rest."""
+    if message.notification.resource_type == "plan":
+        return _about_a_plan(message)
     if message.consent is not None:
         consent = message.consent
         words: object = _l(
@@ -107,6 +148,83 @@ def messages() -> Any:
         resource_type="messages",
     )
     mark_read(db, actor.person_id)  # shown as new this once
+    settings = current_app.config["SETTINGS"]
     return render_template(
-        "notifications/messages.html", messages=texts, NotificationKind=NotificationKind
+        "notifications/messages.html",
+        messages=texts,
+        NotificationKind=NotificationKind,
+        choices=push.choices(db, actor.person_id),
+        category_names=CATEGORY_NAMES,
+        vapid_public_key=push.public_key(settings.vapid_private_key),
     )
+
+
+CATEGORY_NAMES = {
+    Category.PLANS: _l("A new plan, a new version or a new team"),
+    Category.APPOINTMENTS: _l("An appointment tomorrow"),
+    Category.LATE: _l("A date or a task that is late"),
+    Category.CONSENTS: _l("A consent that ends soon"),
+    Category.OTHERS: _l("What others did for you, and powers of attorney"),
+}
+
+
+@blueprint.post("/messages/settings")
+@requires(Permission.ACCOUNT_USE)
+def save_settings() -> Any:
+    """Which kinds of news this person's phones are told about (in the app: all)."""
+    db = get_session()
+    wanted = set(request.form.getlist("push"))
+    chosen = {category for category in Category if category.value in wanted}
+    push.set_choices(db, signed_in_actor().person_id, chosen)
+    return redirect(url_for("notifications.messages") + "#notices", code=303)
+
+
+def _user_session_id() -> int | None:
+    row = session_row(current_user.get_id())
+    return row.id if row is not None else None
+
+
+@blueprint.post("/messages/push-subscription")
+@requires(Permission.ACCOUNT_USE)
+def subscribe() -> Any:
+    """The page's script subscribed this device: store it for the signed-in person
+    (never anyone else: the request names no person)."""
+    body = request.get_json(silent=True)
+    keys = body.get("keys") if isinstance(body, dict) else None
+    endpoint = body.get("endpoint") if isinstance(body, dict) else None
+    if not isinstance(keys, dict) or not isinstance(endpoint, str):
+        return _refused()
+    p256dh, auth = keys.get("p256dh"), keys.get("auth")
+    if not isinstance(p256dh, str) or not isinstance(auth, str):
+        return _refused()
+    settings = current_app.config["SETTINGS"]
+    try:
+        push.subscribe(
+            get_session(),
+            signed_in_actor().person_id,
+            _user_session_id(),
+            endpoint,
+            (p256dh, auth),
+            str(get_locale() or "da"),
+            allow_local=settings.push_allow_local,
+        )
+    except push.SubscriptionRefused:
+        return _refused()
+    return jsonify(ok=True), 201
+
+
+@blueprint.post("/messages/push-subscription/remove")
+@requires(Permission.ACCOUNT_USE)
+def unsubscribe() -> Any:
+    """Push turned off on this device (the script unsubscribed it first)."""
+    body = request.get_json(silent=True)
+    endpoint = body.get("endpoint") if isinstance(body, dict) else None
+    if not isinstance(endpoint, str):
+        return _refused()
+    push.unsubscribe(get_session(), signed_in_actor().person_id, None, endpoint)
+    return jsonify(ok=True), 200
+
+
+def _refused() -> Any:
+    message = _l("This phone could not be set up for notices. Your messages are still here.")
+    return jsonify(ok=False, message=str(message)), 400

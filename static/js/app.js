@@ -140,3 +140,86 @@ function partsByLanguage(root) {
 window.addEventListener("beforeprint", function () {
   document.querySelectorAll("details").forEach(function (d) { d.open = true; });
 });
+
+// Notices on this phone (Web Push), offered only where the browser has it.
+(function () {
+  var supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  function token() {
+    var field = document.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token() },
+      body: JSON.stringify(body),
+    });
+  }
+  function current() {
+    if (!supported) return Promise.resolve(null);
+    return navigator.serviceWorker.getRegistration("/").then(function (registration) {
+      return registration ? registration.pushManager.getSubscription() : null;
+    });
+  }
+  function keyBytes(base64url) {
+    var text = atob(base64url.replace(/-/g, "+").replace(/_/g, "/"));
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes;
+  }
+
+  // Signing out on this phone: it stops being told, here and on the server.
+  document.querySelectorAll("form[action$='/auth/sign-out']").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.pushDone) return;
+      event.preventDefault();
+      current().then(function (subscription) {
+        if (!subscription) return;
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "push_endpoint";
+        field.value = subscription.endpoint;
+        form.appendChild(field);
+        return subscription.unsubscribe();
+      }).catch(function () {}).then(function () {
+        form.dataset.pushDone = "1";
+        form.submit();
+      });
+    });
+  });
+
+  var offer = document.getElementById("push-offer");
+  if (!offer || !supported) return;
+  var button = document.getElementById("push-toggle");
+  var status = document.getElementById("push-status");
+  function show(subscribed) {
+    button.textContent = offer.getAttribute(subscribed ? "data-off" : "data-on");
+    button.setAttribute("aria-pressed", subscribed ? "true" : "false");
+  }
+  offer.hidden = false;
+  current().then(function (subscription) { show(!!subscription); });
+  button.addEventListener("click", function () {
+    status.textContent = "";
+    current().then(function (subscription) {
+      if (subscription) {
+        return subscription.unsubscribe().then(function () {
+          return post("/messages/push-subscription/remove", { endpoint: subscription.endpoint });
+        }).then(function () { show(false); });
+      }
+      return navigator.serviceWorker.ready.then(function (registration) {
+        return registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: keyBytes(offer.getAttribute("data-key")),
+        });
+      }).then(function (created) {
+        return post("/messages/push-subscription", created.toJSON()).then(function (response) {
+          if (!response.ok) throw new Error("refused");
+          show(true);
+        });
+      });
+    }).catch(function () {
+      status.textContent = offer.getAttribute("data-failed");
+    });
+  });
+})();

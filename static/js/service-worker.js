@@ -92,3 +92,38 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Notices (Web Push). The push carries only "You have news in My plans" and a link
+// to the messages page: nothing about health reaches the lock screen.
+self.addEventListener("push", (event) => {
+  let news = {};
+  try {
+    news = event.data ? event.data.json() : {};
+  } catch (error) {
+    news = {};
+  }
+  const url = new URL(news.url || "/messages", self.location.origin);
+  event.waitUntil(
+    self.registration.showNotification(news.title || "Mine planer", {
+      body: news.body || "Du har nyt i Mine planer.",
+      icon: "/static/icons/icon-192.png",
+      tag: "news",
+      data: { url: url.origin === self.location.origin ? url.pathname : "/messages" },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = (event.notification.data && event.notification.data.url) || "/messages";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      for (const client of windows) {
+        if (new URL(client.url).origin === self.location.origin && "navigate" in client) {
+          return client.focus().then(() => client.navigate(target));
+        }
+      }
+      return self.clients.openWindow(target);
+    })
+  );
+});

@@ -29,6 +29,7 @@ from citizen_portal.api.oauth import register_client
 from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import Base, commit_request, utcnow
+from citizen_portal.notifications import push
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.plans import handover
@@ -51,6 +52,7 @@ from tests.support.fhir import (
     post_bundle,
 )
 from tests.support.pages import csrf, text_of
+from tests.support.push_service import Browser
 
 Send = Callable[[], Any]
 People = dict[str, Person]
@@ -249,9 +251,43 @@ def _keep_crisis_card(client: FlaskClient, db: Session, demo: People) -> Send:
     return _form(client, "/crisis-card/keep", data, form_page="/crisis-card")
 
 
+def _push_settings(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-mette"])
+    return _form(client, "/messages/settings", {"push": ["plans"]}, form_page="/messages")
+
+
+PUSH_ENDPOINT = "https://push.example.net/send/device-1"
+
+
+def _subscribe(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-mette"])
+    token = csrf(client, "/messages")
+    body = Browser().subscription(PUSH_ENDPOINT)
+    return lambda: client.post(
+        "/messages/push-subscription", json=body, headers={"X-CSRFToken": token}
+    )
+
+
+def _unsubscribe(client: FlaskClient, db: Session, demo: People) -> Send:
+    mette = demo["demo-mette"]
+    keys = Browser().subscription(PUSH_ENDPOINT)["keys"]
+    push.subscribe(db, mette.id, None, PUSH_ENDPOINT, (keys["p256dh"], keys["auth"]), "da", False)
+    db.commit()
+    sign_in(client, db, mette)
+    token = csrf(client, "/messages")
+    return lambda: client.post(
+        "/messages/push-subscription/remove",
+        json={"endpoint": PUSH_ENDPOINT},
+        headers={"X-CSRFToken": token},
+    )
+
+
 WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "dev_idp.authorize": _dev_authorize,
     "dev_idp.token": _dev_token,
+    "notifications.save_settings": _push_settings,
+    "notifications.subscribe": _subscribe,
+    "notifications.unsubscribe": _unsubscribe,
     "auth.sign_out": _sign_out,
     "representation.switch": _act_for,
     "representation.grant": _grant,

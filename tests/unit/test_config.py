@@ -17,6 +17,8 @@ PRODUCTION = {
     "OIDC_CLIENT_ID": "portal",
     "OIDC_CLIENT_SECRET": "secret",
     "PORTAL_EMERGENCY_LINES": '{"sjaelland": {"name": "Akuttelefon", "phone": "+45 00 00 00 00"}}',
+    "PORTAL_VAPID_PRIVATE_KEY": "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE",  # 32 bytes of 0x01
+    "PORTAL_VAPID_SUBJECT": "mailto:drift@mineplaner.example",
 }
 
 
@@ -37,7 +39,16 @@ def test_dev_provider_itself_refuses_production_settings() -> None:
         DevIdentityProvider(load_settings(PRODUCTION), personas=[])
 
 
-@pytest.mark.parametrize("missing", ["PORTAL_SECRET_KEY", "PORTAL_CPR_HASH_KEY", "OIDC_ISSUER"])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "PORTAL_SECRET_KEY",
+        "PORTAL_CPR_HASH_KEY",
+        "OIDC_ISSUER",
+        "PORTAL_VAPID_PRIVATE_KEY",
+        "PORTAL_VAPID_SUBJECT",
+    ],
+)
 def test_production_names_each_missing_secret(missing: str) -> None:
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     with pytest.raises(ConfigurationError, match=missing):
@@ -55,6 +66,10 @@ UNSAFE = [
     ({"PORTAL_CPR_HASH_KEY": "k" * 31}, "PORTAL_CPR_HASH_KEY"),
     ({"PORTAL_CPR_HASH_KEY": "s" * 40}, "PORTAL_CPR_HASH_KEY"),  # the same as the secret key
     ({"OIDC_ISSUER": "http://broker.example"}, "OIDC_ISSUER"),
+    ({"PORTAL_VAPID_PRIVATE_KEY": "not-a-key"}, "PORTAL_VAPID_PRIVATE_KEY"),
+    ({"PORTAL_VAPID_PRIVATE_KEY": "A" * 43}, "PORTAL_VAPID_PRIVATE_KEY"),  # zero: no key
+    ({"PORTAL_VAPID_SUBJECT": "drift@mineplaner.example"}, "PORTAL_VAPID_SUBJECT"),
+    ({"PORTAL_PUSH_ALLOW_LOCAL": "1"}, "PORTAL_PUSH_ALLOW_LOCAL"),
     ({"DATABASE_URL": "sqlite:////var/lib/portal.db"}, "DATABASE_URL"),
     ({"PORTAL_SESSION_IDLE_MINUTES": "0"}, "PORTAL_SESSION_IDLE_MINUTES"),
     ({"PORTAL_SESSION_IDLE_MINUTES": "61"}, "PORTAL_SESSION_IDLE_MINUTES"),
