@@ -222,10 +222,18 @@ class PlanPage:
     # Handed over to this organisation, which has not accepted yet: the author stays
     # responsible until it does.
     handover_to: str | None = None
+    # An older version: when the next version replaced it (its teams may no longer
+    # be responsible, so the page shows no call buttons for it).
+    replaced_on: datetime | None = None
 
     @property
     def is_latest(self) -> bool:
         return self.number == self.newest_number
+
+    @property
+    def own_actions(self) -> tuple[ActionItem, ...]:
+        """The tasks the citizen does themself ("What you do yourself")."""
+        return tuple(a for g in self.groups if g.is_citizen for a in g.actions)
 
     @property
     def is_action_plan(self) -> bool:
