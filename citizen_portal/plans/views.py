@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
@@ -60,8 +60,8 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
     if version is None:
         abort(404)
     seen_version = None
+    seen = services.seen_versions(db, actor.person_id).get(plan.id)
     if number is None:
-        seen = services.seen_versions(db, actor.person_id).get(plan.id)
         if seen is not None and seen < version.number:
             seen_version = services.get_version(db, plan, seen)
     _audit(
@@ -70,8 +70,10 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         plan,
         version.number,
     )
-    if number is None:
-        # Shown once: the next visit highlights only what changes after this.
+    if number is None and seen is None:
+        # A first look: there is nothing to compare with, so nothing is lost by
+        # remembering it (the plan is no longer "new" on "My plans"). What changed
+        # since an earlier look stays until the person says they have seen it (POST).
         services.mark_seen(db, actor.person_id, plan.id, version.number)
     page = build_plan_page(version, actor.kind is ActorKind.REPRESENTATIVE, seen_version, utcnow())
     return render_template(
@@ -91,6 +93,23 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
 # The plan is loaded and authorized by @requires; a version is looked up only
 # within that plan, so its number needs no check of its own.
 THE_PLAN = from_url(Plan, "plan_id", as_="plan")
+
+
+@blueprint.post("/<int:plan_id>/changes-seen")
+@requires(Permission.PLANS_READ, load=THE_PLAN)
+def changes_seen(plan: Plan) -> Any:
+    """"I have seen the changes": what changed up to the version the person read
+    is no longer highlighted (reading the page alone never clears it)."""
+    db = get_session()
+    actor = signed_in_actor()
+    number = request.form.get("version", type=int)
+    version = services.get_version(db, plan, number) if number is not None else None
+    if version is None:
+        abort(400)
+    seen = services.seen_versions(db, actor.person_id).get(plan.id)
+    if seen is None or seen < version.number:
+        services.mark_seen(db, actor.person_id, plan.id, version.number)
+    return redirect(url_for("plans.plan", plan_id=plan.id), code=303)
 
 
 @blueprint.get("/<int:plan_id>")
