@@ -133,7 +133,8 @@ class _Document(FPDF):
         rtl = self.rtl and not foreign_ltr
         align = "R" if rtl else "L"
         with self._direction(rtl):
-            lines = self.multi_cell(0, height, self._safe(text), dry_run=True, output="LINES")
+            wrapped = self.multi_cell(0, height, self._safe(text), dry_run=True, output="LINES")
+            lines: list[str] = list(wrapped) if isinstance(wrapped, list) else [text]
             while lines:
                 room = int((self.page_break_trigger - self.get_y()) // height)
                 if room < min(len(lines), 2):
@@ -179,7 +180,7 @@ class _Document(FPDF):
 
 
 def _long(value: date) -> str:
-    return format_date(value, "long")
+    return str(format_date(value, "long"))
 
 
 def _title(page: PlanPage) -> str:

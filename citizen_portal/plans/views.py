@@ -61,9 +61,8 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         abort(404)
     seen_version = None
     seen = services.seen_versions(db, actor.person_id).get(plan.id)
-    if number is None:
-        if seen is not None and seen < version.number:
-            seen_version = services.get_version(db, plan, seen)
+    if number is None and seen is not None and seen < version.number:
+        seen_version = services.get_version(db, plan, seen)
     _audit(
         actor,
         AuditTag.PLAN_VIEWED if number is None else AuditTag.PLAN_VERSION_VIEWED,
@@ -98,7 +97,7 @@ THE_PLAN = from_url(Plan, "plan_id", as_="plan")
 @blueprint.post("/<int:plan_id>/changes-seen")
 @requires(Permission.PLANS_READ, load=THE_PLAN)
 def changes_seen(plan: Plan) -> Any:
-    """"I have seen the changes": what changed up to the version the person read
+    """ "I have seen the changes": what changed up to the version the person read
     is no longer highlighted (reading the page alone never clears it)."""
     db = get_session()
     actor = signed_in_actor()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Browser, Locator, Page, ViewportSize
 
 from tests.e2e.conftest import LivePortal
 from tests.e2e.test_browser import _assert_accessible, _sign_in, browser
@@ -15,7 +15,7 @@ from tests.e2e.test_browser import _assert_accessible, _sign_in, browser
 __all__ = ["browser"]  # the module's Chromium, shared
 
 pytestmark = [pytest.mark.browser, pytest.mark.oidc_provider]
-SCREEN = {"width": 360, "height": 740}
+SCREEN: ViewportSize = {"width": 360, "height": 740}
 
 
 @pytest.fixture

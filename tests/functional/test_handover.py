@@ -18,7 +18,6 @@ from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from tests.conftest import sign_in
-from tests.support.pages import text_of
 from tests.support.fhir import (
     MUNICIPALITY,
     REGION,
@@ -29,6 +28,7 @@ from tests.support.fhir import (
     post_bundle,
     resource,
 )
+from tests.support.pages import text_of
 
 PLAN = "ua-2026-0142"
 SOCIAL = "kommune:259:social"

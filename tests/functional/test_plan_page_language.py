@@ -4,7 +4,8 @@ as Danish, and older versions that say they are replaced."""
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,11 +51,7 @@ def _danish_texts(version: PlanVersion) -> set[str]:
         *(t for a in version.actions for t in (a.description, a.timeline)),
         *(t for g in version.goals for t in (g.description, g.success_criteria)),
         *(t for a in version.appointments for t in (a.description, a.place)),
-        *(
-            t
-            for c in version.challenges
-            for t in (c.description, c.agreements, c.desired_outcome)
-        ),
+        *(t for c in version.challenges for t in (c.description, c.agreements, c.desired_outcome)),
         *(t for f in functions if f for t in (f.title, f.organisation.name, f.opening_hours)),
     }
     return {t for t in texts if t}
@@ -87,7 +84,8 @@ def test_no_danish_plan_text_reaches_an_english_or_arabic_page_unmarked(
     for lang in ("en", "ar"):
         html = client.get(f"/plans/{plan.id}?lang={lang}").get_data(as_text=True)
         soup = BeautifulSoup(html, "html.parser")
-        assert soup.html is not None and soup.html["lang"] == lang
+        assert soup.html is not None
+        assert soup.html["lang"] == lang
         shown = sum(
             1 for text in danish if text_of(text) in text_of(html)
         )  # the check below is about text that is on the page
@@ -118,7 +116,8 @@ def test_phone_numbers_are_isolated_left_to_right_in_arabic(
     assert calls
     for call in calls:
         number = call.select_one('bdi[dir="ltr"]')
-        assert number is not None and number.get_text().startswith("+45"), call
+        assert number is not None, call
+        assert number.get_text().startswith("+45"), call
 
 
 def test_an_older_version_says_when_it_was_replaced_and_offers_no_calls(
@@ -164,7 +163,8 @@ def test_acting_for_someone_the_first_screen_speaks_of_them(
     assert headings[0] == f"Next appointment for {peter.full_name}"
     assert headings[-1] == f"What {peter.full_name} does"
     you = soup.select_one(".answer-you")
-    assert you is not None and "yours" not in text_of(you)
+    assert you is not None
+    assert "yours" not in text_of(you)
 
 
 def test_the_glossary_shows_the_danish_word_beside_the_translation(client: FlaskClient) -> None:
@@ -175,7 +175,8 @@ def test_the_glossary_shows_the_danish_word_beside_the_translation(client: Flask
         entry = soup.select_one("dt#discharge-agreement")
         assert entry is not None
         word = entry.select_one("[lang=da]")
-        assert word is not None and word.get_text() == "Udskrivningsaftale", lang
+        assert word is not None, lang
+        assert word.get_text() == "Udskrivningsaftale", lang
     danish = BeautifulSoup(client.get("/glossary?lang=da").get_data(as_text=True), "html.parser")
     assert danish.select_one("dt#discharge-agreement [lang=da]") is None
 

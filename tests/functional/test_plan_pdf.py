@@ -50,6 +50,12 @@ DANISH_NAMES = {
 }
 
 
+def _catalogue(reader: PdfReader) -> DictionaryObject:
+    root = reader.trailer["/Root"].get_object()
+    assert isinstance(root, DictionaryObject)
+    return root
+
+
 def _elements(root: Any) -> list[Any]:
     """The structure elements under the /Document element, in reading order."""
     kids = root["/StructTreeRoot"]["/K"]
@@ -69,7 +75,9 @@ def _legal_elements(version: PlanVersion) -> list[str]:
     """The texts that show each part the law requires of the plan (plans.rules)."""
     da = "da"
     if version.plan.plan_type is PlanType.COORDINATED_ACTION_PLAN:
-        assert version.consent_date and version.coordinator_function and version.review_date
+        assert version.consent_date
+        assert version.coordinator_function
+        assert version.review_date
         return [
             format_date(version.consent_date, "long", locale=da),  # consent, with its date
             version.coordinator_function.title,
@@ -77,7 +85,9 @@ def _legal_elements(version: PlanVersion) -> list[str]:
             *(str(vocabulary.GROUND_NAMES[g]) for g in version.grounds or ()),  # type: ignore[index]
             format_date(version.review_date, "full", locale=da),
         ]
-    assert version.current_needs and version.expected_needs and version.review_date
+    assert version.current_needs
+    assert version.expected_needs
+    assert version.review_date
     assert version.review_responsible_function
     wishes = version.patient_wishes or gettext(
         "The plan says that you did not wish to give your wishes. "
@@ -107,17 +117,22 @@ def test_the_pdf_is_tagged_with_language_and_title_and_holds_every_legal_element
     plan = _plan(db, person, plan_type)
     sign_in(client, db, person)
     reader = _pdf(client, plan, "da")
-    root = reader.trailer["/Root"]
+    root = _catalogue(reader)
     assert "/StructTreeRoot" in root
     mark_info = root["/MarkInfo"]
-    assert isinstance(mark_info, DictionaryObject) and bool(mark_info["/Marked"])
-    assert root["/Lang"] == "da"
+    assert isinstance(mark_info, DictionaryObject)
+    assert bool(mark_info["/Marked"])
+    assert str(root["/Lang"]) == "da"
     assert reader.metadata is not None
     title = reader.metadata.title
     assert title == f"{DANISH_NAMES[plan_type]} – {person.full_name}"
-    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    preferences = root["/ViewerPreferences"].get_object()
+    assert isinstance(preferences, DictionaryObject)
+    assert bool(preferences["/DisplayDocTitle"])
     kinds = [element["/S"] for element in _elements(root)]
-    assert kinds[0] == "/H1" and "/H2" in kinds and "/P" in kinds
+    assert kinds[0] == "/H1"
+    assert "/H2" in kinds
+    assert "/P" in kinds
 
     text = _flat(_text(reader))
     with app.test_request_context("/?lang=da"):
@@ -133,22 +148,24 @@ def test_the_arabic_pdf_reads_in_order_with_danish_plan_text_marked_as_danish(
     plan = _plan(db, peter, PlanType.COORDINATED_ACTION_PLAN)
     sign_in(client, db, peter)
     reader = _pdf(client, plan, "ar")
-    root = reader.trailer["/Root"]
-    assert root["/Lang"] == "ar"
+    root = _catalogue(reader)
+    assert str(root["/Lang"]) == "ar"
     lines = _text(reader).splitlines()
     # Shaped and in reading order: the words of the 112 line come out as written,
     # not letter by letter backwards (as they did unshaped).
     emergency = [line for line in lines if "112" in line]
-    assert emergency and "إذا كانت حياتك في خطر، اتصل بالرقم" in emergency[0], emergency
+    assert emergency, lines
+    assert "إذا كانت حياتك في خطر، اتصل بالرقم" in emergency[0], emergency
     # A phone number in the right order, not "00 00 64 38 45+".
     phones = [
         p for p in (re.sub(r"\s+", " ", line).strip() for line in lines) if p.startswith("+45")
     ]
     assert phones, lines
     contact = plan.current_version.coordinator_function
-    assert contact is not None and contact.phone
+    assert contact is not None
+    assert contact.phone
     assert any(contact.phone == p for p in phones), phones
     # Every element that holds Danish plan text says so (/Lang da).
     danish = [e for e in _elements(root) if e.get("/Lang") == "da"]
     assert len(danish) > 10
-    assert not any(e.get("/Lang") for e in _elements(_pdf(client, plan, "da").trailer["/Root"]))
+    assert not any(e.get("/Lang") for e in _elements(_catalogue(_pdf(client, plan, "da"))))

@@ -303,18 +303,21 @@ def test_what_changed_leads_with_the_hand_over_and_stays_until_marked_as_seen(
     page = _soup(client.get(f"/plans/{plan.id}"))
     # The one change that matters, in plain words, and the number to call.
     lead = page.select_one(".changes .change-lead")
-    assert lead is not None and "change-handed_over" in lead["class"]
+    assert lead is not None
+    assert "change-handed_over" in lead["class"]
     assert _text(lead) == (
         "New contact: Opsøgende team, Socialpsykiatrien (Køge Kommune, Socialpsykiatrien) "
         "takes over from Bostøtte (§85), Team Øst (Køge Kommune, Socialpsykiatrien)."
     )
     call = page.select_one(".changes a.phone")
-    assert call is not None and str(call["href"]).startswith("tel:")
+    assert call is not None
+    assert str(call["href"]).startswith("tel:")
     # It comes after the three answers.
     sections = page.select("main section")
-    assert sections.index(page.select_one("section.changes")) > sections.index(
-        page.select_one("section.answer-you")
-    )
+    changes_box, you = page.select_one("section.changes"), page.select_one("section.answer-you")
+    assert changes_box is not None
+    assert you is not None
+    assert sections.index(changes_box) > sections.index(you)
     # Every change in full, a click away.
     changes = page.select(".changes li")
     texts = [_text(li) for li in changes]
@@ -331,7 +334,8 @@ def test_what_changed_leads_with_the_hand_over_and_stays_until_marked_as_seen(
     assert again.select_one(".changes") is not None, "a second look still shows the changes"
     assert "Changed since you last looked" in _text(_soup(client.get("/plans")))
     form = again.select_one(".changes form")
-    assert form is not None and form["method"] == "post"
+    assert form is not None
+    assert form["method"] == "post"
     data = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
     response = client.post(str(form["action"]), data=data)
     assert response.status_code == 303

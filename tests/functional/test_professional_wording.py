@@ -29,9 +29,7 @@ def test_unexplained_abbreviations_and_legal_references_are_warnings_not_refusal
     assert response.status_code == 201, response.get_json()
     issues = response.get_json()["issue"]
     assert issues[0]["severity"] == "information"  # stored
-    warnings = [
-        i for i in issues if i["severity"] == "warning" and "glossary" in i["diagnostics"]
-    ]
+    warnings = [i for i in issues if i["severity"] == "warning" and "glossary" in i["diagnostics"]]
     assert [w["expression"] for w in warnings] == [["CarePlan.activity[0]"]] * 2
     assert [w["diagnostics"].split("”")[0] for w in warnings] == ["“SEL", "“§ 108"]
     assert all(w["code"] == "business-rule" for w in warnings)

@@ -128,7 +128,8 @@ def _changes_seen(client: FlaskClient, db: Session, demo: People) -> Send:
     """Mette looked at version 1 of her plan; she marks the changes in version 2 seen."""
     mette = demo["demo-mette"]
     plan = db.scalars(select(Plan).where(Plan.citizen_id == mette.id)).first()
-    assert plan is not None and plan.current_version.number == 2
+    assert plan is not None
+    assert plan.current_version.number == 2
     plan_services.mark_seen(db, mette.id, plan.id, 1)
     db.commit()
     sign_in(client, db, mette)
