@@ -27,6 +27,23 @@ document.querySelectorAll("a.term-link[data-explains]").forEach(function (link) 
   link.replaceWith(button);
 });
 
+// The shown text under `root`, in runs of one language (the nearest lang attribute).
+function speechParts(root) {
+  var parts = [];
+  var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+    var parent = node.parentElement;
+    if (!parent || !node.data.trim() || parent.closest("[hidden], script, style")) continue;
+    if (!parent.getClientRects().length) continue;  // not shown (a closed details)
+    var owner = parent.closest("[lang]");
+    var lang = owner ? owner.getAttribute("lang") : document.documentElement.lang;
+    var last = parts[parts.length - 1];
+    if (last && last.lang === lang) last.text += " " + node.data.trim();
+    else parts.push({ lang: lang, text: node.data.trim() });
+  }
+  return parts;
+}
+
 // Read aloud with the browser's own speech synthesis, where there is one.
 document.querySelectorAll("button.read-aloud").forEach(function (button) {
   if (!("speechSynthesis" in window)) return;
@@ -40,11 +57,15 @@ document.querySelectorAll("button.read-aloud").forEach(function (button) {
       return;
     }
     var target = document.querySelector(button.getAttribute("data-read")) || document.body;
-    var utterance = new SpeechSynthesisUtterance(target.innerText);
-    utterance.lang = document.documentElement.lang;
-    utterance.onend = function () { button.textContent = start; };
+    var parts = speechParts(target);
+    if (!parts.length) return;
     button.textContent = stop;
-    window.speechSynthesis.speak(utterance);
+    parts.forEach(function (part, index) {
+      var utterance = new SpeechSynthesisUtterance(part.text);
+      utterance.lang = part.lang;  // the plan's Danish text in a Danish voice
+      if (index === parts.length - 1) utterance.onend = function () { button.textContent = start; };
+      window.speechSynthesis.speak(utterance);
+    });
   });
 });
 
