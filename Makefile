@@ -2,6 +2,8 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# The PDF's font: DejaVu Sans covers Danish and Arabic (shaped by uharfbuzz).
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 export FLASK_APP := citizen_portal
 
 .DEFAULT_GOAL := help
@@ -26,7 +28,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 ## run: install, migrate, load demo data and serve on http://localhost:5000
-run: $(VENV)/.installed $(MO_FILES)
+run: $(VENV)/.installed $(MO_FILES) $(FONT)
 	$(BIN)/flask db-upgrade
 	$(BIN)/flask load-demo
 	@echo "Open http://localhost:5000 and sign in as a demo person."
@@ -38,6 +40,10 @@ tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
 # Debian's Chromium for the browser tests (Playwright never downloads one).
 /usr/bin/chromium:
 	apt-get update && apt-get install -y chromium
+
+# Installed by Debian when missing (fonts-dejavu-core).
+$(FONT):
+	apt-get update && apt-get install -y fonts-dejavu-core
 
 ## lint: ruff's rules and formatting, and the import contracts (lint-imports)
 lint: $(VENV)/.installed
@@ -54,7 +60,7 @@ check: lint typecheck
 	@echo "lint and typecheck passed"
 
 ## test: install everything the tests need, lint, type-check and run the whole suite with its coverage floor
-test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium check
+test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium $(FONT) check
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 # Debian's wrk, the load generator of bench/pages.py.

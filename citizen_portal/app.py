@@ -36,7 +36,7 @@ from citizen_portal.demo.data import PERSONAS
 from citizen_portal.devidp import views as idp_views
 from citizen_portal.devidp.provider import DevIdentityProvider
 from citizen_portal.errors import init_errors
-from citizen_portal.formatting import left_to_right, opening_hours
+from citizen_portal.formatting import in_danish, left_to_right, opening_hours
 from citizen_portal.glossary import views as glossary_views
 from citizen_portal.glossary.markup import explain_terms
 from citizen_portal.glossary.views import plan_type_slug
@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.jinja_env.filters["explain_terms"] = explain_terms
     app.jinja_env.filters["ltr"] = left_to_right
+    app.jinja_env.filters["da"] = in_danish
     app.jinja_env.globals.update(
         plan_type_slug=plan_type_slug,
         current_actor=current_actor,

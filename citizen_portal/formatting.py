@@ -31,6 +31,14 @@ def left_to_right(value: object) -> Markup:
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
+def in_danish(value: object) -> Markup:
+    """Text a professional wrote in the plan, marked as Danish (`|da` in templates),
+    so screen readers and read-aloud use a Danish voice on an English or Arabic page
+    (WCAG 3.1.2), and the text keeps its left-to-right order. The value is escaped
+    (markup from `|explain_terms` is kept)."""
+    return Markup('<span lang="da" dir="ltr">{}</span>').format(value)
+
+
 def _day_ranges(days: list[str], names: Mapping[int, str]) -> str:
     """["mon", "tue", "wed", "fri"] -> "man.–ons., fre." (consecutive days joined)."""
     indexes = sorted(DAYS.index(d) for d in days if d in DAYS)

@@ -11,9 +11,11 @@ import re
 from functools import cache
 
 from flask import g, has_request_context, url_for
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from citizen_portal.glossary.terms import TERMS, Term
+from citizen_portal.i18n import RIGHT_TO_LEFT
 
 
 @cache
@@ -47,11 +49,12 @@ def explain_terms(text: str | None) -> Markup:
 
 
 def _wrapped(words: str, term: Term) -> Markup:
+    lang = str(get_locale() or "da")
     # Markup.format escapes every argument.
     return Markup(
         '<span class="term"><a class="term-link" href="{href}" data-explains="{target}">'
         "{words}</a>"
-        '<span class="term-explanation" id="{target}" hidden>'
+        '<span class="term-explanation" id="{target}" lang="{lang}" dir="{dir}" hidden>'
         "<strong>{name}:</strong> {explanation}</span></span>"
     ).format(
         href=f"{url_for('glossary.glossary')}#{term.slug}",
@@ -59,4 +62,7 @@ def _wrapped(words: str, term: Term) -> Markup:
         words=words,
         name=term.name,
         explanation=term.explanation,
+        # In the reader's language, inside Danish plan text.
+        lang=lang,
+        dir="rtl" if lang in RIGHT_TO_LEFT else "ltr",
     )

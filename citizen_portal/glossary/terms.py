@@ -228,6 +228,19 @@ TERMS: tuple[Term, ...] = (
         _l("A person you bring to a meeting. They listen and help you say what you want."),
     ),
     Term(
+        "staying-in-treatment",
+        (
+            "fastholdelse i psykiatrisk behandling",
+            "fastholdelse i behandlingen",
+            "fastholdelse i behandling",
+        ),
+        _l("Staying in treatment"),
+        _l(
+            "Help to keep going with your treatment, for example a call if you miss a "
+            "meeting. It does not mean that anyone holds you."
+        ),
+    ),
+    Term(
         "contact-person",
         (
             "kontaktperson",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template
+from flask_babel import force_locale
 
 from citizen_portal.glossary.explainers import EXPLAINERS, HEADINGS
 from citizen_portal.glossary.terms import TERMS
@@ -22,9 +23,12 @@ def plan_type_slug(plan_type: PlanType) -> str:
 @blueprint.get("/glossary")
 @public
 def glossary() -> Any:
-    # Sorted by the name in the reader's language.
+    # Sorted by the name in the reader's language, each with the Danish word the
+    # plans use beside it (plans are written in Danish).
     terms = sorted(TERMS, key=lambda t: str(t.name).casefold())
-    return render_template("glossary/glossary.html", terms=terms)
+    with force_locale("da"):
+        danish = {t.slug: str(t.name) for t in terms}
+    return render_template("glossary/glossary.html", terms=terms, danish=danish)
 
 
 @blueprint.get("/about/<slug>")

@@ -163,7 +163,7 @@ CATEGORY_NAMES = {
     Category.PLANS: _l("A new plan, a new version or a new team"),
     Category.APPOINTMENTS: _l("An appointment tomorrow"),
     Category.LATE: _l("A date or a task that is late"),
-    Category.CONSENTS: _l("A consent that ends soon"),
+    Category.CONSENTS: _l("Consent that ends soon"),
     Category.OTHERS: _l("What others did for you, and powers of attorney"),
 }
 

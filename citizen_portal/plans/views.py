@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, make_response, render_template
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.orm import joinedload
 
 from citizen_portal.audit.models import AuditTag
@@ -98,8 +107,10 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         plan,
         version.number,
     )
-    if number is None:
-        # Shown once: the next visit highlights only what changes after this.
+    if number is None and seen is None:
+        # A first look: there is nothing to compare with, so nothing is lost by
+        # remembering it (the plan is no longer "new" on "My plans"). What changed
+        # since an earlier look stays until the person says they have seen it (POST).
         services.mark_seen(db, actor.person_id, plan.id, version.number, seen, looked_up=True)
     page = build_plan_page(
         version,
@@ -139,6 +150,23 @@ THE_PLAN_PAGE = from_url(
         joinedload(Plan.handovers).joinedload(PlanHandover.to_organisation),
     ),
 )
+
+
+@blueprint.post("/<int:plan_id>/changes-seen")
+@requires(Permission.PLANS_READ, load=THE_PLAN)
+def changes_seen(plan: Plan) -> Any:
+    """ "I have seen the changes": what changed up to the version the person read
+    is no longer highlighted (reading the page alone never clears it)."""
+    db = get_session()
+    actor = signed_in_actor()
+    number = request.form.get("version", type=int)
+    version = services.get_version(db, plan, number) if number is not None else None
+    if version is None:
+        abort(400)
+    seen = services.seen_versions(db, actor.person_id).get(plan.id)
+    if seen is None or seen < version.number:
+        services.mark_seen(db, actor.person_id, plan.id, version.number)
+    return redirect(url_for("plans.plan", plan_id=plan.id), code=303)
 
 
 @blueprint.get("/<int:plan_id>")

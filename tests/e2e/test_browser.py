@@ -131,9 +131,12 @@ def test_what_changed_is_highlighted_and_accessible(
     phone.goto(plan_url)
     changes = phone.locator("section.changes")
     assert changes.is_visible()
+    lead = changes.locator(".change-lead").inner_text()
+    assert lead.startswith("Ny kontakt:")
+    assert "Støtte-kontaktperson (SKP)" in lead
+    changes.locator("summary").click()
     first = changes.locator("li").first.inner_text()
     assert first.startswith("Overdraget:")
-    assert "Støtte-kontaktperson (SKP)" in first
     _assert_accessible(phone)
     changes.screenshot(path=str(artifacts / "what-changed-360px.png"))
 

@@ -28,6 +28,7 @@ from tests.support.fhir import (
     post_bundle,
     resource,
 )
+from tests.support.pages import text_of
 
 PLAN = "ua-2026-0142"
 SOCIAL = "kommune:259:social"
@@ -67,7 +68,7 @@ def test_a_plan_is_handed_over_and_accepted(client: FlaskClient, db: Session) ->
     mette = db.get(Person, plan.citizen_id)
     assert mette is not None
     sign_in(client, db, mette)
-    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    page = text_of(client.get(f"/plans/{plan.id}").get_data(as_text=True))
     assert "waiting for Køge Kommune, Socialpsykiatrien to accept" in page
     assert "Until then Psykiatrisk Afdeling Roskilde, Afsnit R3 is responsible" in page
 

@@ -16,11 +16,12 @@ from citizen_portal.demo.data import DEMO_PLANS
 from citizen_portal.fhir.demo_bundles import build_bundle
 from citizen_portal.fhir.plan_bundle import read_plan_bundle
 from citizen_portal.people.models import Person
+from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.ingest import IncomingPlan, store_plan
 from citizen_portal.plans.models import ImmutableVersionError, Plan
 from citizen_portal.plans.types import PlanType
 from tests.conftest import CPR_KEY, sign_in
-from tests.support.pages import shown_soup
+from tests.support.pages import csrf, shown_soup, text_of
 
 
 def _soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
@@ -28,7 +29,7 @@ def _soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
 
 
 def _text(node) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(node.get_text(" ").split())
+    return text_of(node)
 
 
 def _plan_of(db: Session, person: Person, plan_type: PlanType) -> Plan:
@@ -99,15 +100,19 @@ def test_plan_page_starts_with_summary_and_who_to_call(
 ) -> None:
     _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
     sections = soup.select("main section")
-    assert sections[0]["class"] == ["summary"], "the summary comes first"
-    summary = _text(sections[0])
-    assert "before you went home" in summary
-    assert "Your next appointment" in summary
-    assert "Køge Rådhus" in summary
-    assert "When the plan is reviewed" in summary
-    call = sections[0].select_one("a.phone")
+    assert [s["class"] for s in sections[:3]] == [
+        ["answer", "answer-next"],
+        ["answer", "answer-call"],
+        ["answer", "answer-you"],
+    ], "the three answers come first: next, who to call, what you do"
+    assert "Your next appointment" in _text(sections[0])
+    assert "Køge Rådhus" in _text(sections[0])
+    call = sections[1].select_one("a.phone")
     assert call is not None
     assert call["href"] == "tel:+4556676767"
+    summary = _text(soup.select_one("section.summary"))
+    assert "before you went home" in summary
+    assert "When the plan is reviewed" in summary
 
 
 def test_who_does_what_groups_actions_by_responsible_function_citizen_first(
@@ -273,7 +278,7 @@ def test_stored_plan_versions_cannot_be_changed(db: Session, demo: dict[str, Per
     db.rollback()
 
 
-def test_what_changed_is_shown_once_with_the_hand_over_first(
+def test_what_changed_leads_with_the_hand_over_and_stays_until_marked_as_seen(
     client: FlaskClient, db: Session, today: date
 ) -> None:
     mette = DEMO_PLANS[0]
@@ -288,6 +293,7 @@ def test_what_changed_is_shown_once_with_the_hand_over_first(
     assert "New" in _text(_soup(client.get("/plans")).select_one(".card"))
     first = _soup(client.get(f"/plans/{plan.id}"))
     assert first.select_one(".changes") is None, "nothing to compare on a first visit"
+    assert "New" not in _text(_soup(client.get("/plans")).select_one(".card"))
 
     bundle = build_bundle(mette, mette.versions[1], today)
     store_plan(
@@ -295,20 +301,72 @@ def test_what_changed_is_shown_once_with_the_hand_over_first(
     )
     assert "Changed since you last looked" in _text(_soup(client.get("/plans")))
     page = _soup(client.get(f"/plans/{plan.id}"))
+    # The one change that matters, in plain words, and the number to call.
+    lead = page.select_one(".changes .change-lead")
+    assert lead is not None
+    assert "change-handed_over" in lead["class"]
+    assert _text(lead) == (
+        "New contact: Opsøgende team, Socialpsykiatrien (Køge Kommune, Socialpsykiatrien) "
+        "takes over from Bostøtte (§85), Team Øst (Køge Kommune, Socialpsykiatrien)."
+    )
+    call = page.select_one(".changes a.phone")
+    assert call is not None
+    assert str(call["href"]).startswith("tel:")
+    # It comes after the three answers.
+    sections = page.select("main section")
+    changes_box, you = page.select_one("section.changes"), page.select_one("section.answer-you")
+    assert changes_box is not None
+    assert you is not None
+    assert sections.index(changes_box) > sections.index(you)
+    # Every change in full, a click away.
     changes = page.select(".changes li")
     texts = [_text(li) for li in changes]
     assert texts[0].startswith("Handed over:")
     assert "from Bostøtte (§85), Team Øst (Køge Kommune, Socialpsykiatrien)" in texts[0]
     assert "to Opsøgende team, Socialpsykiatrien (Køge Kommune, Socialpsykiatrien)" in texts[0]
-    assert "handed_over" in " ".join(changes[0]["class"])
     joined = " | ".join(texts)
     assert "New: “Hjælp til at søge om ressourceforløb.” (Sagsbehandler, voksenområdet" in joined
     assert "now Done" in joined
     assert "New appointment: Opfølgning på udskrivningsaftalen" in joined
 
+    # Reading the page again does not clear it: only "I have seen the changes" does.
     again = _soup(client.get(f"/plans/{plan.id}"))
-    assert again.select_one(".changes") is None, "seen changes are not highlighted again"
+    assert again.select_one(".changes") is not None, "a second look still shows the changes"
+    assert "Changed since you last looked" in _text(_soup(client.get("/plans")))
+    form = again.select_one(".changes form")
+    assert form is not None
+    assert form["method"] == "post"
+    data = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+    response = client.post(str(form["action"]), data=data)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/plans/{plan.id}")
+    assert _soup(client.get(f"/plans/{plan.id}")).select_one(".changes") is None
     assert "Changed since" not in _text(_soup(client.get("/plans")))
+
+
+def test_only_the_reader_of_a_plan_can_mark_its_changes_seen(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    mette, jonas = demo["demo-mette"], demo["demo-jonas"]
+    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    sign_in(client, db, jonas)
+    token = csrf(client)
+    response = client.post(
+        f"/plans/{plan.id}/changes-seen", data={"csrf_token": token, "version": 2}
+    )
+    assert response.status_code == 404
+    assert plan.id not in plan_services.seen_versions(db, jonas.id)
+
+    sign_in(client, db, mette)
+    token = csrf(client)
+    for bad in ("", "x", "99"):
+        response = client.post(
+            f"/plans/{plan.id}/changes-seen", data={"csrf_token": token, "version": bad}
+        )
+        assert response.status_code == 400, bad
+    response = client.post(f"/plans/{plan.id}/changes-seen", data={"version": 1})
+    assert response.status_code == 400, "no CSRF token, nothing written"
+    assert plan.id not in plan_services.seen_versions(db, mette.id)
 
 
 def test_opening_hours_from_fhir_available_times_read_plainly(

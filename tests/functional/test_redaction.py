@@ -292,7 +292,7 @@ def test_a_withheld_appointment_is_nobodys_next_appointment(
 
     def summary_and_card() -> tuple[str, str]:
         card = page(client, "/plans").select_one(".card")
-        summary = page(client, f"/plans/{plan.id}").select_one(".summary")
+        summary = page(client, f"/plans/{plan.id}").select_one(".answer-next")
         assert card is not None
         assert summary is not None
         return text_of(summary), text_of(card)

@@ -127,6 +127,18 @@ def _stance(client: FlaskClient, db: Session, demo: People) -> Send:
     return _form(client, f"/plans/{plan.id}/stance", data)
 
 
+def _changes_seen(client: FlaskClient, db: Session, demo: People) -> Send:
+    """Mette looked at version 1 of her plan; she marks the changes in version 2 seen."""
+    mette = demo["demo-mette"]
+    plan = db.scalars(select(Plan).where(Plan.citizen_id == mette.id)).first()
+    assert plan is not None
+    assert plan.current_version.number == 2
+    plan_services.mark_seen(db, mette.id, plan.id, 1)
+    db.commit()
+    sign_in(client, db, mette)
+    return _form(client, f"/plans/{plan.id}/changes-seen", {"version": 2})
+
+
 def _give_consent(client: FlaskClient, db: Session, demo: People) -> Send:
     sign_in(client, db, demo["demo-peter"])
     until = (utcnow().date() + timedelta(days=100)).isoformat()
@@ -298,6 +310,7 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "wishes.sharing": _keep_wish_private,
     "help.keep_crisis_card": _keep_crisis_card,
     "wishes.stance": _stance,
+    "plans.changes_seen": _changes_seen,
     "consents.give": _give_consent,
     "consents.withdraw": _withdraw,
     "api.token": _token,

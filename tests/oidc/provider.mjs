@@ -10,6 +10,7 @@ const issuer = `http://127.0.0.1:${port}`;
 const ACCOUNTS = {
   "demo-mette": { cpr: "1403881234", given_name: "Mette", family_name: "Nielsen" },
   "demo-peter": { cpr: "0911843456", given_name: "Peter", family_name: "Sørensen" },
+  "demo-jonas": { cpr: "2207952345", given_name: "Jonas", family_name: "Holm" },
   "demo-sara": { cpr: "0502014567", given_name: "Sara", family_name: "Ahmed" },
 };
 

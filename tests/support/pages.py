@@ -19,7 +19,12 @@ def csrf(client: FlaskClient, path: str = "/plans") -> str:
 
 
 def text_of(html: str | Tag) -> str:
-    soup = BeautifulSoup(html, "html.parser") if isinstance(html, str) else html
+    """The text as read: words split only where elements split them (the spans
+    that mark a language or isolate a number are read as the words they hold)."""
+    soup = BeautifulSoup(str(html), "html.parser")
+    for inline in soup.select("span[lang], bdi"):
+        inline.unwrap()
+    soup = BeautifulSoup(str(soup), "html.parser")  # joins the split strings
     return " ".join(soup.get_text(" ").split())
 
 

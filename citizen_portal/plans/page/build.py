@@ -71,6 +71,9 @@ def build_plan_page(
         participants=reader.participants(),
         versions=tuple(VersionLink(v.number, v.issued_at) for v in reversed(plan.versions)),
         handover_to=pending.to_organisation.name if (pending := plan.pending_handover) else None,
+        replaced_on=min(
+            (v.issued_at for v in plan.versions if v.number > version.number), default=None
+        ),
     )
 
 

@@ -10,11 +10,12 @@ the database.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from citizen_portal.formatting import DAYS
 from citizen_portal.organisations.models import Function
 from citizen_portal.plans.services import Late
 from citizen_portal.plans.types import (
@@ -38,6 +39,26 @@ class Contact:
     # FHIR availableTime and the free text beside it, read by ``formatting.opening_hours``.
     available_times: tuple[Mapping[str, Any], ...] = ()
     opening_hours: str | None = None
+
+    @property
+    def structured_hours(self) -> Contact:
+        """The same contact without the free-text hours (shown apart, as Danish)."""
+        return replace(self, opening_hours=None)
+
+    def open_at(self, moment: datetime) -> bool | None:
+        """Open at ``moment`` (local time) by the structured opening hours; None
+        when there are none (free text alone cannot be read reliably)."""
+        if not self.available_times:
+            return None
+        day = DAYS[moment.weekday()]
+        clock = moment.strftime("%H:%M")
+        for slot in self.available_times:
+            if day not in (slot.get("days") or ()):
+                continue
+            start, end = slot.get("start"), slot.get("end")
+            if not start or not end or start[:5] <= clock < end[:5]:
+                return True
+        return False
 
     @classmethod
     def of(cls, function: Function) -> Contact:
@@ -157,6 +178,7 @@ class Summary:
     review_date: date | None
     review_date_passed: bool
     who_to_call: Contact | None
+    open_now: bool | None = None  # who_to_call, by its opening hours (None: not known)
 
 
 class ChangeKind(StrEnum):
@@ -222,10 +244,18 @@ class PlanPage:
     # Handed over to this organisation, which has not accepted yet: the author stays
     # responsible until it does.
     handover_to: str | None = None
+    # An older version: when the next version replaced it (its teams may no longer
+    # be responsible, so the page shows no call buttons for it).
+    replaced_on: datetime | None = None
 
     @property
     def is_latest(self) -> bool:
         return self.number == self.newest_number
+
+    @property
+    def own_actions(self) -> tuple[ActionItem, ...]:
+        """The tasks the citizen does themself ("What you do yourself")."""
+        return tuple(a for g in self.groups if g.is_citizen for a in g.actions)
 
     @property
     def is_action_plan(self) -> bool:

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from citizen_portal.organisations.models import Function
 from citizen_portal.plans import services
@@ -71,6 +72,10 @@ SECTIONS = (
     EXISTING_PLANS,
     PARTICIPANTS,
 )
+
+
+# Opening hours are the team's own clock.
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 def appointment_key(appointment: Appointment | AppointmentItem) -> tuple[str, str]:
@@ -257,17 +262,19 @@ class VersionReader:
 
     def summary(self) -> Summary:
         v = self._version
+        call = _contact(
+            self._version_function("coordinator")
+            or self._version_function("follow_up_responsible")
+            or self._version_function("review_responsible")
+        )
         return Summary(
             late=tuple(services.what_is_late(v, self._actions, self.today)),
             overdue_count=sum(services.is_overdue(a, self.today) for a in self._actions),
             next_appointment=self.next_appointment(),
             review_date=v.review_date,
             review_date_passed=v.review_date is not None and v.review_date < self.today,
-            who_to_call=_contact(
-                self._version_function("coordinator")
-                or self._version_function("follow_up_responsible")
-                or self._version_function("review_responsible")
-            ),
+            who_to_call=call,
+            open_now=call.open_at(self.now.astimezone(LOCAL_TIME)) if call else None,
         )
 
     def goals(self) -> tuple[GoalItem, ...]:

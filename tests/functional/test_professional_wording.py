@@ -1,0 +1,59 @@
+"""Professional wording in incoming plans: abbreviations and legal references the
+glossary does not explain are flagged to the sender as warnings, never refused."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citizen_portal.fhir.plan_bundle import read_plan_bundle
+from citizen_portal.glossary.wording import unexplained_words
+from citizen_portal.people.models import Person
+from citizen_portal.plans.models import Plan
+from tests.conftest import sign_in
+from tests.support.fhir import REGION, api_token, example, post_bundle, resource
+from tests.support.pages import shown_text
+
+
+def test_unexplained_abbreviations_and_legal_references_are_warnings_not_refusals(
+    client: FlaskClient, db: Session
+) -> None:
+    bundle = example("discharge-agreement")
+    care_plan = resource(bundle, "CarePlan")
+    care_plan["activity"][0]["detail"]["description"] = (
+        "Samtaler efter KRAP-metoden? Nej: efter SEL § 108 og §85, med SKP hver uge."
+    )
+    token = api_token(client, db, [REGION])
+    response = post_bundle(client, token, bundle)
+    assert response.status_code == 201, response.get_json()
+    issues = response.get_json()["issue"]
+    assert issues[0]["severity"] == "information"  # stored
+    warnings = [i for i in issues if i["severity"] == "warning" and "glossary" in i["diagnostics"]]
+    assert [w["expression"] for w in warnings] == [["CarePlan.activity[0]"]] * 2
+    assert [w["diagnostics"].split("”")[0] for w in warnings] == ["“SEL", "“§ 108"]
+    assert all(w["code"] == "business-rule" for w in warnings)
+    # KRAP- is part of a compound; §85 and SKP are in the glossary: no warning.
+    assert db.scalars(select(Plan)).one() is not None
+
+
+def test_the_example_bundles_use_only_explained_words() -> None:
+    for name in ("discharge-agreement", "coordination-plan", "coordinated-action-plan"):
+        assert unexplained_words(read_plan_bundle(example(name))) == [], name
+
+
+def test_fastholdelse_is_explained_as_staying_in_treatment_not_restraint(
+    client: FlaskClient, db: Session
+) -> None:
+    bundle = example("discharge-agreement")
+    care_plan = resource(bundle, "CarePlan")
+    care_plan["activity"][0]["detail"]["description"] = "Fastholdelse i psykiatrisk behandling."
+    token = api_token(client, db, [REGION])
+    assert post_bundle(client, token, bundle).status_code == 201
+    plan = db.scalars(select(Plan)).one()
+    person = db.get(Person, plan.citizen_id)
+    assert person is not None
+    sign_in(client, db, person)
+    html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "Help to keep going with your treatment" in html
+    assert "Fastholdelse i psykiatrisk behandling." in shown_text(html)
