@@ -87,7 +87,7 @@ def test_read_aloud_speaks_the_plans_danish_text_in_a_danish_voice(
     _sign_in(phone, certified_portal, "demo-peter")
     phone.get_by_role("link", name="Coordinated action plan").first.click()
     parts = phone.evaluate(
-        "speechParts(document.querySelector('#main')).map(p => [p.lang, p.text])"
+        "partsByLanguage(document.querySelector('#main')).map(p => [p.lang, p.text])"
     )
     languages = [lang for lang, _text in parts]
     assert languages[0] == "en"
