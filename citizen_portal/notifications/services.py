@@ -177,12 +177,14 @@ def unread_count(session: Session, person_id: int) -> int:
     )
 
 
-def mark_read(session: Session, person_id: int) -> None:
-    session.execute(
-        update(Notification)
-        .where(Notification.person_id == person_id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
+def mark_read(session: Session, person_id: int, notification_id: int | None = None) -> None:
+    """Mark the person's messages read: all of them, or the one named."""
+    query = update(Notification).where(
+        Notification.person_id == person_id, Notification.read_at.is_(None)
     )
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    session.execute(query.values(read_at=utcnow()))
 
 
 def ends(row: Representation) -> date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import format_date
 
 from citizen_portal.audit.models import AuditTag
@@ -12,11 +12,11 @@ from citizen_portal.audit.services import record_event
 from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import get_session
 from citizen_portal.i18n import lazy_gettext as _l
-from citizen_portal.notifications.models import NotificationKind
+from citizen_portal.notifications.models import Notification, NotificationKind
 from citizen_portal.notifications.services import Message, ends, mark_read, messages_for
 from citizen_portal.representation.models import kind_name
 from citizen_portal.security.permissions import Permission
-from citizen_portal.security.web import requires, signed_in_actor
+from citizen_portal.security.web import from_url, requires, signed_in_actor
 
 blueprint = Blueprint("notifications", __name__)
 
@@ -96,7 +96,7 @@ def messages() -> Any:
     db = get_session()
     actor = signed_in_actor()
     found = messages_for(db, actor.person_id)
-    # (message, words, new?): "new" is decided before they are marked read below.
+    # (message, words, new?). Reading changes nothing: "Mark as read" is a POST.
     texts = [(m, describe(m, actor.person_id), m.notification.read_at is None) for m in found]
     record_event(
         db,
@@ -106,7 +106,23 @@ def messages() -> Any:
         subject_person_id=actor.person_id,
         resource_type="messages",
     )
-    mark_read(db, actor.person_id)  # shown as new this once
     return render_template(
-        "notifications/messages.html", messages=texts, NotificationKind=NotificationKind
+        "notifications/messages.html",
+        messages=texts,
+        any_new=any(new for _, _, new in texts),
+        NotificationKind=NotificationKind,
     )
+
+
+@blueprint.post("/messages/read")
+@requires(Permission.MESSAGES_READ)
+def mark_all_read() -> Any:
+    mark_read(get_session(), signed_in_actor().person_id)
+    return redirect(url_for("notifications.messages", read="all"), code=303)
+
+
+@blueprint.post("/messages/<int:message_id>/read")
+@requires(Permission.MESSAGES_READ, load=from_url(Notification, "message_id", as_="message"))
+def mark_one_read(message: Notification) -> Any:
+    mark_read(get_session(), message.person_id, message.id)
+    return redirect(url_for("notifications.messages", _anchor=f"message-{message.id}"), code=303)

@@ -25,6 +25,8 @@ from citizen_portal.api.oauth import register_client
 from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import Base, commit_request, utcnow
+from citizen_portal.notifications.models import Notification, NotificationKind
+from citizen_portal.notifications.services import notify
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.plans import handover
@@ -140,6 +142,28 @@ def _withdraw(client: FlaskClient, db: Session, demo: People) -> Send:
     return _form(client, f"/consents/{consent.id}/withdraw", {})
 
 
+def _hannes_message(client: FlaskClient, db: Session, demo: People) -> Notification:
+    hanne = demo["demo-hanne"]
+    power = db.scalars(select(Representation)).first()
+    assert power is not None
+    notify(db, hanne.id, NotificationKind.REPRESENTATION_FIRST_USED, power)
+    message = db.scalars(select(Notification).where(Notification.person_id == hanne.id)).first()
+    assert message is not None
+    db.commit()
+    sign_in(client, db, hanne)
+    return message
+
+
+def _messages_read(client: FlaskClient, db: Session, demo: People) -> Send:
+    _hannes_message(client, db, demo)
+    return _form(client, "/messages/read", {})
+
+
+def _message_read(client: FlaskClient, db: Session, demo: People) -> Send:
+    message = _hannes_message(client, db, demo)
+    return _form(client, f"/messages/{message.id}/read", {})
+
+
 def _token(client: FlaskClient, db: Session, demo: People) -> Send:
     secret = register_client(db, "uow-system", "Test system", [REGION], ["api:plans:write"])
     db.commit()
@@ -208,6 +232,8 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "wishes.stance": _stance,
     "consents.give": _give_consent,
     "consents.withdraw": _withdraw,
+    "notifications.mark_all_read": _messages_read,
+    "notifications.mark_one_read": _message_read,
     "api.token": _token,
     "api.receive_bundle": _bundle,
     "api.register_representation": _registration,
