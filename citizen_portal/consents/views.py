@@ -15,6 +15,7 @@ from citizen_portal.consents.models import Consent
 from citizen_portal.consents.vocabulary import PURPOSE_HINTS, PURPOSE_NAMES
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.i18n import lazy_gettext as _l
+from citizen_portal.notifications.services import representative_changed
 from citizen_portal.plans.relations import organisations_taking_part
 from citizen_portal.plans.services import plans_for_citizen
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
@@ -27,13 +28,14 @@ blueprint = Blueprint("consents", __name__, url_prefix="/consents")
 
 
 def _audit(actor: Actor, tag: AuditTag, consent: Consent | None = None) -> None:
-    record_read_or_change(
+    event = record_read_or_change(
         actor,
         tag,
         "consent" if consent else "consent_list",
         consent.id if consent else None,
         {"purpose": consent.purpose.value} if consent else None,
     )
+    representative_changed(get_session(), event)  # the citizen is told of a representative's
 
 
 @blueprint.get("")

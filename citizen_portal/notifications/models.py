@@ -23,6 +23,8 @@ class NotificationKind(StrEnum):
     REPRESENTATION_EXPIRING = "representation:expiring"  # to both, before it ends
     CONSENT_EXPIRING = "consent:expiring"  # to the citizen, before it lapses
     CITIZEN_INPUT_FIRST_READ = "citizen_input:first_read"  # an organisation's system read it
+    # To the citizen, for every change a representative made for them (its audit event).
+    REPRESENTATIVE_CHANGED = "representative:changed"
 
 
 class Notification(Base):

@@ -9,6 +9,7 @@ from flask_babel import format_date
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
+from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import get_session
 from citizen_portal.i18n import lazy_gettext as _l
@@ -17,12 +18,58 @@ from citizen_portal.notifications.services import Message, ends, mark_read, mess
 from citizen_portal.representation.models import kind_name
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.web import from_url, requires, signed_in_actor
+from citizen_portal.wishes.models import StanceChoice, WishSection
+from citizen_portal.wishes.vocabulary import SECTION_TITLES
 
 blueprint = Blueprint("notifications", __name__)
+
+_SECTIONS = {s.value for s in WishSection}
+_PURPOSES = {p.value for p in ConsentPurpose}
+
+
+def _representatives_change(message: Message) -> object:
+    """What a representative changed for the citizen, naming them; no health details."""
+    event = message.event
+    name = message.actor.full_name if message.actor else "?"
+    if event is None:
+        return _l("Someone who acts for you changed something on your behalf.")
+    details = event.details or {}
+    section = details.get("section", "")
+    section_title = SECTION_TITLES.get(WishSection(section)) if section in _SECTIONS else ""
+    purpose = details.get("purpose", "")
+    purpose_name = PURPOSE_NAMES.get(ConsentPurpose(purpose)) if purpose in _PURPOSES else ""
+    if event.tag is AuditTag.WISH_SAVED:
+        return _l(
+            "%(name)s changed your wishes on your behalf: %(section)s.",
+            name=name,
+            section=section_title,
+        )
+    if event.tag is AuditTag.WISH_SHARING_CHANGED:
+        return _l(
+            "%(name)s kept part of your wishes only for you, on your behalf: %(section)s.",
+            name=name,
+            section=section_title,
+        )
+    if event.tag is AuditTag.PLAN_STANCE_RECORDED:
+        choice = details.get("choice")
+        if choice == StanceChoice.DISAGREE.value:
+            return _l("%(name)s disagreed with your plan on your behalf.", name=name)
+        if choice == StanceChoice.AGREE_WITH_COMMENTS.value:
+            return _l("%(name)s agreed with your plan, with comments, on your behalf.", name=name)
+        return _l("%(name)s agreed with your plan on your behalf.", name=name)
+    if event.tag is AuditTag.CONSENT_GIVEN:
+        return _l(
+            "%(name)s gave a consent on your behalf: %(purpose)s.", name=name, purpose=purpose_name
+        )
+    return _l(
+        "%(name)s withdrew a consent on your behalf: %(purpose)s.", name=name, purpose=purpose_name
+    )
 
 
 def _not_about_a_representation(message: Message) -> object | None:
     """A consent that ends, or an organisation's first read; None for the rest."""
+    if message.notification.kind is NotificationKind.REPRESENTATIVE_CHANGED:
+        return _representatives_change(message)
     if message.consent is not None:
         consent = message.consent
         words: object = _l(
