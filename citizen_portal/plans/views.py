@@ -11,7 +11,7 @@ from citizen_portal.plans import pdf, services, vocabulary
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.page import build_plan_page, plan_cards
 from citizen_portal.plans.page.model import ChangeKind
-from citizen_portal.representation.services import pending_offers
+from citizen_portal.representation.services import pending_offers, represented_by
 from citizen_portal.security.actors import Actor, ActorKind
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
@@ -45,11 +45,17 @@ def my_plans() -> Any:
     seen = services.seen_versions(db, actor.person_id)
     _audit(actor, AuditTag.PLANS_LISTED)
     # Someone who was given a power of attorney sees it here, right after signing in.
-    offers = (
-        pending_offers(db, actor.person_id) if actor.person_id == actor.subject_person_id else []
-    )
+    for_self = actor.person_id == actor.subject_person_id
+    offers = pending_offers(db, actor.person_id) if for_self else []
+    # A relative finds whose plans they can open here, one tap from signing in.
+    represented = represented_by(db, actor.person_id, utcnow().date()) if for_self else []
     return render_template(
-        "plans/my_plans.html", cards=cards, seen=seen, vocabulary=vocabulary, offers=offers
+        "plans/my_plans.html",
+        cards=cards,
+        seen=seen,
+        vocabulary=vocabulary,
+        offers=offers,
+        represented=represented,
     )
 
 
