@@ -18,7 +18,9 @@ from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications.services import representative_changed
 from citizen_portal.plans.relations import organisations_taking_part
 from citizen_portal.plans.services import plans_for_citizen
+from citizen_portal.people.models import Person
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
+from citizen_portal.representation.rules import gives_own_consent
 from citizen_portal.security.actors import Actor
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
@@ -38,6 +40,23 @@ def _audit(actor: Actor, tag: AuditTag, consent: Consent | None = None) -> None:
     representative_changed(get_session(), event)  # the citizen is told of a representative's
 
 
+def _too_young(actor: Actor) -> bool:
+    """A citizen under 15 acting for themself: the person with custody gives consents."""
+    if actor.is_representative:
+        return False
+    person = get_session().get(Person, actor.subject_person_id)
+    return person is not None and not gives_own_consent(person.birth_date, utcnow().date())
+
+
+def _too_young_page() -> Any:
+    title = _l("The person with custody gives consents for you")
+    body = _l(
+        "You can give your own consents from the age of 15. "
+        "Until then, the person with custody of you gives them."
+    )
+    return render_template("errors/error.html", title=title, body=body, code=403), 403
+
+
 @blueprint.get("")
 @requires(Permission.CONSENTS_READ)
 def overview() -> Any:
@@ -53,6 +72,7 @@ def overview() -> Any:
         today=today,
         purpose_names=PURPOSE_NAMES,
         may_manage=can(actor, Permission.CONSENTS_MANAGE, actor.subject_person_id),
+        too_young=_too_young(actor),
         me=actor.person_id,
     )
 
@@ -61,6 +81,8 @@ def overview() -> Any:
 @requires(Permission.CONSENTS_MANAGE)
 def give() -> Any:
     actor = signed_in_actor()
+    if _too_young(actor):
+        return _too_young_page()
     db = get_session()
     plans = plans_for_citizen(db, actor.subject_person_id)
     form = ConsentForm()
