@@ -16,9 +16,9 @@ from citizen_portal.consents.vocabulary import PURPOSE_HINTS, PURPOSE_NAMES
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications.services import representative_changed
+from citizen_portal.people.models import Person
 from citizen_portal.plans.relations import organisations_taking_part
 from citizen_portal.plans.services import plans_for_citizen
-from citizen_portal.people.models import Person
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.representation.rules import gives_own_consent
 from citizen_portal.security.actors import Actor

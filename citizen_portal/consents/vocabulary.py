@@ -9,9 +9,7 @@ PURPOSE_NAMES = {
         "for my coordinated action plan"
     ),
     ConsentPurpose.INFORM_GP: _l("Tell my own doctor (GP) about my plan"),
-    ConsentPurpose.INVOLVE_RELATIVE: _l(
-        "Involve a relative: they may be invited to meetings"
-    ),
+    ConsentPurpose.INVOLVE_RELATIVE: _l("Involve a relative: they may be invited to meetings"),
 }
 PURPOSE_HINTS = {
     ConsentPurpose.SHARE_FOR_ACTION_PLAN: _l(

@@ -109,5 +109,6 @@ def test_the_form_promises_no_message_to_a_relative(
 ) -> None:
     sign_in(client, db, demo["demo-mette"])
     form = text_of(page(client, "/consents/new"))
-    assert "is told" not in form and "they are told" not in form
+    assert "is told" not in form
+    assert "they are told" not in form
     assert "The portal does not tell" in form

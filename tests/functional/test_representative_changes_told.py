@@ -117,7 +117,8 @@ def test_each_change_by_a_representative_is_told_to_the_citizen(
     assert _told(db, hanne) == [], "the representative is not told of her own change"
     sign_in(client, db, peter)
     told = [m for m in _messages(client) if "on your behalf" in m or "only for you" in m]
-    assert len(told) == 1 and words in told[0], told
+    assert len(told) == 1, told
+    assert words in told[0]
     assert "Jeg sover dårligt" not in told[0], "no health details in the message"
 
 

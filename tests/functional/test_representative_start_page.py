@@ -3,6 +3,7 @@ in acting mode the pages speak of the represented person, not "you" (issue 13)."
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,10 @@ from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation
 from tests.conftest import sign_in
 from tests.support.pages import act_for, page, text_of
+
+
+def page_of(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
 
 
 def test_the_start_page_lists_whom_the_representative_can_act_for_in_one_tap(
@@ -26,7 +31,8 @@ def test_the_start_page_lists_whom_the_representative_can_act_for_in_one_tap(
     form = listed.select_one("form[action='/acting-for']")
     assert form is not None
     subject = form.select_one("input[name=subject]")
-    assert subject is not None and subject["value"] == str(peter.id)
+    assert subject is not None
+    assert subject["value"] == str(peter.id)
     token = form.select_one("input[name=csrf_token]")
     assert token is not None
     once = form.select_one("input[name=once]")
@@ -82,9 +88,11 @@ def test_in_acting_mode_headings_name_the_represented_person(
     ):
         shown = page(client, path)
         h1 = shown.select_one("h1")
-        assert h1 is not None and text_of(h1) == heading, (path, text_of(h1) if h1 else None)
+        assert h1 is not None, path
+        assert text_of(h1) == heading
     banner = shown.select_one(".acting-for")
-    assert banner is not None and f"You see {name}'s plans" in text_of(banner)
+    assert banner is not None
+    assert f"You see {name}'s plans" in text_of(banner)
     messages = text_of(page(client, "/messages"))
     assert f"These are your own messages, not those of {name}" in messages
 
@@ -99,4 +107,19 @@ def test_acting_for_oneself_the_pages_say_your(
         ("/consents", "Your consents"),
     ):
         h1 = page(client, path).select_one("h1")
-        assert h1 is not None and text_of(h1) == heading
+        assert h1 is not None
+        assert text_of(h1) == heading
+
+
+def test_the_owner_is_worded_for_each_language(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    name = peter.full_name
+    for language, heading in (("da", f"{name}s planer"), ("ar", f"خطط {name}")):
+        response = client.get("/plans", headers={"Accept-Language": language})
+        h1 = page_of(response.get_data(as_text=True)).select_one("h1")
+        assert h1 is not None
+        assert text_of(h1) == heading
