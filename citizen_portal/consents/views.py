@@ -17,6 +17,7 @@ from citizen_portal.db import get_session, utcnow
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications.services import representative_changed
 from citizen_portal.people.models import Person
+from citizen_portal.plans.models import Plan
 from citizen_portal.plans.relations import organisations_taking_part
 from citizen_portal.plans.services import plans_for_citizen
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
@@ -68,6 +69,9 @@ def overview() -> Any:
     return render_template(
         "consents/overview.html",
         current=[c for c in consents if c.in_effect(today)],
+        plan_consents=[
+            c for c in services.plan_consents(db, actor.subject_person_id) if c.in_effect
+        ],
         earlier=[c for c in consents if not c.in_effect(today)],
         today=today,
         purpose_names=PURPOSE_NAMES,
@@ -123,5 +127,16 @@ def give() -> Any:
 def withdraw(consent: Consent) -> Any:
     actor = signed_in_actor()
     if services.withdraw(consent, actor):
+        _audit(actor, AuditTag.CONSENT_WITHDRAWN, consent)
+    return redirect(url_for("consents.overview"))
+
+
+@blueprint.post("/plans/<int:plan_id>/withdraw")
+@requires(Permission.CONSENTS_MANAGE, load=from_url(Plan, "plan_id", as_="plan"))
+def withdraw_plan_consent(plan: Plan) -> Any:
+    """Withdraw the consent a coordinated action plan records, like any other."""
+    actor = signed_in_actor()
+    consent = services.withdraw_plan_consent(get_session(), actor, plan)
+    if consent is not None:
         _audit(actor, AuditTag.CONSENT_WITHDRAWN, consent)
     return redirect(url_for("consents.overview"))

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, make_response, render_template
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
+from citizen_portal.consents.services import withdrawn_plan_consent
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.plans import pdf, services, vocabulary
 from citizen_portal.plans.models import Plan
@@ -80,6 +82,14 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         # Shown once: the next visit highlights only what changes after this.
         services.mark_seen(db, actor.person_id, plan.id, version.number)
     page = build_plan_page(version, actor.kind is ActorKind.REPRESENTATIVE, seen_version, utcnow())
+    withdrawn = withdrawn_plan_consent(db, plan)
+    if (
+        withdrawn is not None
+        and withdrawn.withdrawn_at
+        and version.consent_date == withdrawn.starts_on
+    ):
+        details = replace(page.details, consent_withdrawn_on=withdrawn.withdrawn_at.date())
+        page = replace(page, details=details)
     return render_template(
         "plans/plan.html",
         page=page,

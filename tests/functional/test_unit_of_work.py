@@ -142,6 +142,12 @@ def _withdraw(client: FlaskClient, db: Session, demo: People) -> Send:
     return _form(client, f"/consents/{consent.id}/withdraw", {})
 
 
+def _withdraw_plan_consent(client: FlaskClient, db: Session, demo: People) -> Send:
+    peter = demo["demo-peter"]
+    sign_in(client, db, peter)
+    return _form(client, f"/consents/plans/{action_plan_of(db, peter).id}/withdraw", {})
+
+
 def _hannes_message(client: FlaskClient, db: Session, demo: People) -> Notification:
     hanne = demo["demo-hanne"]
     power = db.scalars(select(Representation)).first()
@@ -232,6 +238,7 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "wishes.stance": _stance,
     "consents.give": _give_consent,
     "consents.withdraw": _withdraw,
+    "consents.withdraw_plan_consent": _withdraw_plan_consent,
     "notifications.mark_all_read": _messages_read,
     "notifications.mark_one_read": _message_read,
     "api.token": _token,
