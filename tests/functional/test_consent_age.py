@@ -49,6 +49,7 @@ def _give(client: FlaskClient) -> int:
         "purpose": "inform_gp",
         "recipient": "Lægehuset",
         "plan": "",
+        "confirmed": "yes",
         "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
     }
     return client.post("/consents/new", data=data).status_code
@@ -72,7 +73,7 @@ def test_on_the_15th_birthday_the_citizen_gives_their_own(client: FlaskClient, d
     teenager = _person(db, "Ida", _born(15, 0))
     sign_in(client, db, teenager)
     assert page(client, "/consents").select_one("a[href='/consents/new']") is not None
-    assert _give(client) == 302
+    assert _give(client) == 303
     assert _consents(db, teenager) == 1
 
 
@@ -93,7 +94,7 @@ def test_the_person_with_custody_gives_the_consent_for_a_child(
     db.commit()
     sign_in(client, db, parent)
     act_for(client, child.id)
-    assert _give(client) == 302
+    assert _give(client) == 303
     assert _consents(db, child) == 1
 
 

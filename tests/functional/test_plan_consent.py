@@ -82,7 +82,7 @@ def test_the_plans_consent_is_listed_withdrawn_and_read_back_as_withdrawn(
     assert str(given_on.year) in text_of(item)
     assert _page_model(app, client, f"/plans/{plan.id}").details.consent_withdrawn_on is None
 
-    assert _withdraw(client, plan) == 302
+    assert _withdraw(client, plan) == 303
     shown = page(client, "/consents")
     assert shown.select_one(f"#plan-consent-{plan.id}") is None, "no longer in effect"
     assert "Withdrawn by you" in text_of(shown), "it is in the history"
@@ -147,7 +147,7 @@ def test_a_representative_without_the_consent_right_cannot_and_with_it_the_citiz
     ).one()
     power.scopes = [*power.scopes, "manage_consents"]
     db.commit()
-    assert _withdraw(client, plan) == 302
+    assert _withdraw(client, plan) == 303
     assert _withdrawals(db) == 1
     told = db.scalars(
         select(Notification).where(

@@ -57,9 +57,10 @@ def _consent(client: FlaskClient, db: Session, demo: dict[str, Person]) -> None:
         "purpose": "involve_relative",
         "recipient": "Hanne Sørensen",
         "plan": "",
+        "confirmed": "yes",
         "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
     }
-    assert client.post("/consents/new", data=data).status_code == 302
+    assert client.post("/consents/new", data=data).status_code == 303
 
 
 def _withdrawal(client: FlaskClient, db: Session, demo: dict[str, Person]) -> None:

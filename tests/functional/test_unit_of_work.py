@@ -129,7 +129,13 @@ def _stance(client: FlaskClient, db: Session, demo: People) -> Send:
 def _give_consent(client: FlaskClient, db: Session, demo: People) -> Send:
     sign_in(client, db, demo["demo-peter"])
     until = (utcnow().date() + timedelta(days=100)).isoformat()
-    data = {"purpose": "inform_gp", "recipient": "Lægerne i Byen", "plan": "", "expires_on": until}
+    data = {
+        "purpose": "inform_gp",
+        "recipient": "Lægerne i Byen",
+        "plan": "",
+        "expires_on": until,
+        "confirmed": "yes",
+    }
     return _form(client, "/consents/new", data)
 
 
