@@ -50,9 +50,10 @@ def _grant(client: FlaskClient, **extra: object) -> None:
         "representative_name": "Lene Nielsen",
         "representative_cpr": SISTER_CPR,
         "scopes": ["read_plans", "record_wishes"],
+        "confirmed": "yes",
         **extra,
     }
-    assert client.post("/powers-of-attorney/new", data=data).status_code == 302
+    assert client.post("/powers-of-attorney/new", data=data).status_code == 303
 
 
 def test_the_representative_sees_the_offer_right_after_signing_in_and_both_are_told(

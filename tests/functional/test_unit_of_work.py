@@ -78,7 +78,9 @@ def _act_for(client: FlaskClient, db: Session, demo: People) -> Send:
 def _grant(client: FlaskClient, db: Session, demo: People) -> Send:
     sign_in(client, db, demo["demo-mette"], fresh=True)
     data = {"representative_name": "Lene Nielsen", "representative_cpr": "0505851234"}
-    return _form(client, "/powers-of-attorney/new", {**data, "scopes": ["read_plans"]})
+    return _form(
+        client, "/powers-of-attorney/new", {**data, "scopes": ["read_plans"], "confirmed": "yes"}
+    )
 
 
 def _offer(db: Session, demo: People) -> Representation:
