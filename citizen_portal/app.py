@@ -50,7 +50,7 @@ from citizen_portal.representation import views as representation_views
 from citizen_portal.representation.forms import SCOPE_LABELS_FOR_REPRESENTATIVE
 from citizen_portal.representation.models import kind_name
 from citizen_portal.security.headers import init_headers
-from citizen_portal.security.web import current_actor, form_guard, public
+from citizen_portal.security.web import acting_for_owner, current_actor, form_guard, public
 from citizen_portal.wishes import views as wish_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.globals.update(
         plan_type_slug=plan_type_slug,
         current_actor=current_actor,
+        acting_for_owner=acting_for_owner,
         form_guard=form_guard,
         unread_messages=unread_messages,
         representative_scope_labels=SCOPE_LABELS_FOR_REPRESENTATIVE,

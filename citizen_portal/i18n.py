@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, has_request_context, request
-from flask_babel import Babel, LazyString, gettext
+from flask_babel import Babel, LazyString, get_locale, gettext
 from markupsafe import escape
 
 LANGUAGE_COOKIE = "lang"
@@ -63,3 +63,16 @@ def init_i18n(app: Flask, languages: tuple[str, ...]) -> Babel:
         return response
 
     return babel
+
+
+def possessive(name: str) -> str:
+    """``name`` as the owner of something, in the page's language: "Peter's" (en),
+    "Peters" (da), or the name itself (ar, where the owner follows the thing). Used
+    as %(owner)s in messages like "%(owner)s plans" when acting for someone."""
+    language = str(get_locale()) if has_request_context() else "da"
+    if language.startswith("ar"):
+        return name
+    ends_in_s = name[-1:].lower() in {"s", "x", "z"}
+    if language.startswith("en"):
+        return name + ("'" if name.endswith(("s", "S")) else "'s")
+    return name + ("'" if ends_in_s else "s")

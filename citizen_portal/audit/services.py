@@ -50,13 +50,13 @@ def record_read_or_change(
     resource_type: str,
     resource_id: str | int | None = None,
     details: dict[str, str] | None = None,
-) -> None:
+) -> AuditEvent:
     """Audit what a signed-in actor read or changed of the data of whom they act for.
 
     Stored in the request's one commit, before the response leaves: nothing is
     shown or confirmed unaudited."""
     db = get_session()
-    record_event(
+    return record_event(
         db,
         tag=tag,
         actor_kind=actor.kind,

@@ -13,6 +13,7 @@ from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import utcnow
 from citizen_portal.i18n import lazy_gettext as _l
+from citizen_portal.plans.types import PlanType
 from citizen_portal.text import plain
 
 SOMEONE_ELSE = "someone-else"
@@ -26,6 +27,7 @@ class ConsentForm(FlaskForm):
         _l("What do you give consent to?"),
         choices=[SelectChoice(p.value, label) for p, label in PURPOSE_NAMES.items()],
         validators=[InputRequired(message=_l("Choose what you give consent to"))],
+        validate_choice=False,  # checked below, with a plain message
     )
     # One of the places taking part in the citizen's plans (its system reads the consent
     # back), or SOMEONE_ELSE: a person named below, whom no system reads it for.
@@ -43,6 +45,20 @@ class ConsentForm(FlaskForm):
         format="%Y-%m-%d",
         validators=[InputRequired(message=_l("Enter the date the consent ends, like 2027-06-30"))],
     )
+
+    def offer_purposes(self, plan_types: set[PlanType]) -> None:
+        """Only purposes that fit the person's plans: sharing for a coordinated action
+        plan only for someone who has one."""
+        self.purpose.choices = [
+            SelectChoice(p.value, label)
+            for p, label in PURPOSE_NAMES.items()
+            if p is not ConsentPurpose.SHARE_FOR_ACTION_PLAN
+            or PlanType.COORDINATED_ACTION_PLAN in plan_types
+        ]
+
+    def validate_purpose(self, field: Any) -> None:
+        if field.data not in {choice.value for choice in self.purpose.choices}:
+            raise ValidationError(_l("Choose what you give consent to"))
 
     def validate_expires_on(self, field: Any) -> None:
         today = utcnow().date()

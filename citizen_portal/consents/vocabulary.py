@@ -9,9 +9,7 @@ PURPOSE_NAMES = {
         "for my coordinated action plan"
     ),
     ConsentPurpose.INFORM_GP: _l("Tell my own doctor (GP) about my plan"),
-    ConsentPurpose.INVOLVE_RELATIVE: _l(
-        "Involve a relative: they are told and invited to meetings"
-    ),
+    ConsentPurpose.INVOLVE_RELATIVE: _l("Involve a relative: they may be invited to meetings"),
 }
 PURPOSE_HINTS = {
     ConsentPurpose.SHARE_FOR_ACTION_PLAN: _l(
@@ -19,6 +17,7 @@ PURPOSE_HINTS = {
     ),
     ConsentPurpose.INFORM_GP: _l("Name your doctor or the practice."),
     ConsentPurpose.INVOLVE_RELATIVE: _l(
-        "Name and phone number. They will not be able to read your plan."
+        "Name and phone number. They will not be able to read your plan. "
+        "The portal does not tell them: tell them yourself."
     ),
 }

@@ -5,7 +5,10 @@
   representative (RelatedPerson, with the kind of representation).
 - Stances: a QuestionnaireResponse per stance, tied to the plan version.
 - Consents in effect: Consent resources. A withdrawn or lapsed consent is left
-  out at once: the professional system must not rely on it.
+  out at once: the professional system must not rely on it. The one exception:
+  the consent the plan itself records (given at the meeting that made a coordinated
+  action plan), which the plan's organisations sent and hold. Once the citizen
+  withdraws it, they read it back as an inactive Consent, with the day it ended.
 
 Only what ``security.policy`` lets this client read is included: the rule is
 there; this module loads the facts (``plans.relations``) and asks for each piece.
@@ -168,11 +171,12 @@ def _recipient(consent: Consent) -> dict[str, Any]:
 
 
 def _consent(consent: Consent) -> dict[str, Any]:
+    withdrawn = consent.withdrawn_at is not None
     return {
         "resourceType": "Consent",
         "id": f"consent-{consent.id}",
         "text": {"status": "generated", "div": narrative(consent.recipient)},
-        "status": "active",
+        "status": "inactive" if withdrawn else "active",
         "scope": {
             "coding": [
                 {
@@ -192,7 +196,9 @@ def _consent(consent: Consent) -> dict[str, Any]:
             "type": "permit",
             "period": {
                 "start": consent.starts_on.isoformat(),
-                "end": consent.expires_on.isoformat(),
+                "end": (
+                    consent.withdrawn_at.date() if consent.withdrawn_at else consent.expires_on
+                ).isoformat(),
             },
             "actor": [
                 {
@@ -244,11 +250,16 @@ def _consents(
         return can(client, Permission.API_CITIZEN_INPUT_READ, item)
 
     today = utcnow().date()
-    return [
+    found = [
         c
         for c in consent_services.in_effect(session, plan.citizen_id, today)
         if c.plan_id in (None, plan.id) and allowed(c)
     ]
+    # The plan's own consent, withdrawn by the citizen: its organisations must know.
+    withdrawn = consent_services.withdrawn_plan_consent(session, plan)
+    if withdrawn is not None and allowed(withdrawn):
+        found.append(withdrawn)
+    return found
 
 
 def reading_relation(

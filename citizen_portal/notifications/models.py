@@ -30,6 +30,8 @@ class NotificationKind(StrEnum):
     APPOINTMENT_TOMORROW = "appointment:tomorrow"
     REVIEW_PASSED = "plan:review_passed"  # the review or follow-up date passed
     TASK_OVERDUE = "task:overdue"
+    # To the citizen, for every change a representative made for them (its audit event).
+    REPRESENTATIVE_CHANGED = "representative:changed"
 
 
 class Notification(Base):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
 from citizen_portal.notifications.models import Notification, NotificationKind
@@ -26,10 +27,12 @@ from citizen_portal.notifications.rules import (
     plan_notices,
 )
 from citizen_portal.organisations.models import Organisation
+from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan, PlanSeen, PlanVersion
 from citizen_portal.representation.models import Representation
 from citizen_portal.representation.rules import ends_on, in_effect
 from citizen_portal.representation.services import facts_of
+from citizen_portal.security.actors import ActorKind
 
 # How long before a representation ends both people are reminded.
 EXPIRY_NOTICE = timedelta(days=14)
@@ -39,11 +42,13 @@ def notify(
     session: Session,
     person_id: int,
     kind: NotificationKind,
-    row: Representation | Consent | Organisation,
+    row: Representation | Consent | Organisation | AuditEvent,
 ) -> bool:
     """Tell ``person_id`` about ``row`` unless they were told already. True if sent."""
     if isinstance(row, Organisation):
         resource_type = "organisation"
+    elif isinstance(row, AuditEvent):
+        resource_type = "audit_event"
     else:
         resource_type = "consent" if isinstance(row, Consent) else "representation"
     return send_notice(session, Notice(person_id, kind, resource_type, str(row.id)))
@@ -98,6 +103,30 @@ def citizen_input_read(
     """The first time an organisation's system reads what the citizen wrote, tell them."""
     for organisation in organisations:
         notify(session, citizen_id, NotificationKind.CITIZEN_INPUT_FIRST_READ, organisation)
+
+
+# Everything a representative can change for the citizen. Each change is told to the
+# citizen, naming the representative (its audit event says who did what).
+REPRESENTATIVE_CHANGES = frozenset(
+    {
+        AuditTag.WISH_SAVED,
+        AuditTag.WISH_SHARING_CHANGED,
+        AuditTag.PLAN_STANCE_RECORDED,
+        AuditTag.CONSENT_GIVEN,
+        AuditTag.CONSENT_WITHDRAWN,
+    }
+)
+
+
+def representative_changed(session: Session, event: AuditEvent) -> bool:
+    """Tell the citizen when ``event`` is a change a representative made for them."""
+    if (
+        event.actor_kind is not ActorKind.REPRESENTATIVE
+        or event.tag not in REPRESENTATIVE_CHANGES
+        or event.subject_person_id is None
+    ):
+        return False
+    return notify(session, event.subject_person_id, NotificationKind.REPRESENTATIVE_CHANGED, event)
 
 
 def send_expiry_reminders(session: Session, today: date, person_id: int | None = None) -> int:
@@ -197,6 +226,8 @@ class Message:
     consent: Consent | None = None
     organisation: Organisation | None = None
     plan: Plan | None = None  # a notice from the plans (notifications/rules.py)
+    event: AuditEvent | None = None  # a representative's change
+    actor: Person | None = None  # the representative who made it
 
 
 def messages_for(session: Session, person_id: int) -> list[Message]:
@@ -232,6 +263,12 @@ def messages_for(session: Session, person_id: int) -> list[Message]:
         int(n.resource_id.split(":")[0]) for n in notifications if n.resource_type == "plan"
     }
     plans = {p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_(plan_ids)))}
+    events = {
+        e.id: e
+        for e in session.scalars(select(AuditEvent).where(AuditEvent.id.in_(ids("audit_event"))))
+    }
+    acting = {e.actor_person_id for e in events.values()}
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(acting)))}
 
     def message(n: Notification) -> Message:
         if n.resource_type == "plan":
@@ -241,6 +278,10 @@ def messages_for(session: Session, person_id: int) -> list[Message]:
             return Message(n, rows.get(key))
         if n.resource_type == "organisation":
             return Message(n, None, organisation=organisations.get(key))
+        if n.resource_type == "audit_event":
+            event = events.get(key)
+            actor = people.get(event.actor_person_id or 0) if event else None
+            return Message(n, None, event=event, actor=actor)
         return Message(n, None, consents.get(key))
 
     return [message(n) for n in notifications]
@@ -257,12 +298,14 @@ def unread_count(session: Session, person_id: int) -> int:
     )
 
 
-def mark_read(session: Session, person_id: int) -> None:
-    session.execute(
-        update(Notification)
-        .where(Notification.person_id == person_id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
+def mark_read(session: Session, person_id: int, notification_id: int | None = None) -> None:
+    """Mark the person's messages read: all of them, or the one named."""
+    query = update(Notification).where(
+        Notification.person_id == person_id, Notification.read_at.is_(None)
     )
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    session.execute(query.values(read_at=utcnow()))
 
 
 def ends(row: Representation) -> date | None:

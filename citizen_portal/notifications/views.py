@@ -11,19 +11,64 @@ from flask_login import current_user
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.auth.sessions import session_row
+from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.vocabulary import PURPOSE_NAMES
 from citizen_portal.db import get_session
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications import push
-from citizen_portal.notifications.models import NotificationKind
+from citizen_portal.notifications.models import Notification, NotificationKind
 from citizen_portal.notifications.rules import Category
 from citizen_portal.notifications.services import Message, ends, mark_read, messages_for
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.representation.models import kind_name
 from citizen_portal.security.permissions import Permission
-from citizen_portal.security.web import requires, signed_in_actor
+from citizen_portal.security.web import from_url, requires, signed_in_actor
+from citizen_portal.wishes.models import StanceChoice, WishSection
+from citizen_portal.wishes.vocabulary import SECTION_TITLES
 
 blueprint = Blueprint("notifications", __name__)
+
+_SECTIONS = {s.value for s in WishSection}
+_PURPOSES = {p.value for p in ConsentPurpose}
+
+
+def _representatives_change(message: Message) -> object:
+    """What a representative changed for the citizen, naming them; no health details."""
+    event = message.event
+    name = message.actor.full_name if message.actor else "?"
+    if event is None:
+        return _l("Someone who acts for you changed something on your behalf.")
+    details = event.details or {}
+    section = details.get("section", "")
+    section_title = SECTION_TITLES.get(WishSection(section)) if section in _SECTIONS else ""
+    purpose = details.get("purpose", "")
+    purpose_name = PURPOSE_NAMES.get(ConsentPurpose(purpose)) if purpose in _PURPOSES else ""
+    if event.tag is AuditTag.WISH_SAVED:
+        return _l(
+            "%(name)s changed your wishes on your behalf: %(section)s.",
+            name=name,
+            section=section_title,
+        )
+    if event.tag is AuditTag.WISH_SHARING_CHANGED:
+        return _l(
+            "%(name)s kept part of your wishes only for you, on your behalf: %(section)s.",
+            name=name,
+            section=section_title,
+        )
+    if event.tag is AuditTag.PLAN_STANCE_RECORDED:
+        choice = details.get("choice")
+        if choice == StanceChoice.DISAGREE.value:
+            return _l("%(name)s disagreed with your plan on your behalf.", name=name)
+        if choice == StanceChoice.AGREE_WITH_COMMENTS.value:
+            return _l("%(name)s agreed with your plan, with comments, on your behalf.", name=name)
+        return _l("%(name)s agreed with your plan on your behalf.", name=name)
+    if event.tag is AuditTag.CONSENT_GIVEN:
+        return _l(
+            "%(name)s gave a consent on your behalf: %(purpose)s.", name=name, purpose=purpose_name
+        )
+    return _l(
+        "%(name)s withdrew a consent on your behalf: %(purpose)s.", name=name, purpose=purpose_name
+    )
 
 
 def _about_a_plan(message: Message) -> object:
@@ -64,6 +109,8 @@ def _not_about_a_representation(message: Message) -> object | None:
     """A consent that ends, or an organisation's first read; None for the rest."""
     if message.notification.resource_type == "plan":
         return _about_a_plan(message)
+    if message.notification.kind is NotificationKind.REPRESENTATIVE_CHANGED:
+        return _representatives_change(message)
     if message.consent is not None:
         consent = message.consent
         words: object = _l(
@@ -137,7 +184,7 @@ def messages() -> Any:
     db = get_session()
     actor = signed_in_actor()
     found = messages_for(db, actor.person_id)
-    # (message, words, new?): "new" is decided before they are marked read below.
+    # (message, words, new?). Reading changes nothing: "Mark as read" is a POST.
     texts = [(m, describe(m, actor.person_id), m.notification.read_at is None) for m in found]
     record_event(
         db,
@@ -147,11 +194,11 @@ def messages() -> Any:
         subject_person_id=actor.person_id,
         resource_type="messages",
     )
-    mark_read(db, actor.person_id)  # shown as new this once
     settings = current_app.config["SETTINGS"]
     return render_template(
         "notifications/messages.html",
         messages=texts,
+        any_new=any(new for _, _, new in texts),
         NotificationKind=NotificationKind,
         choices=push.choices(db, actor.person_id),
         category_names=CATEGORY_NAMES,
@@ -228,3 +275,17 @@ def unsubscribe() -> Any:
 def _refused() -> Any:
     message = _l("This phone could not be set up for notices. Your messages are still here.")
     return jsonify(ok=False, message=str(message)), 400
+
+
+@blueprint.post("/messages/read")
+@requires(Permission.MESSAGES_READ)
+def mark_all_read() -> Any:
+    mark_read(get_session(), signed_in_actor().person_id)
+    return redirect(url_for("notifications.messages", read="all"), code=303)
+
+
+@blueprint.post("/messages/<int:message_id>/read")
+@requires(Permission.MESSAGES_READ, load=from_url(Notification, "message_id", as_="message"))
+def mark_one_read(message: Notification) -> Any:
+    mark_read(get_session(), message.person_id, message.id)
+    return redirect(url_for("notifications.messages", _anchor=f"message-{message.id}"), code=303)

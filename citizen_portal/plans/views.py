@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -16,13 +17,14 @@ from sqlalchemy.orm import joinedload
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
+from citizen_portal.consents.services import withdrawn_plan_consent
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.plans import pdf, services, vocabulary
 from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.page import build_plan_page, plan_cards
 from citizen_portal.plans.page.model import ChangeKind
 from citizen_portal.plans.version_cache import VersionContents, functions_named_by
-from citizen_portal.representation.services import pending_offers
+from citizen_portal.representation.services import as_representative
 from citizen_portal.security.actors import Actor, ActorKind
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
@@ -55,12 +57,19 @@ def my_plans() -> Any:
     cards = plan_cards(plans, utcnow(), actor.kind is ActorKind.REPRESENTATIVE)
     seen = services.seen_versions(db, actor.person_id)
     _audit(actor, AuditTag.PLANS_LISTED)
-    # Someone who was given a power of attorney sees it here, right after signing in.
-    offers = (
-        pending_offers(db, actor.person_id) if actor.person_id == actor.subject_person_id else []
+    # Someone who was given a power of attorney sees it here, right after signing in,
+    # and a relative finds whose plans they can open, one tap from signing in.
+    for_self = actor.person_id == actor.subject_person_id
+    offers, represented = (
+        as_representative(db, actor.person_id, utcnow().date()) if for_self else ([], [])
     )
     return render_template(
-        "plans/my_plans.html", cards=cards, seen=seen, vocabulary=vocabulary, offers=offers
+        "plans/my_plans.html",
+        cards=cards,
+        seen=seen,
+        vocabulary=vocabulary,
+        offers=offers,
+        represented=represented,
     )
 
 
@@ -121,6 +130,14 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         newest=contents[newest.id],
         functions=functions,
     )
+    withdrawn = withdrawn_plan_consent(db, plan)
+    if (
+        withdrawn is not None
+        and withdrawn.withdrawn_at
+        and version.consent_date == withdrawn.starts_on
+    ):
+        details = replace(page.details, consent_withdrawn_on=withdrawn.withdrawn_at.date())
+        page = replace(page, details=details)
     return render_template(
         "plans/plan.html",
         page=page,

@@ -9,6 +9,8 @@
 - A representation is in effect from its start to its end date (inclusive),
   until revoked, and, for a citizen's grant, once the representative accepts.
 - A representative acts only within the scopes given, and cannot pass them on.
+- A citizen gives their own consents to share information from the age of 15
+  (Health Act §17); before that, the person with custody gives them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ from citizen_portal.security.actors import Actor, ActorKind, Scope
 GRANTING_AGE = 15
 REPRESENTATIVE_AGE = 18
 CUSTODY_UNTIL_AGE = 15
+OWN_CONSENT_AGE = 15
+
+
+def gives_own_consent(birth_date: date | None, today: date) -> bool:
+    """May a citizen born on ``birth_date`` give their own consents to share information?
+    An unknown birth date (no CPR-derived date) is not held against them."""
+    return birth_date is None or age_on(birth_date, today) >= OWN_CONSENT_AGE
 
 
 def age_on(birth_date: date, day: date) -> int:

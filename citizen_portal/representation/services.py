@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.i18n import lazy_gettext as _l
@@ -78,6 +78,30 @@ def represented_by(session: Session, person_id: int, today: date) -> list[Repres
         .order_by(Representation.id)
     )
     return [row for row in rows if in_effect(facts_of(row), today)]
+
+
+def as_representative(
+    session: Session, person_id: int, today: date
+) -> tuple[list[Representation], list[Representation]]:
+    """A representative's start page in one query: the powers of attorney waiting
+    for ``person_id`` to answer, and the representations in effect in which they
+    act for someone (with the person they act for)."""
+    rows = list(
+        session.scalars(
+            select(Representation)
+            .where(Representation.representative_id == person_id)
+            .options(joinedload(Representation.represented))
+            .order_by(Representation.id)
+        )
+    )
+    offers = [
+        row
+        for row in rows
+        if row.kind is RepresentationKind.POWER_OF_ATTORNEY
+        and row.accepted_at is None
+        and row.revoked_at is None
+    ]
+    return offers, [row for row in rows if in_effect(facts_of(row), today)]
 
 
 def involving(session: Session, person_id: int) -> list[Representation]:

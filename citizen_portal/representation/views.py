@@ -128,6 +128,11 @@ def overview() -> Any:
 def grant() -> Any:
     form = GrantForm()
     error: object | None = None
+    if form.is_submitted() and request.form.get("change"):  # back from "Check your answers"
+        return render_template("representation/grant.html", form=form, error=None)
+    if form.validate_on_submit() and request.form.get("confirmed") != "yes":
+        # "Check your answers": nothing is stored (nor any person looked up) until confirmed.
+        return render_template("representation/check.html", form=form, scope_labels=SCOPE_LABELS)
     if form.validate_on_submit():
         db = get_session()
         settings = current_app.config["SETTINGS"]
@@ -162,7 +167,7 @@ def grant() -> Any:
                     "until": row.valid_until.isoformat() if row.valid_until else "",
                 },
             )
-            return redirect(url_for("representation.overview"))
+            return redirect(url_for("representation.given", representation_id=row.id), code=303)
     status = 400 if form.errors or error else 200
     return render_template("representation/grant.html", form=form, error=error), status
 
@@ -216,4 +221,34 @@ def revoke(row: Representation) -> Any:
     if row.revoked_at is None:
         row.revoked_at = utcnow()  # in effect at once: checked on every request
         _record_change(AuditTag.REPRESENTATION_REVOKED, row, by=row.represented_id)
-    return redirect(url_for("representation.overview"))
+    return redirect(url_for("representation.revoked", representation_id=row.id), code=303)
+
+
+@blueprint.get("/powers-of-attorney/<int:representation_id>/revoke")
+@requires(Permission.REPRESENTATION_GRANT, load=THE_REPRESENTATION)
+def check_revocation(row: Representation) -> Any:
+    """ "Do you want to take back this power of attorney?": what it is, then one button."""
+    if row.revoked_at is not None:
+        return redirect(url_for("representation.revoked", representation_id=row.id))
+    _audit_list_read(current_user.person_id)
+    return render_template(
+        "representation/check_revocation.html", row=row, scope_labels=SCOPE_LABELS
+    )
+
+
+@blueprint.get("/powers-of-attorney/<int:representation_id>/given")
+@requires(Permission.REPRESENTATION_GRANT, load=THE_REPRESENTATION)
+def given(row: Representation) -> Any:
+    """The confirmation of a grant that was stored, and what happens next."""
+    _audit_list_read(current_user.person_id)
+    return render_template("representation/done.html", row=row, revoked=False)
+
+
+@blueprint.get("/powers-of-attorney/<int:representation_id>/revoked")
+@requires(Permission.REPRESENTATION_GRANT, load=THE_REPRESENTATION)
+def revoked(row: Representation) -> Any:
+    """The confirmation of a revocation; only for one that was revoked."""
+    if row.revoked_at is None or row.declined_at is not None:
+        abort(404)
+    _audit_list_read(current_user.person_id)
+    return render_template("representation/done.html", row=row, revoked=True)

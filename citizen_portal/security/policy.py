@@ -34,6 +34,14 @@ class CitizensRecord(Protocol):
 
 
 @runtime_checkable
+class AddressedRecord(Protocol):
+    """Something sent to one person (a message): theirs, whoever they act for."""
+
+    @property
+    def person_id(self) -> int: ...
+
+
+@runtime_checkable
 class AuthoredRecord(Protocol):
     """A plan, stored or arriving, by the organisation that wrote it."""
 
@@ -149,6 +157,8 @@ def can(
         return resource is None
     if permission is Permission.MESSAGES_READ:
         # Messages belong to the person signed in, whoever they act for.
+        if isinstance(resource, AddressedRecord):
+            return resource.person_id == actor.person_id
         return resource is None or resource == actor.person_id
     if permission in (Permission.REPRESENTATION_ACT, Permission.REPRESENTATION_GRANT):
         return _representation_can(actor, permission, resource)

@@ -27,6 +27,7 @@ from sqlalchemy import inspect
 from citizen_portal.auth.models import SentForm
 from citizen_portal.auth.sessions import signed_in_recently
 from citizen_portal.db import RETRY_ATTRIBUTE, get_session, utcnow
+from citizen_portal.i18n import possessive
 from citizen_portal.representation.rules import actor_for
 from citizen_portal.representation.services import facts_between
 from citizen_portal.security.actors import Actor
@@ -229,6 +230,16 @@ def current_actor() -> Actor | None:
         actor = Actor(person_id, person_id)
     g.actor = actor
     return actor
+
+
+def acting_for_owner() -> str | None:
+    """When a representative acts for someone: that person's name as an owner ("Peter
+    Hansen's"), for third-person headings ("%(owner)s plans"); None when acting for
+    oneself (pages then say "your"). A Jinja global."""
+    actor = current_actor()
+    if actor is None or not actor.is_representative:
+        return None
+    return possessive(current_user.acting_for_name or "")
 
 
 def signed_in_actor() -> Actor:

@@ -13,6 +13,7 @@ from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.db import get_session
 from citizen_portal.help.views import citizen_help
 from citizen_portal.i18n import lazy_gettext as _l
+from citizen_portal.notifications.services import representative_changed
 from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
@@ -29,9 +30,10 @@ blueprint = Blueprint("wishes", __name__)
 
 
 def _audit(actor: Actor, tag: AuditTag, plan: Plan | None, **details: str) -> None:
-    record_read_or_change(
+    event = record_read_or_change(
         actor, tag, "plan" if plan else "wishes", plan.id if plan else None, details or None
     )
+    representative_changed(get_session(), event)  # the citizen is told of a representative's
 
 
 def _section(name: str) -> WishSection:

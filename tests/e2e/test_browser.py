@@ -217,6 +217,19 @@ def test_wishes_and_consents_pages_are_accessible_on_a_small_phone(
     _assert_accessible(phone)
     _nothing_wider_than_the_screen(phone)
 
+    # Then the GOV.UK way: check the answers, confirm, and read what happens next.
+    phone.locator("input[name=purpose][value=inform_gp]").check()
+    phone.locator("input[name=recipient]").fill("Lægehuset i Byen")
+    phone.get_by_role("button", name="Giv samtykke").click()
+    assert phone.locator("h1").inner_text() == "Tjek dine svar, før du giver samtykket"
+    assert "Lægehuset i Byen" in phone.locator("main").inner_text()
+    _assert_accessible(phone)
+    _nothing_wider_than_the_screen(phone)
+    phone.get_by_role("button", name="Giv samtykke").click()
+    assert phone.locator(".panel h1").inner_text() == "Samtykke givet"
+    _assert_accessible(phone)
+    _nothing_wider_than_the_screen(phone)
+
 
 def _nothing_wider_than_the_screen(phone: Page) -> None:
     wide = phone.evaluate(

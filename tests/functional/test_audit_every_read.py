@@ -7,14 +7,21 @@ below with the reason.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citizen_portal.audit.models import AuditEvent
+from citizen_portal.consents.models import ConsentPurpose
+from citizen_portal.consents.services import give
+from citizen_portal.db import utcnow
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
+from citizen_portal.representation.models import Representation
+from citizen_portal.security.actors import Actor
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.web import declared_permission
 from tests.conftest import sign_in
@@ -42,8 +49,11 @@ def _reading_routes(app: Flask) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _url(rule: str, plan: Plan) -> str:
+def _url(rule: str, plan: Plan, consent: int = 0, representation: int = 0) -> str:
     url = rule.replace("<int:plan_id>", str(plan.id)).replace("<int:number>", "1")
+    # A consent's and a power's own pages (check, confirmation) name one of the subject's.
+    url = url.replace("<int:consent_id>", str(consent))
+    url = url.replace("<int:representation_id>", str(representation))
     # Wish pages take a section, and ?plan= for the wishes tied to one plan.
     return url.replace("<name>", "early_signs") + (f"?plan={plan.id}" if "/wishes" in url else "")
 
@@ -57,11 +67,25 @@ def _check_every_page(
 ) -> set[str]:
     plan = db.scalars(select(Plan).where(Plan.citizen_id == subject.id)).first()
     assert plan is not None
+    consent = give(
+        db,
+        Actor(subject.id, subject.id),
+        ConsentPurpose.INFORM_GP,
+        "Lægehuset",
+        None,
+        utcnow().date() + timedelta(days=30),
+    ).id
+    power = db.scalars(
+        select(Representation.id).where(Representation.represented_id == subject.id)
+    ).first()
+    assert power is not None
+    db.commit()
     shown = set()
     for endpoint, rule in _reading_routes(app):
-        assert "<" not in _url(rule, plan), f"teach this test the parameters of {rule}"
+        url = _url(rule, plan, consent, power)
+        assert "<" not in url, f"teach this test the parameters of {rule}"
         before = _count(db)
-        response = client.get(_url(rule, plan))
+        response = client.get(url)
         db.expire_all()
         records = list(db.scalars(select(AuditEvent).order_by(AuditEvent.id).offset(before)))
         if response.status_code == 200:
@@ -82,6 +106,7 @@ def test_the_citizen_reading_any_page_is_audited_exactly_once(
     sign_in(client, db, peter)
     shown = _check_every_page(app, client, db, peter, peter)
     assert {"plans.my_plans", "plans.plan", "plans.plan_version", "audit.access_log"} <= shown
+    assert {"consents.check_withdrawal", "consents.given", "representation.given"} <= shown
 
 
 def test_a_representative_reading_any_page_is_audited_exactly_once(

@@ -179,11 +179,12 @@ def test_a_general_consent_goes_to_the_place_it_names_only(
             "csrf_token": csrf(client, "/consents/new"),
             "purpose": "share_for_action_plan",
             "plan": "",
+            "confirmed": "yes",
             "expires_on": until,
             "recipient": "",
             **fields,
         }
-        assert client.post("/consents/new", data=data).status_code == 302
+        assert client.post("/consents/new", data=data).status_code == 303
 
     consent(recipient_organisation=str(social.id))
     consent(

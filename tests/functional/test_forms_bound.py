@@ -85,11 +85,12 @@ def test_a_form_sent_twice_stores_once_and_goes_where_the_first_went(
         "recipient_organisation": SOMEONE_ELSE,
         "recipient": "Hanne Sørensen",
         "plan": "",
+        "confirmed": "yes",
         "expires_on": (utcnow().date() + timedelta(days=90)).isoformat(),
     }
     first = client.post("/consents/new", data=fields)
     second = client.post("/consents/new", data=fields)
-    assert first.status_code == 302, first.get_data(as_text=True)[:2000]
+    assert first.status_code == 303, first.get_data(as_text=True)[:2000]
     assert second.status_code == 303
     assert second.headers["Location"] == first.headers["Location"]
     assert _count(db, Consent) == 1

@@ -19,6 +19,8 @@ from werkzeug.routing import Rule
 from citizen_portal.consents.models import Consent, ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import utcnow
+from citizen_portal.notifications.models import Notification, NotificationKind
+from citizen_portal.notifications.services import notify
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation.models import Representation
@@ -71,6 +73,7 @@ def test_every_route_with_an_id_declares_how_it_is_loaded(app: Flask) -> None:
         "wishes.edit",
         "wishes.history",
         "consents.withdraw",
+        "notifications.mark_one_read",
         "representation.accept",
         "representation.decline",
         "representation.revoke",
@@ -93,8 +96,16 @@ def _peters_things(db: Session, demo: dict[str, Person]) -> dict[type, int]:
             Representation.represented_id == peter.id, Representation.representative_id == hanne.id
         )
     ).one()
+    notify(db, peter.id, NotificationKind.REPRESENTATION_FIRST_USED, power)
+    message = db.scalars(select(Notification).where(Notification.person_id == peter.id)).first()
+    assert message is not None
     db.commit()
-    return {Plan: action_plan_of(db, peter).id, Consent: consent.id, Representation: power.id}
+    return {
+        Plan: action_plan_of(db, peter).id,
+        Consent: consent.id,
+        Representation: power.id,
+        Notification: message.id,
+    }
 
 
 def _url(rule: Rule, loader: Loader, object_id: int | str) -> str:

@@ -34,6 +34,7 @@ def _grant(client: FlaskClient, **fields: object) -> object:
         "representative_name": "Lene Nielsen",
         "representative_cpr": SISTER_CPR,
         "scopes": ["read_plans"],
+        "confirmed": "yes",
     }
     data.update(fields)
     return client.post("/powers-of-attorney/new", data=data)
@@ -92,7 +93,7 @@ def test_the_rules_are_explained_when_they_refuse(
         response = _grant(client, representative_cpr=cpr)
         assert response.status_code == 400  # type: ignore[attr-defined]
         assert message in response.get_data(as_text=True)  # type: ignore[attr-defined]
-    assert _grant(client).status_code == 302  # type: ignore[attr-defined]
+    assert _grant(client).status_code == 303  # type: ignore[attr-defined]
     again = _grant(client)
     assert "already has a power of attorney from you" in again.get_data(as_text=True)  # type: ignore[attr-defined]
     assert len(db.scalars(select(Representation).where(NOT_DEMO)).all()) == 1
@@ -103,7 +104,7 @@ def test_grant_accept_act_and_revoke(
 ) -> None:
     mette = demo["demo-mette"]
     sign_in(client, db, mette, fresh=True)
-    assert _grant(client).status_code == 302  # type: ignore[attr-defined]
+    assert _grant(client).status_code == 303  # type: ignore[attr-defined]
     row = db.scalars(select(Representation).where(NOT_DEMO)).one()
     assert row.accepted_at is None
     assert "Waiting for them to accept." in _page(client, "/powers-of-attorney").get_text()
@@ -173,7 +174,7 @@ def test_giving_a_power_never_tells_whose_cpr_number_it_is(
     response = _grant(
         client, representative_cpr=_cpr_of("demo-peter"), representative_name="Guess Whoever"
     )
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 303  # type: ignore[attr-defined]
     overview = _page(client, "/powers-of-attorney").get_text(" ")
     messages = _page(client, "/messages").get_text(" ")
     for shown in (overview, messages):
@@ -212,7 +213,7 @@ def test_a_citizen_gives_at_most_ten_powers_a_day(
     sign_in(client, db, demo["demo-mette"], fresh=True)
     for year in range(60, 70):
         response = _grant(client, representative_cpr=f"0101{year}1234")
-        assert response.status_code == 302  # type: ignore[attr-defined]
+        assert response.status_code == 303  # type: ignore[attr-defined]
     refused = _grant(client, representative_cpr="0101701234")
     assert refused.status_code == 400  # type: ignore[attr-defined]
     assert "in the last day" in refused.get_data(as_text=True)  # type: ignore[attr-defined]

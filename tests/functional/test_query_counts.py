@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -141,6 +142,8 @@ def _count_pages(app: Flask, client: FlaskClient, plan: Plan) -> dict[str, int]:
             response = client.get(path)
         assert response.status_code == 200, (name, response.status_code)
         counts[name] = len(statements)
+        if os.environ.get("SHOW_QUERIES") == name:
+            print("\n".join(s[:150] for s in statements))
     return counts
 
 

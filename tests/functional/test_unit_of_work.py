@@ -30,6 +30,8 @@ from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import Base, commit_request, utcnow
 from citizen_portal.notifications import push
+from citizen_portal.notifications.models import Notification, NotificationKind
+from citizen_portal.notifications.services import notify
 from citizen_portal.organisations.models import Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.plans import handover
@@ -79,7 +81,9 @@ def _act_for(client: FlaskClient, db: Session, demo: People) -> Send:
 def _grant(client: FlaskClient, db: Session, demo: People) -> Send:
     sign_in(client, db, demo["demo-mette"], fresh=True)
     data = {"representative_name": "Lene Nielsen", "representative_cpr": "0505851234"}
-    return _form(client, "/powers-of-attorney/new", {**data, "scopes": ["read_plans"]})
+    return _form(
+        client, "/powers-of-attorney/new", {**data, "scopes": ["read_plans"], "confirmed": "yes"}
+    )
 
 
 def _offer(db: Session, demo: People) -> Representation:
@@ -142,7 +146,13 @@ def _changes_seen(client: FlaskClient, db: Session, demo: People) -> Send:
 def _give_consent(client: FlaskClient, db: Session, demo: People) -> Send:
     sign_in(client, db, demo["demo-peter"])
     until = (utcnow().date() + timedelta(days=100)).isoformat()
-    data = {"purpose": "inform_gp", "recipient": "Lægerne i Byen", "plan": "", "expires_on": until}
+    data = {
+        "purpose": "inform_gp",
+        "recipient": "Lægerne i Byen",
+        "plan": "",
+        "expires_on": until,
+        "confirmed": "yes",
+    }
     return _form(client, "/consents/new", data)
 
 
@@ -153,6 +163,34 @@ def _withdraw(client: FlaskClient, db: Session, demo: People) -> Send:
     db.commit()
     sign_in(client, db, peter)
     return _form(client, f"/consents/{consent.id}/withdraw", {})
+
+
+def _withdraw_plan_consent(client: FlaskClient, db: Session, demo: People) -> Send:
+    peter = demo["demo-peter"]
+    sign_in(client, db, peter)
+    return _form(client, f"/consents/plans/{action_plan_of(db, peter).id}/withdraw", {})
+
+
+def _hannes_message(client: FlaskClient, db: Session, demo: People) -> Notification:
+    hanne = demo["demo-hanne"]
+    power = db.scalars(select(Representation)).first()
+    assert power is not None
+    notify(db, hanne.id, NotificationKind.REPRESENTATION_FIRST_USED, power)
+    message = db.scalars(select(Notification).where(Notification.person_id == hanne.id)).first()
+    assert message is not None
+    db.commit()
+    sign_in(client, db, hanne)
+    return message
+
+
+def _messages_read(client: FlaskClient, db: Session, demo: People) -> Send:
+    _hannes_message(client, db, demo)
+    return _form(client, "/messages/read", {})
+
+
+def _message_read(client: FlaskClient, db: Session, demo: People) -> Send:
+    message = _hannes_message(client, db, demo)
+    return _form(client, f"/messages/{message.id}/read", {})
 
 
 def _token(client: FlaskClient, db: Session, demo: People) -> Send:
@@ -313,6 +351,9 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "plans.changes_seen": _changes_seen,
     "consents.give": _give_consent,
     "consents.withdraw": _withdraw,
+    "consents.withdraw_plan_consent": _withdraw_plan_consent,
+    "notifications.mark_all_read": _messages_read,
+    "notifications.mark_one_read": _message_read,
     "api.token": _token,
     "api.receive_bundle": _bundle,
     "api.register_representation": _registration,

@@ -82,6 +82,7 @@ def test_every_free_text_field_renders_attack_strings_inert(
                 "purpose": "inform_gp",
                 "recipient": attack,
                 "plan": "",
+                "confirmed": "yes",
                 "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
             },
         )

@@ -166,6 +166,9 @@ class Details:
     approved_by_citizen: bool | None
     approved_date: date | None
     meeting_date: date | None
+    # The consent above was withdrawn in the portal on this day (consents/services.py,
+    # set by plans/views.py): the page must not say it is in effect.
+    consent_withdrawn_on: date | None = None
 
 
 @dataclass(frozen=True)

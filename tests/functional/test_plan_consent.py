@@ -1,0 +1,158 @@
+"""The consent a coordinated action plan records appears on the citizen's consents
+page with its date and is withdrawn there like any other; the plan's organisations
+then read it as withdrawn, and the plan page's model says so (issue 13)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, template_rendered
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from citizen_portal.consents.models import Consent
+from citizen_portal.db import utcnow
+from citizen_portal.notifications.models import Notification, NotificationKind
+from citizen_portal.people.models import Person
+from citizen_portal.plans.models import Plan
+from citizen_portal.representation.models import Representation
+from tests.conftest import sign_in
+from tests.support.demo import action_plan_of
+from tests.support.fhir import DISTRICT_PSYCHIATRY, api_token
+from tests.support.pages import act_for, csrf, page, text_of
+
+
+def _read_back(client: FlaskClient, token: str, plan: Plan) -> list[dict[str, Any]]:
+    response = client.get(
+        f"/api/fhir/citizen-input?plan={plan.identifier_system}|{plan.identifier_value}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200
+    return [
+        e["resource"]
+        for e in response.get_json()["entry"]
+        if e["resource"]["resourceType"] == "Consent"
+    ]
+
+
+def _withdraw(client: FlaskClient, plan: Plan) -> int:
+    form = page(client, "/consents").select_one(
+        f"form[action='/consents/plans/{plan.id}/withdraw']"
+    )
+    assert form is not None
+    data = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+    return client.post(f"/consents/plans/{plan.id}/withdraw", data=data).status_code
+
+
+def _page_model(app: Flask, client: FlaskClient, path: str) -> Any:
+    seen: list[Any] = []
+
+    def record(sender: Flask, template: Any, context: dict[str, Any], **extra: Any) -> None:
+        if "page" in context:
+            seen.append(context["page"])
+
+    with template_rendered.connected_to(record, app):
+        assert client.get(path).status_code == 200
+    return seen[-1]
+
+
+def _withdrawals(db: Session) -> int:
+    db.expire_all()
+    return int(
+        db.scalar(select(func.count(Consent.id)).where(Consent.withdrawn_at.is_not(None))) or 0
+    )
+
+
+def test_the_plans_consent_is_listed_withdrawn_and_read_back_as_withdrawn(
+    app: Flask, client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    given_on = plan.current_version.consent_date
+    assert plan.current_version.consent_given
+    assert given_on is not None
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY], scopes=("api:citizen-input:read",))
+    assert _read_back(client, token, plan) == []
+    sign_in(client, db, peter)
+    shown = page(client, "/consents")
+    item = shown.select_one(f"#plan-consent-{plan.id}")
+    assert item is not None
+    assert "Given at a meeting about your coordinated action plan" in text_of(item)
+    assert str(given_on.year) in text_of(item)
+    assert _page_model(app, client, f"/plans/{plan.id}").details.consent_withdrawn_on is None
+
+    assert _withdraw(client, plan) == 303
+    shown = page(client, "/consents")
+    assert shown.select_one(f"#plan-consent-{plan.id}") is None, "no longer in effect"
+    assert "Withdrawn by you" in text_of(shown), "it is in the history"
+    consents = _read_back(client, token, plan)
+    assert len(consents) == 1
+    assert consents[0]["status"] == "inactive"
+    assert consents[0]["provision"]["period"]["end"] == utcnow().date().isoformat()
+    assert consents[0]["provision"]["purpose"][0]["code"] == "share-for-action-plan"
+    model = _page_model(app, client, f"/plans/{plan.id}")
+    assert model.details.consent_withdrawn_on == utcnow().date()
+
+
+def test_a_double_submit_withdraws_once(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    form = page(client, "/consents").select_one(
+        f"form[action='/consents/plans/{plan.id}/withdraw']"
+    )
+    assert form is not None
+    data = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+    for _ in range(2):
+        assert client.post(f"/consents/plans/{plan.id}/withdraw", data=data).status_code in (
+            302,
+            303,
+        )
+    assert _withdrawals(db) == 1
+
+
+def test_another_citizen_cannot_withdraw_it(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    plan = action_plan_of(db, demo["demo-peter"])
+    sign_in(client, db, demo["demo-mette"])
+    answer = client.post(
+        f"/consents/plans/{plan.id}/withdraw", data={"csrf_token": csrf(client, "/consents")}
+    )
+    assert answer.status_code == 404
+    assert _withdrawals(db) == 0
+
+
+def test_a_representative_without_the_consent_right_cannot_and_with_it_the_citizen_is_told(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    shown = page(client, "/consents")
+    assert shown.select_one(f"#plan-consent-{plan.id}") is not None, "she reads it"
+    assert shown.select_one(f"form[action='/consents/plans/{plan.id}/withdraw']") is None
+    answer = client.post(
+        f"/consents/plans/{plan.id}/withdraw", data={"csrf_token": csrf(client, "/consents")}
+    )
+    assert answer.status_code == 403
+    assert _withdrawals(db) == 0
+
+    power = db.scalars(
+        select(Representation).where(Representation.representative_id == hanne.id)
+    ).one()
+    power.scopes = [*power.scopes, "manage_consents"]
+    db.commit()
+    assert _withdraw(client, plan) == 303
+    assert _withdrawals(db) == 1
+    told = db.scalars(
+        select(Notification).where(
+            Notification.person_id == peter.id,
+            Notification.kind == NotificationKind.REPRESENTATIVE_CHANGED,
+        )
+    ).all()
+    assert len(told) == 1
