@@ -2,7 +2,7 @@
 
 from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.audit.models import AuditEvent
-from citizen_portal.auth.models import UserSession
+from citizen_portal.auth.models import FormDraft, SentForm, UserSession
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import Base
 from citizen_portal.notifications.models import Notification
@@ -33,6 +33,7 @@ __all__ = [
     "Challenge",
     "Consent",
     "ExistingPlanSummary",
+    "FormDraft",
     "Function",
     "Goal",
     "Notification",
@@ -44,6 +45,7 @@ __all__ = [
     "PlanStance",
     "PlanVersion",
     "Representation",
+    "SentForm",
     "UserSession",
     "WishEntry",
     "WishSharing",

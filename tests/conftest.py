@@ -8,6 +8,7 @@ it, and unique ids. Hypothesis runs the profile named by HYPOTHESIS_PROFILE.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import secrets
@@ -86,7 +87,10 @@ class CheckingClient(FlaskClient):
         headers.setdefault("Accept-Language", "en")
         response = super().open(*args, headers=headers, **kwargs)
         if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
-            check_page(response.get_data(as_text=True))
+            body = response.get_data()
+            if response.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            check_page(body.decode())
         return response
 
 

@@ -12,6 +12,7 @@ from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
 from citizen_portal.auth import services
 from citizen_portal.auth.sessions import end_session, start_session
+from citizen_portal.auth.sessions import keep_alive as keep_session
 from citizen_portal.config import Settings
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.notifications.services import send_expiry_reminders
@@ -156,6 +157,14 @@ def sign_out() -> Any:
     signed_out = _settings().base_url + url_for("auth.signed_out")
     provider_url = services.end_session_url(signed_out)
     return redirect(provider_url or url_for("auth.signed_out"))
+
+
+@blueprint.post("/keep-alive")
+@requires(Permission.ACCOUNT_USE)
+def keep_alive() -> Any:
+    """ "Stay signed in" (static/js/app.js): the idle timeout starts again."""
+    keep_session(current_user.get_id())
+    return current_app.response_class(status=204, mimetype="text/plain")
 
 
 @blueprint.get("/signed-out")

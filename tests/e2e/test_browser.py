@@ -181,7 +181,7 @@ def test_an_offered_power_of_attorney_greets_the_representative_after_sign_in(
 
     offer = phone.locator("section.notice")
     assert "Jonas Holm har givet dig en fuldmagt" in offer.inner_text()
-    badge = phone.locator(".header-nav .badge").text_content() or ""
+    badge = phone.locator(".bottom-nav .badge").text_content() or ""
     assert " ".join(badge.split()) == "1 nye"  # the count, and "new" for screen readers
     _assert_accessible(phone)
     offer.get_by_role("button", name="Tag imod fuldmagten fra Jonas Holm").click()

@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from citizen_portal.api.oauth import register_client
+from citizen_portal.auth.models import UserSession
 from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import Base, commit_request, utcnow
@@ -120,7 +121,12 @@ def _keep_wish_private(client: FlaskClient, db: Session, demo: People) -> Send:
 def _stance(client: FlaskClient, db: Session, demo: People) -> Send:
     plan = action_plan_of(db, demo["demo-peter"])
     sign_in(client, db, demo["demo-peter"])
-    data = {"choice": "agree", "version": plan.current_version.number, "comment": ""}
+    data = {
+        "choice": "agree",
+        "version": plan.current_version.number,
+        "comment": "",
+        "confirm": "yes",
+    }
     return _form(client, f"/plans/{plan.id}/stance", data)
 
 
@@ -196,8 +202,18 @@ def _accept_handover(client: FlaskClient, db: Session, demo: People) -> Send:
     )
 
 
+def _keep_alive(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-mette"])
+    send = _form(client, "/auth/keep-alive", {})
+    row = db.scalars(select(UserSession)).one()
+    row.last_seen_at = utcnow() - timedelta(minutes=5)
+    db.commit()
+    return send
+
+
 WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "auth.sign_out": _sign_out,
+    "auth.keep_alive": _keep_alive,
     "representation.switch": _act_for,
     "representation.grant": _grant,
     "representation.accept": _accept,
