@@ -102,6 +102,7 @@ def test_citizen_signs_in_opens_a_plan_and_the_page_is_accessible(
     overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
 
+    phone.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mere").click()
     phone.get_by_role("link", name="Hvem har kigget").click()
     assert phone.locator("h1").inner_text() == "Hvem har kigget på dine oplysninger"
     assert "Du læste din plan: Udskrivningsaftale." in phone.locator("ol.log").inner_text()
@@ -156,6 +157,7 @@ def test_acting_for_someone_shows_an_accessible_banner(
 
     _sign_in(phone, certified_portal, "demo-sara")
 
+    phone.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mere").click()
     phone.get_by_role("link", name="Handler for").click()
     _assert_accessible(phone)
     phone.get_by_label("Mette Nielsen").check()

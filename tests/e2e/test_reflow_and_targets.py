@@ -172,3 +172,21 @@ def test_focus_lands_on_the_error_summary_and_the_check_page_passes_axe(
     narrow.get_by_role("button", name="Send your answer").click()
     assert narrow.locator(".panel h1").inner_text() == "Your answer has been sent"
     assert Axe().run(narrow, options=AXE_ALL).violations_count == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_acting_for_someone_the_banner_reflows_and_passes_axe(
+    dev_portal: LivePortal, narrow: Page, language: str
+) -> None:
+    """Hanne acts for her brother Peter (the demo's power of attorney): the banner
+    sits in the header landmark, readable, with a 44 px button."""
+    sign_in_as(narrow, dev_portal, "demo-hanne")
+    narrow.goto(f"{dev_portal.url}/acting-for?lang={language}")
+    narrow.locator("main input[type=radio]").last.check()
+    narrow.locator("main form button[type=submit]").click()
+    assert narrow.locator("header .acting-for").count() == 1
+    problems = []
+    for path in ("/plans", "/wishes", "/more"):
+        for big_text in (False, True):
+            problems += _check(narrow, dev_portal.url + path, big_text, run_axe=not big_text)
+    assert not problems, "\n".join(problems)
