@@ -214,7 +214,7 @@ def keep_typed_text() -> str:
         for name, value in request.form.items()
         if name not in _NOT_TYPED and value.strip()
     }
-    if any(name not in (FOR_SUBJECT_FIELD,) for name in fields):
+    if any(name in TYPED_FIELDS or name == "choice" for name in fields):
         secret = current_app.config["SECRET_KEY"]
         drafts.keep(get_session(), secret, row.person_id, page, fields, utcnow())
     return page

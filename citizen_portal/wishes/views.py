@@ -242,13 +242,11 @@ def stance_sent(plan: Plan) -> Any:
     actor = signed_in_actor()
     stances = services.stances(get_session(), plan.id)
     found = [s for s in stances if s.author_person_id == actor.person_id]
-    if not found:
-        return redirect(url_for("plans.plan", plan_id=plan.id) + "#your-stance")
     _audit(actor, AuditTag.WISHES_VIEWED, plan, stance="sent")
     return render_template(
         "wishes/stance_sent.html",
         plan=plan,
         plan_name=PLAN_TYPE_NAMES[plan.plan_type],
-        stance=found[0],
-        choice_name=STANCE_NAMES[found[0].choice],
+        stance=found[0] if found else None,  # None: nothing sent yet
+        choice_name=STANCE_NAMES[found[0].choice] if found else "",
     )

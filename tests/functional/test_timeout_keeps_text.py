@@ -173,3 +173,16 @@ def test_stay_signed_in_starts_the_idle_time_again(
     db.commit()
     assert client.post("/auth/keep-alive", data={"csrf_token": token}).status_code == 303
     assert db.scalar(select(FormDraft.id)) is None
+
+
+def test_a_form_with_nothing_typed_keeps_nothing(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Signing out, or choosing whom to act for, after the timeout: no draft."""
+    mette = demo["demo-mette"]
+    sign_in(client, db, mette)
+    token = csrf(client)
+    _expire(db, mette)
+    client.post("/auth/sign-out", data={"csrf_token": token, "once": "x" * 20})
+    client.post("/acting-for", data={"csrf_token": token, "subject": str(mette.id)})
+    assert db.scalar(select(FormDraft.id)) is None
