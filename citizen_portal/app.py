@@ -32,10 +32,11 @@ from citizen_portal.auth.sessions import init_login
 from citizen_portal.cli import register_commands
 from citizen_portal.config import Settings, load_settings
 from citizen_portal.consents import views as consent_views
+from citizen_portal.delivery import init_delivery
 from citizen_portal.demo.data import PERSONAS
 from citizen_portal.devidp import views as idp_views
 from citizen_portal.devidp.provider import DevIdentityProvider
-from citizen_portal.errors import init_errors
+from citizen_portal.errors import error_link, init_errors
 from citizen_portal.formatting import in_danish, left_to_right, opening_hours
 from citizen_portal.glossary import views as glossary_views
 from citizen_portal.glossary.markup import explain_terms
@@ -50,7 +51,14 @@ from citizen_portal.representation import views as representation_views
 from citizen_portal.representation.forms import SCOPE_LABELS_FOR_REPRESENTATIVE
 from citizen_portal.representation.models import kind_name
 from citizen_portal.security.headers import init_headers
-from citizen_portal.security.web import acting_for_owner, current_actor, form_guard, public
+from citizen_portal.security.web import (
+    acting_for_owner,
+    current_actor,
+    form_guard,
+    public,
+    typed_text,
+    typed_text_given_back,
+)
 from citizen_portal.wishes import views as wish_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_i18n(app, settings.languages)
     init_headers(app, settings)
     init_errors(app)
+    init_delivery(app)
 
     app.register_blueprint(views.blueprint)
     app.register_blueprint(auth_views.blueprint)
@@ -162,6 +171,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         acting_for_owner=acting_for_owner,
         form_guard=form_guard,
         unread_messages=unread_messages,
+        error_link=error_link,
+        typed_text=typed_text,
+        typed_text_given_back=typed_text_given_back,
+        session_idle_seconds=lambda: int(settings.session_idle.total_seconds()),
         representative_scope_labels=SCOPE_LABELS_FOR_REPRESENTATIVE,
         representation_kind_name=kind_name,
         opening_hours=opening_hours,

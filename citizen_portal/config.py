@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,11 +82,15 @@ class Settings:
     oidc_allowed_algorithms: tuple[str, ...] = ("RS256", "PS256", "ES256")
     dev_idp_enabled: bool = False
     session_idle_minutes: int = 15
+    # Tests only (refused in production): an idle timeout in seconds instead.
+    session_idle_seconds: int | None = None
     session_absolute_hours: int = 8
     languages: tuple[str, ...] = ("da", "en", "ar")
     # The regions' 24/7 psychiatric emergency lines (PORTAL_EMERGENCY_LINES); shown on
     # the help page, the offline page, the crisis card and the wishes' crisis box.
     emergency_lines: tuple[EmergencyLine, ...] = ()
+    # Where people report accessibility problems and give feedback (the statement).
+    feedback_email: str | None = None
     # Partner API rate limits, each per client and per source address
     # (Flask-Limiter notation, e.g. "20 per minute"; several with ";").
     rate_limits_enabled: bool = True
@@ -102,6 +107,12 @@ class Settings:
     # server call into its own network).
     push_allow_local: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def session_idle(self) -> timedelta:
+        if self.session_idle_seconds:
+            return timedelta(seconds=self.session_idle_seconds)
+        return timedelta(minutes=self.session_idle_minutes)
 
     @property
     def is_production(self) -> bool:
@@ -256,6 +267,8 @@ def _refuse_unsafe_production(env: dict[str, str]) -> None:
             f"PORTAL_SESSION_IDLE_MINUTES must be from {IDLE_MINUTES.start} to "
             f"{IDLE_MINUTES.stop - 1} in production."
         )
+    if env.get("PORTAL_SESSION_IDLE_SECONDS"):
+        raise ConfigurationError("PORTAL_SESSION_IDLE_SECONDS is for tests, not production.")
     absolute = _whole_number(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 8)
     if absolute not in ABSOLUTE_HOURS:
         raise ConfigurationError(
@@ -327,8 +340,10 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "oidc_required_acr": env.get("OIDC_REQUIRED_ACR") or None,
         "dev_idp_enabled": dev_idp,
         "session_idle_minutes": _whole_number(env, "PORTAL_SESSION_IDLE_MINUTES", 15),
+        "session_idle_seconds": _whole_number(env, "PORTAL_SESSION_IDLE_SECONDS", 0) or None,
         "session_absolute_hours": _whole_number(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 8),
         "emergency_lines": _emergency_lines(env, environment),
+        "feedback_email": env.get("PORTAL_FEEDBACK_EMAIL") or None,
         "rate_limits_enabled": _flag(env.get("PORTAL_RATE_LIMITS", "1")),
         "rate_limit_token": env.get("PORTAL_RATE_LIMIT_TOKEN") or "20 per minute",
         "rate_limit_api": env.get("PORTAL_RATE_LIMIT_API") or "600 per minute",

@@ -15,7 +15,15 @@ from citizen_portal.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("Something in the request was wrong"), _l("Go back and try again.")),
-    403: (_l("You cannot see this page"), _l("You do not have access to this page.")),
+    403: (
+        _l("You cannot see this page"),
+        _l(
+            "You are signed in, but this page is not for you. "
+            "Some things only the citizen can do, such as approving a plan. "
+            "If you act for someone, their power of attorney may have ended. "
+            "Go to your plans, or ask the person to give you access again."
+        ),
+    ),
     404: (
         _l("Page not found"),
         _l("Check the address, or go to your plans."),
@@ -44,6 +52,13 @@ def _render(code: int) -> Any:
             [Issue(request.path, message, API_CODES.get(code, "exception"))], code
         )
     return render_template("errors/error.html", title=title, body=body, code=code), code
+
+
+def error_link(code: int) -> tuple[str, Any]:
+    """Where an error page sends the person: the place its text names."""
+    if code in (403, 404):
+        return "plans.my_plans", _l("Go to your plans")
+    return "public.home", _l("Go to the front page")
 
 
 API_MESSAGES = {

@@ -2,7 +2,7 @@
 
 from citizen_portal.api.models import ApiClient, ApiToken
 from citizen_portal.audit.models import AuditEvent
-from citizen_portal.auth.models import UserSession
+from citizen_portal.auth.models import FormDraft, SentForm, UserSession
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import Base
 from citizen_portal.devidp.models import DevAuthorizationCode, DevSigningKey
@@ -41,6 +41,7 @@ __all__ = [
     "DevAuthorizationCode",
     "DevSigningKey",
     "ExistingPlanSummary",
+    "FormDraft",
     "Function",
     "Goal",
     "Notification",
@@ -55,6 +56,7 @@ __all__ = [
     "PushSetting",
     "PushSubscription",
     "Representation",
+    "SentForm",
     "UserSession",
     "WishEntry",
     "WishSharing",

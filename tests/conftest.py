@@ -8,6 +8,7 @@ it, and unique ids. Hypothesis runs the profile named by HYPOTHESIS_PROFILE.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import secrets
@@ -25,6 +26,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from citizen_portal import create_app, migrate
+from citizen_portal.auth import drafts
 from citizen_portal.auth.models import UserSession
 from citizen_portal.config import Settings, load_settings
 from citizen_portal.db import utcnow
@@ -87,7 +89,10 @@ class CheckingClient(FlaskClient):
         headers.setdefault("Accept-Language", "en")
         response = super().open(*args, headers=headers, **kwargs)
         if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
-            check_page(response.get_data(as_text=True))
+            body = response.get_data()
+            if response.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            check_page(body.decode())
         return response
 
 
@@ -176,9 +181,13 @@ def sign_in(client: FlaskClient, db: Session, person: Person, fresh: bool = Fals
         )
     )
     db.commit()
+    kept_until = drafts.waiting(db, person.id, utcnow())
     with client.session_transaction() as session:
+        session.clear()  # as the callback does: nothing from before survives
         session["_user_id"] = token
         session["_fresh"] = True
+        if kept_until is not None:
+            session[drafts.DRAFTS_WAITING] = kept_until.timestamp()
     return token
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citizen_portal.db import Base, UTCDateTime, utcnow
@@ -48,3 +48,18 @@ class SentForm(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     location: Mapped[str] = mapped_column(String(2000))
+
+
+class FormDraft(Base):
+    """What a person typed into a form sent after their session had ended: kept,
+    encrypted, for a short while, and given back only to the same person when they
+    sign in again and open the page the form was on (auth/drafts.py)."""
+
+    __tablename__ = "form_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The page the form is on (path and query), where the text is given back.
+    page: Mapped[str] = mapped_column(String(2000))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)  # nonce + AES-GCM ciphertext
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

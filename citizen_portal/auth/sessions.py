@@ -84,6 +84,13 @@ def end_session(token: str) -> UserSession | None:
     return row
 
 
+def keep_alive(token: str) -> None:
+    """The person is still here ("Stay signed in"): the idle timeout starts again."""
+    row = session_row(token)
+    if row is not None and row.ended_at is None:
+        row.last_seen_at = utcnow()
+
+
 def load_user(token: str) -> SignedInUser | None:
     settings: Settings = current_app.config["SETTINGS"]
     db = get_session()
@@ -96,7 +103,7 @@ def load_user(token: str) -> SignedInUser | None:
     if row is None or row.ended_at is not None:
         return None
     now = utcnow()
-    idle = now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
+    idle = now - row.last_seen_at > settings.session_idle
     too_old = now - row.created_at > timedelta(hours=settings.session_absolute_hours)
     if idle or too_old:
         row.ended_at = now
@@ -109,7 +116,7 @@ def load_user(token: str) -> SignedInUser | None:
             details={"reason": "idle" if idle else "absolute"},
         )
         return None  # stored with the request's commit, like the touch below
-    if now - row.last_seen_at > TOUCH_INTERVAL:
+    if now - row.last_seen_at > min(TOUCH_INTERVAL, settings.session_idle / 4):
         row.last_seen_at = now
     acting_for = row.acting_for
     return SignedInUser(

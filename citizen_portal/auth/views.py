@@ -10,8 +10,9 @@ from flask_login import current_user, login_user, logout_user
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_event
-from citizen_portal.auth import services
+from citizen_portal.auth import drafts, services
 from citizen_portal.auth.sessions import end_session, start_session
+from citizen_portal.auth.sessions import keep_alive as keep_session
 from citizen_portal.config import Settings
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.notifications import push
@@ -126,6 +127,11 @@ def callback() -> Any:
         end_session(previous)
     session.clear()
     user = start_session(person, acr=identity.acr, authenticated_at=authenticated_at)
+    # Text kept when an earlier session ended: pages look for it only while some waits
+    # (one query here instead of one on every page).
+    kept_until = drafts.waiting(db, person.id, utcnow())
+    if kept_until is not None:
+        session[drafts.DRAFTS_WAITING] = kept_until.timestamp()
     record_event(
         db,
         tag=AuditTag.ACCOUNT_SIGNED_IN,
@@ -161,6 +167,14 @@ def sign_out() -> Any:
     signed_out = _settings().base_url + url_for("auth.signed_out")
     provider_url = services.end_session_url(signed_out)
     return redirect(provider_url or url_for("auth.signed_out"))
+
+
+@blueprint.post("/keep-alive")
+@requires(Permission.ACCOUNT_USE)
+def keep_alive() -> Any:
+    """ "Stay signed in" (static/js/app.js): the idle timeout starts again."""
+    keep_session(current_user.get_id())
+    return current_app.response_class(status=204, mimetype="text/plain")
 
 
 @blueprint.get("/signed-out")

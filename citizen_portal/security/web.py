@@ -17,15 +17,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import inspect
 
+from citizen_portal.auth import drafts
 from citizen_portal.auth.models import SentForm
-from citizen_portal.auth.sessions import signed_in_recently
+from citizen_portal.auth.sessions import session_row, signed_in_recently
 from citizen_portal.db import RETRY_ATTRIBUTE, get_session, utcnow
 from citizen_portal.i18n import possessive
 from citizen_portal.representation.rules import actor_for
@@ -120,7 +132,7 @@ def requires(
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                return redirect(url_for("auth.sign_in", next=request.full_path))
+                return _to_sign_in()
             actor = current_actor()
             if not can(actor, permission):
                 abort(403)
@@ -132,6 +144,8 @@ def requires(
                 return refused
             if load is not None:
                 kwargs[load.view_argument] = load.authorized(actor, permission, kwargs)
+            if request.method == "GET" and actor is not None:
+                _give_back_typed_text(actor)
             response = view(*args, **kwargs)
             _remember_sent_form(response)
             return response
@@ -143,6 +157,13 @@ def requires(
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def _to_sign_in() -> Any:
+    if request.method == "POST":
+        # The session ended while they wrote: keep the text for them.
+        return redirect(url_for("auth.sign_in", next=keep_typed_text()), code=303)
+    return redirect(url_for("auth.sign_in", next=request.full_path))
 
 
 # Every signed-in form carries these (templates render them with form_guard()).
@@ -162,6 +183,75 @@ def form_guard() -> Markup:
         '<input type="hidden" name="{}" value="{}">'
         '<input type="hidden" name="{}" value="{}">'
     ).format(generate_csrf(), FOR_SUBJECT_FIELD, subject, ONCE_FIELD, secrets.token_urlsafe(24))
+
+
+# Bookkeeping fields of a form, never kept as typed text.
+_NOT_TYPED = ("csrf_token", ONCE_FIELD)
+
+
+def _this_page() -> str:
+    """Path and query of the current request, the way drafts name pages."""
+    query = request.query_string.decode("latin-1")
+    return request.path + (f"?{query}" if query else "")
+
+
+def _form_page() -> str:
+    """The page a POSTed form is on: its own address if that shows the form, else the
+    page it was sent from (the referrer, only on this site), else the front page."""
+    rule = request.url_rule
+    if rule is not None and "GET" in (rule.methods or ()):
+        return _this_page()
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return "/"
+
+
+def keep_typed_text() -> str:
+    """A form sent after its session ended: keep what was typed (sealed, for a short
+    while) for the person whose session it was, and return the page it is on.
+
+    Bound to that person, not the browser: the token in the cookie names the ended
+    session and its person. Without one (no cookie), nothing is kept."""
+    page = _form_page()
+    token = session.get("_user_id")
+    row = session_row(token) if isinstance(token, str) else None
+    if row is None:
+        return page
+    fields = {
+        name: value
+        for name, value in request.form.items()
+        if name not in _NOT_TYPED and value.strip()
+    }
+    if any(name in TYPED_FIELDS or name == "choice" for name in fields):
+        secret = current_app.config["SECRET_KEY"]
+        drafts.keep(get_session(), secret, row.person_id, page, fields, utcnow())
+    return page
+
+
+def _give_back_typed_text(actor: Actor) -> None:
+    """On the page a kept form was on, give the person's text back (once). Looked
+    for only while the sign-in found some kept (``DRAFTS_WAITING``, in the signed
+    session cookie): other pages ask the database nothing."""
+    waiting_until = session.get(drafts.DRAFTS_WAITING)
+    if not isinstance(waiting_until, float) or waiting_until <= utcnow().timestamp():
+        session.pop(drafts.DRAFTS_WAITING, None)
+        return
+    secret = current_app.config["SECRET_KEY"]
+    subject = str(actor.subject_person_id)
+    fields = drafts.take(get_session(), secret, actor.person_id, _this_page(), subject, utcnow())
+    if fields:
+        g.typed_text = fields
+
+
+def typed_text(name: str) -> str | None:
+    """What the person had typed into field ``name`` before their session ended."""
+    kept: dict[str, str] = g.get("typed_text") or {}
+    return kept.get(name)
+
+
+def typed_text_given_back() -> bool:
+    return bool(g.get("typed_text"))
 
 
 def _form_refused(actor: Actor | None) -> Any:

@@ -120,6 +120,16 @@ def save_wish(
     return entry
 
 
+def stance_approves(actor: Actor, plan: Plan, choice: StanceChoice) -> bool:
+    """The citizen agreeing to a coordinated action plan approves it (the guidelines
+    ask for it); a representative's agreement is their own view, never the approval."""
+    return (
+        plan.plan_type is PlanType.COORDINATED_ACTION_PLAN
+        and choice in (StanceChoice.AGREE, StanceChoice.AGREE_WITH_COMMENTS)
+        and can(actor, Permission.PLANS_APPROVE, plan)
+    )
+
+
 def record_stance(
     session: Session,
     actor: Actor,
@@ -128,13 +138,7 @@ def record_stance(
     choice: StanceChoice,
     comment: str,
 ) -> PlanStance:
-    # The citizen agreeing to a coordinated action plan approves it (the guidelines
-    # ask for it); a representative's agreement is their own view, never the approval.
-    approves = (
-        plan.plan_type is PlanType.COORDINATED_ACTION_PLAN
-        and choice in (StanceChoice.AGREE, StanceChoice.AGREE_WITH_COMMENTS)
-        and can(actor, Permission.PLANS_APPROVE, plan)
-    )
+    approves = stance_approves(actor, plan, choice)
     stance = PlanStance(
         plan_id=plan.id,
         version_id=version.id,

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from citizen_portal.audit.models import AuditTag
@@ -24,7 +32,7 @@ from citizen_portal.security.web import from_query, from_url, requires, signed_i
 from citizen_portal.wishes import services
 from citizen_portal.wishes.forms import StanceForm, WishForm
 from citizen_portal.wishes.models import OWN_WORDS, StanceChoice, WishSection
-from citizen_portal.wishes.vocabulary import SECTION_HINTS, SECTION_TITLES
+from citizen_portal.wishes.vocabulary import SECTION_HINTS, SECTION_TITLES, STANCE_NAMES
 
 blueprint = Blueprint("wishes", __name__)
 
@@ -105,6 +113,7 @@ def edit(name: str, plan: Plan | None) -> Any:
         else:
             if saved is not None:
                 _audit(actor, AuditTag.WISH_SAVED, plan, section=section.value)
+                flash(str(_l("Saved: %(section)s", section=SECTION_TITLES[section])), "success")
             return redirect(url_for("wishes.overview", plan=plan_id) + f"#{section.value}")
     elif not form.is_submitted():
         form.text.data = current.text if current else ""
@@ -169,6 +178,9 @@ def history(name: str, plan: Plan | None) -> Any:
 @blueprint.post("/plans/<int:plan_id>/stance")
 @requires(Permission.WISHES_WRITE, load=from_url(Plan, "plan_id", as_="plan"))
 def stance(plan: Plan) -> Any:
+    """GOV.UK's pattern: the answer, then "check your answer" (nothing stored yet),
+    then "send" stores it and shows what happens next. "Change" goes back to the
+    question with the answer filled in."""
     db = get_session()
     actor = signed_in_actor()
     form = StanceForm()
@@ -178,6 +190,17 @@ def stance(plan: Plan) -> Any:
     if form.version.data != latest.number:
         # The plan changed while they read it: their stance must be on what they read.
         return render_template("wishes/stance_error.html", form=form, plan=plan, changed=True), 409
+    if request.form.get("change") == "yes":
+        return render_template("wishes/stance_error.html", form=form, plan=plan, changed=False)
+    if request.form.get("confirm") != "yes":
+        return render_template(
+            "wishes/stance_check.html",
+            form=form,
+            plan=plan,
+            plan_name=PLAN_TYPE_NAMES[plan.plan_type],
+            choice_name=STANCE_NAMES[StanceChoice(form.choice.data)],
+            approves=services.stance_approves(actor, plan, StanceChoice(form.choice.data)),
+        )
     recorded = services.record_stance(
         db, actor, plan, latest, StanceChoice(form.choice.data), form.comment.data
     )
@@ -189,4 +212,21 @@ def stance(plan: Plan) -> Any:
         choice=recorded.choice.value,
         approved="yes" if recorded.approves_plan else "no",
     )
-    return redirect(url_for("plans.plan", plan_id=plan.id) + "#your-stance")
+    return redirect(url_for("wishes.stance_sent", plan_id=plan.id))
+
+
+@blueprint.get("/plans/<int:plan_id>/stance/sent")
+@requires(Permission.WISHES_READ, load=from_url(Plan, "plan_id", as_="plan"))
+def stance_sent(plan: Plan) -> Any:
+    """The confirmation panel: what was sent, and what happens next."""
+    actor = signed_in_actor()
+    stances = services.stances(get_session(), plan.id)
+    found = [s for s in stances if s.author_person_id == actor.person_id]
+    _audit(actor, AuditTag.WISHES_VIEWED, plan, stance="sent")
+    return render_template(
+        "wishes/stance_sent.html",
+        plan=plan,
+        plan_name=PLAN_TYPE_NAMES[plan.plan_type],
+        stance=found[0] if found else None,  # None: nothing sent yet
+        choice_name=STANCE_NAMES[found[0].choice] if found else "",
+    )

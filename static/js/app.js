@@ -222,4 +222,60 @@ window.addEventListener("beforeprint", function () {
       status.textContent = offer.getAttribute("data-failed");
     });
   });
+// Focus the error summary (or a banner) when the page loads, so a screen reader
+// reads it first and a keyboard user starts there (GOV.UK pattern).
+(function () {
+  var target = document.querySelector(".error-summary[data-focus-on-load]") ||
+    document.querySelector("[data-focus-on-load]");
+  if (target) target.focus();
+})();
+
+// "Stay signed in": a warning two minutes before the idle timeout (half-way for
+// timeouts under four minutes). Without JavaScript, a form sent after the timeout
+// is kept on the server until the same person signs in again.
+(function () {
+  var body = document.body;
+  var seconds = parseInt(body.getAttribute("data-session-seconds") || "", 10);
+  var dialog = document.getElementById("session-warning");
+  if (!seconds || !dialog || typeof dialog.showModal !== "function") return;
+  var warnTimer, endTimer;
+  var before = dialog.querySelector("[data-before]");
+  var after = dialog.querySelector("[data-after]");
+  var stay = dialog.querySelector("[data-stay]");
+  function start() {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    var warnAfter = seconds > 240 ? seconds - 120 : seconds / 2;
+    warnTimer = setTimeout(function () {
+      before.hidden = false;
+      after.hidden = true;
+      stay.hidden = false;
+      if (!dialog.open) dialog.showModal();
+      stay.focus();
+    }, warnAfter * 1000);
+    endTimer = setTimeout(function () {
+      before.hidden = true;
+      after.hidden = false;
+      stay.hidden = true;
+    }, seconds * 1000);
+  }
+  stay.addEventListener("click", function () {
+    var data = new URLSearchParams();
+    data.append("csrf_token", body.getAttribute("data-csrf") || "");
+    fetch(body.getAttribute("data-keep-alive"), {
+      method: "POST", body: data, credentials: "same-origin", redirect: "manual"
+    }).then(function (response) {
+      if (response.status === 204) {
+        dialog.close();
+        start();
+      } else {
+        before.hidden = true;
+        after.hidden = false;
+        stay.hidden = true;
+      }
+    }).catch(function () {});
+  });
+  // Closing keeps the page; the timers go on.
+  dialog.querySelector("[data-close]").addEventListener("click", function () { dialog.close(); });
+  start();
 })();

@@ -104,6 +104,7 @@ def test_citizen_signs_in_opens_a_plan_and_the_page_is_accessible(
     overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
 
+    phone.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mere").click()
     phone.get_by_role("link", name="Hvem har kigget").click()
     assert phone.locator("h1").inner_text() == "Hvem har kigget på dine oplysninger"
     assert "Du læste din plan: Udskrivningsaftale." in phone.locator("ol.log").inner_text()
@@ -161,6 +162,7 @@ def test_acting_for_someone_shows_an_accessible_banner(
 
     _sign_in(phone, certified_portal, "demo-sara")
 
+    phone.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mere").click()
     phone.get_by_role("link", name="Handler for").click()
     _assert_accessible(phone)
     phone.get_by_label("Mette Nielsen").check()
@@ -186,7 +188,7 @@ def test_an_offered_power_of_attorney_greets_the_representative_after_sign_in(
 
     offer = phone.locator("section.notice")
     assert "Jonas Holm har givet dig en fuldmagt" in offer.inner_text()
-    badge = phone.locator(".header-nav .badge").text_content() or ""
+    badge = phone.locator(".bottom-nav .badge").text_content() or ""
     assert " ".join(badge.split()) == "1 nye"  # the count, and "new" for screen readers
     _assert_accessible(phone)
     offer.get_by_role("button", name="Tag imod fuldmagten fra Jonas Holm").click()

@@ -30,6 +30,7 @@ from tests.support.pages import act_for
 
 SHOWS_NOBODYS_DATA = {
     "representation.grant": "a blank form for giving a power of attorney",
+    "public.more": "a menu of links to other pages",
 }
 
 

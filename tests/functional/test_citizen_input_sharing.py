@@ -140,7 +140,12 @@ def test_plan_input_goes_to_the_places_in_that_plan_while_it_is_active(
     _write(client, "meetings", "Said skal med.", plan)
     client.post(
         f"/plans/{plan.id}/stance",
-        data={"csrf_token": csrf(client, f"/plans/{plan.id}"), "choice": "agree", "version": 1},
+        data={
+            "csrf_token": csrf(client, f"/plans/{plan.id}"),
+            "choice": "agree",
+            "version": 1,
+            "confirm": "yes",
+        },
     )
     # A place with a function in the plan (not its author) reads it.
     social = api_token(client, db, [NAESTVED_SOCIAL], client_id="naestved", scopes=READ)

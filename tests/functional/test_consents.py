@@ -158,7 +158,12 @@ def test_the_api_gives_wishes_and_approval_to_the_plans_own_organisation_only(
     )
     client.post(
         f"/plans/{plan.id}/stance",
-        data={"csrf_token": csrf(client, f"/plans/{plan.id}"), "choice": "agree", "version": 1},
+        data={
+            "csrf_token": csrf(client, f"/plans/{plan.id}"),
+            "choice": "agree",
+            "version": 1,
+            "confirm": "yes",
+        },
     )
     token = api_token(client, db, [DISTRICT_PSYCHIATRY], scopes=("api:citizen-input:read",))
     body = _read_back(client, token, plan)

@@ -37,7 +37,7 @@ def _messages(client: FlaskClient) -> list[str]:
 
 
 def _unread_badge(client: FlaskClient) -> str | None:
-    badge = _page(client, "/powers-of-attorney").select_one(".header-nav .badge")
+    badge = _page(client, "/powers-of-attorney").select_one(".bottom-nav .badge")
     return " ".join(badge.get_text(" ").split()) if badge else None
 
 

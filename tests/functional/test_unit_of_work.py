@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from citizen_portal.api.oauth import register_client
+from citizen_portal.auth.models import UserSession
 from citizen_portal.consents.models import ConsentPurpose
 from citizen_portal.consents.services import give
 from citizen_portal.db import Base, commit_request, utcnow
@@ -127,7 +128,12 @@ def _keep_wish_private(client: FlaskClient, db: Session, demo: People) -> Send:
 def _stance(client: FlaskClient, db: Session, demo: People) -> Send:
     plan = action_plan_of(db, demo["demo-peter"])
     sign_in(client, db, demo["demo-peter"])
-    data = {"choice": "agree", "version": plan.current_version.number, "comment": ""}
+    data = {
+        "choice": "agree",
+        "version": plan.current_version.number,
+        "comment": "",
+        "confirm": "yes",
+    }
     return _form(client, f"/plans/{plan.id}/stance", data)
 
 
@@ -332,6 +338,15 @@ def _unsubscribe(client: FlaskClient, db: Session, demo: People) -> Send:
     )
 
 
+def _keep_alive(client: FlaskClient, db: Session, demo: People) -> Send:
+    sign_in(client, db, demo["demo-mette"])
+    send = _form(client, "/auth/keep-alive", {})
+    row = db.scalars(select(UserSession)).one()
+    row.last_seen_at = utcnow() - timedelta(minutes=5)
+    db.commit()
+    return send
+
+
 WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "dev_idp.authorize": _dev_authorize,
     "dev_idp.token": _dev_token,
@@ -339,6 +354,7 @@ WRITES: dict[str, Callable[[FlaskClient, Session, People], Send]] = {
     "notifications.subscribe": _subscribe,
     "notifications.unsubscribe": _unsubscribe,
     "auth.sign_out": _sign_out,
+    "auth.keep_alive": _keep_alive,
     "representation.switch": _act_for,
     "representation.grant": _grant,
     "representation.accept": _accept,

@@ -154,6 +154,7 @@ def test_agreeing_to_a_coordinated_action_plan_approves_that_version(
             "choice": "agree_with_comments",
             "comment": "Godt.",
             "version": 1,
+            "confirm": "yes",
         },
     )
     assert done.status_code == 302
@@ -172,7 +173,12 @@ def test_disagreeing_is_recorded_and_is_no_approval(
     sign_in(client, db, peter)
     client.post(
         f"/plans/{plan.id}/stance",
-        data={"csrf_token": csrf(client, f"/plans/{plan.id}"), "choice": "disagree", "version": 1},
+        data={
+            "csrf_token": csrf(client, f"/plans/{plan.id}"),
+            "choice": "disagree",
+            "version": 1,
+            "confirm": "yes",
+        },
     )
     stance = db.scalars(select(PlanStance)).one()
     assert stance.approves_plan is False
@@ -193,7 +199,8 @@ def test_a_representatives_agreement_is_theirs_and_never_the_citizens_approval(
     assert "this counts as your approval" not in form
     token = csrf(client, f"/plans/{plan.id}")
     response = client.post(
-        f"/plans/{plan.id}/stance", data={"csrf_token": token, "choice": "agree", "version": 1}
+        f"/plans/{plan.id}/stance",
+        data={"csrf_token": token, "choice": "agree", "version": 1, "confirm": "yes"},
     )
     assert response.status_code == 302
     stance = db.scalars(select(PlanStance)).one()

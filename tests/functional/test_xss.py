@@ -71,6 +71,7 @@ def test_every_free_text_field_renders_attack_strings_inert(
                 "choice": "disagree",
                 "comment": attack,
                 "version": 1,
+                "confirm": "yes",
             },
         )
         _assert_inert(client.get(f"/plans/{plan.id}").get_data(as_text=True), attack)

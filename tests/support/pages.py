@@ -48,3 +48,10 @@ def shown_soup(html: str) -> BeautifulSoup:
 
 def shown_text(html: str) -> str:
     return text_of(shown_soup(html))
+
+
+def one(soup: BeautifulSoup | Tag, selector: str) -> Tag:
+    """The one element matching ``selector``; fails the test if there is none."""
+    found = soup.select_one(selector)
+    assert found is not None, selector
+    return found

@@ -1,7 +1,7 @@
 """the development identity provider keeps its key and codes in the database
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0018
 Create Date: 2026-11-29 03:30:00.000000
 
 With several workers or instances, a code issued by one is redeemed at another,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0020'
-down_revision = '0016'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
