@@ -222,6 +222,8 @@ window.addEventListener("beforeprint", function () {
       status.textContent = offer.getAttribute("data-failed");
     });
   });
+})();
+
 // Focus the error summary (or a banner) when the page loads, so a screen reader
 // reads it first and a keyboard user starts there (GOV.UK pattern).
 (function () {
