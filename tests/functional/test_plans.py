@@ -99,8 +99,9 @@ def test_plan_page_starts_with_summary_and_who_to_call(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
-    sections = soup.select("main section")
-    assert [s["class"] for s in sections[:3]] == [
+    # The first blocks in main: the three answers (plain blocks, not landmarks).
+    sections = soup.select("main section, main .answer")
+    assert [s.get("class") for s in sections[:3]] == [
         ["answer", "answer-next"],
         ["answer", "answer-call"],
         ["answer", "answer-you"],
@@ -313,8 +314,8 @@ def test_what_changed_leads_with_the_hand_over_and_stays_until_marked_as_seen(
     assert call is not None
     assert str(call["href"]).startswith("tel:")
     # It comes after the three answers.
-    sections = page.select("main section")
-    changes_box, you = page.select_one("section.changes"), page.select_one("section.answer-you")
+    sections = page.select("main section, main .answer")
+    changes_box, you = page.select_one("section.changes"), page.select_one(".answer-you")
     assert changes_box is not None
     assert you is not None
     assert sections.index(changes_box) > sections.index(you)
