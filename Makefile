@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := citizen_portal
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint typecheck hooks translations clean
+.PHONY: help run test check lint typecheck hooks translations clean mutation
 
 ## help: list these targets
 help:
@@ -56,6 +56,12 @@ check: lint typecheck
 ## test: install everything the tests need, lint, type-check and run the whole suite with its coverage floor
 test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium check
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
+
+## mutation: mutmut over the rules that decide who sees what (~25 min on 2 cores; docs/testing.md)
+mutation: $(VENV)/.installed $(MO_FILES)
+	rm -f mutants/test-template.db
+	TEST_SQLITE_TEMPLATE=$(CURDIR)/mutants/test-template.db $(BIN)/mutmut run --max-children $$(nproc)
+	$(BIN)/mutmut results
 
 ## hooks: install the pre-commit hooks (ruff, mypy, import contracts from .venv)
 hooks: $(VENV)/.installed
