@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
+from citizen_portal.fhir.related_person import KIND_SYSTEM
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.relations import plan_relations
@@ -166,7 +167,7 @@ def test_a_representatives_wish_and_stance_are_read_back_as_theirs(
     assert hers["author"]["type"] == "RelatedPerson"
     assert hers["author"]["display"] == demo["demo-hanne"].full_name
     coding = hers["author"]["extension"][0]["valueCoding"]
-    assert coding["code"] == kind["code"]
+    assert coding == {"system": KIND_SYSTEM, "code": kind["code"]}
     assert hers["author"]["extension"][0]["url"].endswith("/representation-kind")
 
     stance = by_text["Hanne er uenig."]
@@ -215,3 +216,71 @@ def test_a_representatives_withdrawal_is_shown_as_theirs_not_the_citizens(
     assert again.status_code in (302, 409)
     db.refresh(consent)
     assert consent.withdrawn_by_person_id == hanne.id, "a second withdrawal changes nothing"
+
+
+def test_a_consent_naming_an_organisation_is_read_back_as_fhir_names_it(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    organisation = plan.author_organisation
+    sign_in(client, db, peter)
+    response = client.post(
+        "/consents/new",
+        data={
+            "csrf_token": csrf(client, "/consents/new"),
+            "purpose": "inform_gp",
+            "recipient_organisation": str(organisation.id),
+            "recipient": "",
+            "plan": "",
+            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    consent = db.scalars(select(Consent).where(Consent.citizen_id == peter.id)).one()
+    assert consent.recipient_organisation_id == organisation.id
+    assert consent.plan_id is None
+
+    token = api_token(client, db, [organisation.identifier], "reader", READ)
+    found = [r for r in _read_back(client, token, plan) if r["resourceType"] == "Consent"]
+    assert len(found) == 1
+    system, _, value = organisation.identifier.rpartition("|")
+    terminology = "http://terminology.hl7.org/CodeSystem"
+    assert found[0] == {
+        "resourceType": "Consent",
+        "id": f"consent-{consent.id}",
+        "text": {"status": "generated", "div": found[0]["text"]["div"]},
+        "status": "active",
+        "scope": {"coding": [{"system": f"{terminology}/consentscope", "code": "patient-privacy"}]},
+        "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+        "dateTime": consent.given_at.isoformat(),
+        "policyRule": {"coding": [{"system": f"{terminology}/v3-ActCode", "code": "OPTIN"}]},
+        "provision": {
+            "type": "permit",
+            "period": {
+                "start": consent.starts_on.isoformat(),
+                "end": consent.expires_on.isoformat(),
+            },
+            "actor": [
+                {
+                    "role": {
+                        "coding": [
+                            {"system": f"{terminology}/v3-ParticipationType", "code": "IRCP"}
+                        ]
+                    },
+                    "reference": {
+                        "type": "Organization",
+                        "identifier": {"system": system, "value": value},
+                        "display": organisation.name,
+                    },
+                }
+            ],
+            "purpose": [
+                {
+                    "system": "https://citizen-portal.example/fhir/CodeSystem/consent-purpose",
+                    "code": "inform-gp",
+                }
+            ],
+        },
+    }
+    assert organisation.name in found[0]["text"]["div"]
