@@ -170,7 +170,15 @@ def test_a_representatives_wish_and_stance_are_read_back_as_theirs(
     assert coding == {"system": KIND_SYSTEM, "code": kind["code"]}
     assert hers["author"]["extension"][0]["url"].endswith("/representation-kind")
 
+    for wish in (own, hers):
+        assert wish["status"] == "completed"
+        assert wish["text"]["status"] == "generated"
+        assert wish["basedOn"][0]["type"] == "CarePlan"
+        assert wish["extension"][0]["valueCoding"]["code"] == "general"
+
     stance = by_text["Hanne er uenig."]
+    assert stance["author"] == hers["author"], "with the kind she acts under"
+    assert stance["basedOn"][0]["type"] == "CarePlan"
     assert stance["author"]["type"] == "RelatedPerson"
     assert stance["author"]["display"] == demo["demo-hanne"].full_name
     answers = {i["linkId"]: i["answer"][0] for i in stance["item"]}
@@ -216,6 +224,9 @@ def test_a_representatives_withdrawal_is_shown_as_theirs_not_the_citizens(
     assert again.status_code in (302, 409)
     db.refresh(consent)
     assert consent.withdrawn_by_person_id == hanne.id, "a second withdrawal changes nothing"
+    sign_in(client, db, peter)
+    log = text_of(page(client, "/access-log"))
+    assert log.count("withdrew a consent") == 1, "logged once: when it was withdrawn"
 
 
 def test_a_consent_naming_an_organisation_is_read_back_as_fhir_names_it(
