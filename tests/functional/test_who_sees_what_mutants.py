@@ -295,3 +295,26 @@ def test_a_consent_naming_an_organisation_is_read_back_as_fhir_names_it(
         },
     }
     assert organisation.name in found[0]["text"]["div"]
+
+
+def test_a_wish_for_one_plan_is_read_back_through_that_plan_only(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan_a = action_plan_of(db, peter)
+    plan_c = _second_plan_by_the_same_author(client, db, peter, plan_a)
+    sign_in(client, db, peter)  # has opened neither plan: a wish for one plan needs no visit
+    _save_wish(client, f"/wishes/early_signs?plan={plan_a.id}", "Kun til plan A.")
+    token = api_token(client, db, [plan_a.author_identifier], "reader", READ)
+
+    def wishes(plan: Plan) -> dict[str, dict[str, Any]]:
+        return {
+            r["item"][0]["answer"][0]["valueString"]: r
+            for r in _read_back(client, token, plan)
+            if r["resourceType"] == "QuestionnaireResponse" and r["id"].startswith("wish-")
+        }
+
+    through_a = wishes(plan_a)
+    assert set(through_a) == {"Kun til plan A."}
+    assert through_a["Kun til plan A."]["extension"][0]["valueCoding"]["code"] == "plan"
+    assert wishes(plan_c) == {}
