@@ -106,14 +106,18 @@ def _strings(data: Any) -> Iterator[str]:
 
 
 def _markable() -> dict[str, list[frozenset[Guard]]]:
-    """Texts found in the bundle exactly as often as in the plan's fields: replacing
-    them touches only those fields (a shared string elsewhere, e.g. an organisation's
-    address, is left as it is)."""
+    """Texts found in the bundle exactly as often as in the plan's fields, and not
+    reference data: replacing them touches only those fields."""
     by_text: dict[str, list[frozenset[Guard]]] = {}
     for text, guards in _fields():
         by_text.setdefault(text, []).append(guards)
     in_bundle = Counter(_strings(BASE))
-    return {t: g for t, g in by_text.items() if in_bundle[t] == len(g)}
+    # Organisations' and functions' names and contacts are reference data, shown as
+    # the plan's author and whom to call; a field may be read from them (a place).
+    reference = {o.name for o in PARSED.organisations.values()}
+    for f in PARSED.functions.values():
+        reference |= {f.title, f.phone, f.email, f.opening_hours, f.address} - {None}
+    return {t: g for t, g in by_text.items() if in_bundle[t] == len(g) and t not in reference}
 
 
 MARKABLE = _markable()
