@@ -116,7 +116,8 @@ def _markable() -> dict[str, list[frozenset[Guard]]]:
     # the plan's author and whom to call; a field may be read from them (a place).
     reference = {o.name for o in PARSED.organisations.values()}
     for f in PARSED.functions.values():
-        reference |= {f.title, f.phone, f.email, f.opening_hours, f.address} - {None}
+        fields = (f.title, f.phone, f.email, f.opening_hours, f.address)
+        reference |= {text for text in fields if text}
     return {t: g for t, g in by_text.items() if in_bundle[t] == len(g) and t not in reference}
 
 
