@@ -151,7 +151,10 @@ def _assert_inert(html: str, where: str) -> None:
         for attribute in URL_ATTRIBUTES:
             value = re.sub(r"[\s\x00-\x1f]", "", str(tag.get(attribute, ""))).lower()
             assert not value.startswith(("javascript:", "data:", "//evil")), shown
-            assert "evil.example" not in value, shown
+            # A phone or mail link carries the partner's text after its scheme, escaped:
+            # it dials or writes, it never opens a page.
+            if not value.startswith(("tel:", "mailto:")):
+                assert "evil.example" not in value, shown
 
 
 def _hidden_fields(client: FlaskClient, path: str) -> dict[str, str]:
@@ -293,14 +296,16 @@ def test_hostile_stored_text_is_only_ever_text_on_every_page_and_in_the_pdf(
     citizen_pages = _walk(app, client, db, peter, "citizen")
     # The access log now tells of every read above, by hostile names.
     _assert_inert(client.get("/access-log").get_data(as_text=True), "citizen /access-log")
+    # The payloads are kept, as text (names in the header and in the messages).
+    messages = BeautifulSoup(client.get("/messages").data, "html.parser").get_text()
+    shown = " ".join(messages.split())
+    assert any(" ".join(p.split()) in shown for p in PAYLOADS), shown[:300]
 
     sign_in(client, db, hanne)
     act_for(client, peter.id)
     representative_pages = _walk(app, client, db, peter, "representative")
     assert citizen_pages >= 15, citizen_pages
     assert representative_pages >= 10, representative_pages
-    shown = " ".join(BeautifulSoup(client.get("/messages").data, "html.parser").get_text().split())
-    assert "<img src=x onerror=alert(1)>" in shown or "<meta http-equiv" in shown
 
     # The partner reads the citizen's input back: its narrative is inert XHTML.
     for plan_ in db.scalars(select(Plan).where(Plan.citizen_id == peter.id)):
