@@ -57,7 +57,7 @@ check: lint typecheck
 test: $(VENV)/.installed $(MO_FILES) tests/oidc/node_modules/.package-lock.json /usr/bin/chromium check
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
-## mutation: mutmut over the rules that decide who sees what (~25 min on 2 cores; docs/testing.md)
+## mutation: mutmut over the rules that decide who sees what (over an hour on 2 cores; docs/testing.md)
 mutation: $(VENV)/.installed $(MO_FILES)
 	rm -f mutants/test-template.db
 	TEST_SQLITE_TEMPLATE=$(CURDIR)/mutants/test-template.db $(BIN)/mutmut run --max-children $$(nproc)
