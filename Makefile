@@ -7,7 +7,7 @@ FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 export FLASK_APP := citizen_portal
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint typecheck hooks translations clean bench
+.PHONY: help run test check lint typecheck hooks translations clean bench mutation
 
 ## help: list these targets
 help:
@@ -72,6 +72,12 @@ bench: $(VENV)/.installed $(MO_FILES) /usr/bin/wrk
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/soak.py --seconds 60
 	$(BIN)/python bench/faults.py
+
+## mutation: mutmut over the rules that decide who sees what (over an hour on 2 cores; docs/testing.md)
+mutation: $(VENV)/.installed $(MO_FILES)
+	rm -f mutants/test-template.db
+	TEST_SQLITE_TEMPLATE=$(CURDIR)/mutants/test-template.db $(BIN)/mutmut run --max-children $$(nproc)
+	$(BIN)/mutmut results
 
 ## hooks: install the pre-commit hooks (ruff, mypy, import contracts from .venv)
 hooks: $(VENV)/.installed

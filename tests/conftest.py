@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -101,6 +102,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     # TEST_DATABASE_SCHEMA: a schema of one's own on a shared PostgreSQL server.
     schema = os.environ.get("TEST_DATABASE_SCHEMA") or "portal_test"
     url = fresh_database(schema, tmp_path_factory.mktemp("db"))
+    # TEST_SQLITE_TEMPLATE (`make mutation`): a migrated SQLite file to copy instead of
+    # migrating again in each of the thousand short runs; the first run writes it.
+    template_name = os.environ.get("TEST_SQLITE_TEMPLATE")
+    template = Path(template_name) if template_name else None
+    if template is not None and url.startswith("sqlite:///") and template.parent.is_dir():
+        path = Path(url.removeprefix("sqlite:///"))
+        if template.exists():
+            shutil.copyfile(template, path)
+            return url
+        migrate.upgrade(url)
+        shutil.copyfile(path, template)
+        return url
     migrate.upgrade(url)
     return url
 

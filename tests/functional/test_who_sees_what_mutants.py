@@ -1,0 +1,323 @@
+"""Tests that kill the mutants issue 13's mutation run found alive (see
+docs/testing.md): a consent limited to plan A sent to plan B's organisation, or
+stored as general; a representative's wishes, stance and withdrawal reported as
+the citizen's own."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citizen_portal.consents.models import Consent
+from citizen_portal.db import utcnow
+from citizen_portal.fhir.related_person import KIND_SYSTEM
+from citizen_portal.people.models import Person
+from citizen_portal.plans.models import Plan
+from citizen_portal.plans.relations import plan_relations
+from citizen_portal.representation.models import Representation
+from citizen_portal.security.actors import ActorKind
+from tests.conftest import sign_in
+from tests.support.demo import action_plan_of
+from tests.support.fhir import REGION, api_token, example, post_bundle
+from tests.support.pages import act_for, csrf, page, text_of
+
+READ = ("api:citizen-input:read",)
+PETER = "0911843456"  # the demo's CPR number for Peter, as in the profile's example
+
+
+def _give(client: FlaskClient, plan: str, recipient: str) -> None:
+    response = client.post(
+        "/consents/new",
+        data={
+            "csrf_token": csrf(client, "/consents/new"),
+            "confirmed": "yes",  # sent from "Check your answers"
+            "purpose": "involve_relative",
+            "recipient": recipient,
+            "plan": plan,
+            "expires_on": (utcnow().date() + timedelta(days=90)).isoformat(),
+        },
+    )
+    assert response.status_code in (302, 303), response.get_data(as_text=True)
+
+
+def _read_back(client: FlaskClient, token: str, plan: Plan) -> list[dict[str, Any]]:
+    response = client.get(
+        f"/api/fhir/citizen-input?plan={plan.identifier_system}|{plan.identifier_value}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [e["resource"] for e in response.get_json()["entry"]]
+
+
+def _recipients(resources: list[dict[str, Any]]) -> set[str]:
+    return {
+        r["provision"]["actor"][0]["reference"]["display"]
+        for r in resources
+        if r["resourceType"] == "Consent"
+    }
+
+
+def _other_plan(client: FlaskClient, db: Session, peter: Person, plan_a: Plan) -> Plan:
+    """A discharge agreement for Peter from the region (plan A is the district's)."""
+    text = json.dumps(example("discharge-agreement"))
+    bundle = json.loads(text.replace("1403881234", PETER).replace("ua-2026-0142", "ua-2026-0999"))
+    token = api_token(client, db, [REGION], "region-writer")
+    assert post_bundle(client, token, bundle).status_code == 201
+    plans = db.scalars(select(Plan).where(Plan.citizen_id == peter.id, Plan.id != plan_a.id))
+    other = next(p for p in plans if p.author_identifier == REGION)
+    assert plan_a.author_identifier != REGION
+    return other
+
+
+def test_a_consent_for_plan_a_goes_to_plan_a_only_and_is_stored_for_it(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan_a = action_plan_of(db, peter)
+    plan_b = _other_plan(client, db, peter, plan_a)
+    sign_in(client, db, peter)
+    _give(client, str(plan_a.id), "Kun til plan A")
+    stored = db.scalars(select(Consent).where(Consent.citizen_id == peter.id)).one()
+    assert stored.plan_id == plan_a.id, "stored for plan A, not as a general consent"
+
+    a_reader = api_token(client, db, [plan_a.author_identifier], "a-reader", READ)
+    b_reader = api_token(client, db, [plan_b.author_identifier], "b-reader", READ)
+    assert _recipients(_read_back(client, a_reader, plan_a)) == {"Kun til plan A"}
+    assert _recipients(_read_back(client, b_reader, plan_b)) == set()
+    # A second plan by plan A's own organisation: reading through it gives no more.
+    plan_c = _second_plan_by_the_same_author(client, db, peter, plan_a)
+    assert _recipients(_read_back(client, a_reader, plan_c)) == set()
+    shown = text_of(page(client, "/consents"))
+    assert "Kun til plan A" in shown
+
+
+def _second_plan_by_the_same_author(
+    client: FlaskClient, db: Session, peter: Person, plan_a: Plan
+) -> Plan:
+    text = json.dumps(example("coordinated-action-plan"))
+    bundle = json.loads(text.replace(plan_a.identifier_value, "kip-2026-0999"))
+    token = api_token(client, db, [plan_a.author_identifier], "a-writer")
+    assert post_bundle(client, token, bundle).status_code == 201
+    plan_c = db.scalars(
+        select(Plan).where(Plan.citizen_id == peter.id, Plan.identifier_value == "kip-2026-0999")
+    ).one()
+    facts = next(f for f in plan_relations(db, peter.id) if f.plan_id == plan_c.id)
+    assert plan_a.author_identifier in facts.organisations
+    return plan_c
+
+
+def _hanne_acting_for_peter(
+    client: FlaskClient, db: Session, demo: dict[str, Person], *scopes: str
+) -> Representation:
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    power = db.scalars(
+        select(Representation).where(Representation.representative_id == hanne.id)
+    ).one()
+    power.scopes = sorted({*power.scopes, *scopes})
+    db.commit()
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    return power
+
+
+def _save_wish(client: FlaskClient, path: str, text: str) -> None:
+    form = page(client, path).select_one("form[method=post]:not(.inline-form)")
+    assert form is not None
+    hidden = {str(i["name"]): str(i.get("value", "")) for i in form.select("input[type=hidden]")}
+    assert client.post(path, data={**hidden, "text": text}).status_code == 302
+
+
+def test_a_representatives_wish_and_stance_are_read_back_as_theirs(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    client.get(f"/plans/{plan.id}")  # opened: general wishes go to its organisations
+    _save_wish(client, "/wishes/what_helps", "Peters egne ord.")
+    power = _hanne_acting_for_peter(client, db, demo)
+    _save_wish(client, "/wishes/early_signs", "Hannes ord.")
+    stance_sent = client.post(
+        f"/plans/{plan.id}/stance",
+        data={
+            "csrf_token": csrf(client, f"/plans/{plan.id}"),
+            "choice": "disagree",
+            "comment": "Hanne er uenig.",
+            "version": 1,
+            "confirm": "yes",  # sent from "Check your answer"
+        },
+    )
+    assert stance_sent.status_code in (302, 303)
+
+    token = api_token(client, db, [plan.author_identifier], "reader", READ)
+    resources = _read_back(client, token, plan)
+    by_text = {
+        i["answer"][0].get("valueString"): r
+        for r in resources
+        if r["resourceType"] == "QuestionnaireResponse"
+        for i in r["item"]
+        if "valueString" in i["answer"][0]
+    }
+    own, hers = by_text["Peters egne ord."], by_text["Hannes ord."]
+    assert own["author"] == {"type": "Patient", "display": peter.full_name}
+    kind = {"code": power.kind.value.replace("_", "-")}
+    assert hers["author"]["type"] == "RelatedPerson"
+    assert hers["author"]["display"] == demo["demo-hanne"].full_name
+    coding = hers["author"]["extension"][0]["valueCoding"]
+    assert coding == {"system": KIND_SYSTEM, "code": kind["code"]}
+    assert hers["author"]["extension"][0]["url"].endswith("/representation-kind")
+
+    for wish in (own, hers):
+        assert wish["status"] == "completed"
+        assert wish["text"]["status"] == "generated"
+        assert wish["basedOn"][0]["type"] == "CarePlan"
+        assert wish["extension"][0]["valueCoding"]["code"] == "general"
+
+    stance = by_text["Hanne er uenig."]
+    assert stance["author"] == hers["author"], "with the kind she acts under"
+    assert stance["basedOn"][0]["type"] == "CarePlan"
+    assert stance["author"]["type"] == "RelatedPerson"
+    assert stance["author"]["display"] == demo["demo-hanne"].full_name
+    answers = {i["linkId"]: i["answer"][0] for i in stance["item"]}
+    assert answers["version"] == {"valueInteger": 1}
+    assert answers["stance"]["valueCoding"]["code"] == "disagree"
+    assert answers["stance"]["valueCoding"]["system"].endswith("/plan-stance")
+    assert answers["approved"] == {"valueBoolean": False}
+    assert answers["comment"] == {"valueString": "Hanne er uenig."}
+    assert stance["questionnaire"].endswith("/Questionnaire/plan-stance")
+    assert stance["status"] == "completed"
+    assert stance["basedOn"][0]["identifier"]["value"] == plan.identifier_value
+    assert stance["id"].startswith("stance-")
+    assert "Hanne er uenig." in stance["text"]["div"]
+    assert stance["text"]["status"] == "generated"
+
+
+def test_a_representatives_withdrawal_is_shown_as_theirs_not_the_citizens(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    sign_in(client, db, peter)
+    _give(client, "", "Min søster")
+    consent = db.scalars(select(Consent).where(Consent.citizen_id == peter.id)).one()
+    _hanne_acting_for_peter(client, db, demo, "manage_consents")
+    withdrawn = client.post(
+        f"/consents/{consent.id}/withdraw", data={"csrf_token": csrf(client, "/consents")}
+    )
+    assert withdrawn.status_code in (302, 303)
+    db.refresh(consent)
+    assert consent.withdrawn_by_person_id == hanne.id
+    assert consent.withdrawn_by_kind is ActorKind.REPRESENTATIVE
+    assert consent.withdrawn_at is not None
+
+    sign_in(client, db, peter)
+    shown = text_of(page(client, "/consents"))
+    assert "Withdrawn by Hanne Sørensen on your behalf" in shown
+    assert "Withdrawn by you" not in shown
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    again = client.post(
+        f"/consents/{consent.id}/withdraw", data={"csrf_token": csrf(client, "/consents")}
+    )
+    assert again.status_code in (302, 303, 409)
+    db.refresh(consent)
+    assert consent.withdrawn_by_person_id == hanne.id, "a second withdrawal changes nothing"
+    sign_in(client, db, peter)
+    log = text_of(page(client, "/access-log"))
+    assert log.count("withdrew consent") == 1, "logged once: when it was withdrawn"
+
+
+def test_a_consent_naming_an_organisation_is_read_back_as_fhir_names_it(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    organisation = plan.author_organisation
+    sign_in(client, db, peter)
+    response = client.post(
+        "/consents/new",
+        data={
+            "csrf_token": csrf(client, "/consents/new"),
+            "confirmed": "yes",  # sent from "Check your answers"
+            "purpose": "inform_gp",
+            "recipient_organisation": str(organisation.id),
+            "recipient": "",
+            "plan": "",
+            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code in (302, 303)
+    consent = db.scalars(select(Consent).where(Consent.citizen_id == peter.id)).one()
+    assert consent.recipient_organisation_id == organisation.id
+    assert consent.plan_id is None
+
+    token = api_token(client, db, [organisation.identifier], "reader", READ)
+    found = [r for r in _read_back(client, token, plan) if r["resourceType"] == "Consent"]
+    assert len(found) == 1
+    system, _, value = organisation.identifier.rpartition("|")
+    terminology = "http://terminology.hl7.org/CodeSystem"
+    assert found[0] == {
+        "resourceType": "Consent",
+        "id": f"consent-{consent.id}",
+        "text": {"status": "generated", "div": found[0]["text"]["div"]},
+        "status": "active",
+        "scope": {"coding": [{"system": f"{terminology}/consentscope", "code": "patient-privacy"}]},
+        "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+        "dateTime": consent.given_at.isoformat(),
+        "policyRule": {"coding": [{"system": f"{terminology}/v3-ActCode", "code": "OPTIN"}]},
+        "provision": {
+            "type": "permit",
+            "period": {
+                "start": consent.starts_on.isoformat(),
+                "end": consent.expires_on.isoformat(),
+            },
+            "actor": [
+                {
+                    "role": {
+                        "coding": [
+                            {"system": f"{terminology}/v3-ParticipationType", "code": "IRCP"}
+                        ]
+                    },
+                    "reference": {
+                        "type": "Organization",
+                        "identifier": {"system": system, "value": value},
+                        "display": organisation.name,
+                    },
+                }
+            ],
+            "purpose": [
+                {
+                    "system": "https://citizen-portal.example/fhir/CodeSystem/consent-purpose",
+                    "code": "inform-gp",
+                }
+            ],
+        },
+    }
+    assert organisation.name in found[0]["text"]["div"]
+
+
+def test_a_wish_for_one_plan_is_read_back_through_that_plan_only(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan_a = action_plan_of(db, peter)
+    plan_c = _second_plan_by_the_same_author(client, db, peter, plan_a)
+    sign_in(client, db, peter)  # has opened neither plan: a wish for one plan needs no visit
+    _save_wish(client, f"/wishes/early_signs?plan={plan_a.id}", "Kun til plan A.")
+    token = api_token(client, db, [plan_a.author_identifier], "reader", READ)
+
+    def wishes(plan: Plan) -> dict[str, dict[str, Any]]:
+        return {
+            r["item"][0]["answer"][0]["valueString"]: r
+            for r in _read_back(client, token, plan)
+            if r["resourceType"] == "QuestionnaireResponse" and r["id"].startswith("wish-")
+        }
+
+    through_a = wishes(plan_a)
+    assert set(through_a) == {"Kun til plan A."}
+    assert through_a["Kun til plan A."]["extension"][0]["valueCoding"]["code"] == "plan"
+    assert wishes(plan_c) == {}
