@@ -87,8 +87,12 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (SHELL.includes(url.pathname)) {
+    // Pages name shell files with ?v=<content hash>; the cache holds them by path.
+    // This cache's name follows the same content, so a hit is the current file.
     event.respondWith(
-      caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request))
+      caches.match(request, { cacheName: CACHE, ignoreSearch: true }).then(
+        (hit) => hit || fetch(request)
+      )
     );
   }
 });
