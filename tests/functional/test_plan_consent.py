@@ -93,6 +93,9 @@ def test_the_plans_consent_is_listed_withdrawn_and_read_back_as_withdrawn(
     assert consents[0]["provision"]["purpose"][0]["code"] == "share-for-action-plan"
     model = _page_model(app, client, f"/plans/{plan.id}")
     assert model.details.consent_withdrawn_on == utcnow().date()
+    plan_page = text_of(page(client, f"/plans/{plan.id}"))
+    assert "and withdrawn" in plan_page, "the plan page says so"
+    assert "You gave consent" not in plan_page
 
 
 def test_a_double_submit_withdraws_once(
