@@ -22,7 +22,7 @@ from citizen_portal.fhir.plan_bundle import read_plan_bundle, reference_issues, 
 from citizen_portal.fhir.raw_json import raw_json_issues
 from citizen_portal.fhir.readback import citizen_input_bundle, reading_relation
 from citizen_portal.fhir.related_person import read_registration
-from citizen_portal.glossary.wording import unexplained_words
+from citizen_portal.glossary.wording import hard_to_read, unexplained_words
 from citizen_portal.i18n import lazy_gettext as _l
 from citizen_portal.notifications import services as notifications
 from citizen_portal.organisations.models import Organisation
@@ -161,6 +161,19 @@ def _wording_issues(parsed: ParsedPlan) -> list[Issue]:
             "warning",
         )
         for found in unexplained_words(parsed)
+    ] + [
+        Issue(
+            _TEXT_PATHS[hard.field] + (f"[{hard.index}]" if hard.index is not None else ""),
+            _l(
+                "This text is hard for a citizen to read (LIX %(lix)s, longest sentence "
+                "%(words)s words). Use short sentences and everyday words.",
+                lix=f"{hard.lix:.0f}",
+                words=hard.longest_sentence,
+            ),
+            "business-rule",
+            "warning",
+        )
+        for hard in hard_to_read(parsed)
     ]
 
 

@@ -16,6 +16,15 @@ from functools import cache
 
 from citizen_portal.glossary.terms import TERMS
 from citizen_portal.plans.parsed import ParsedPlan
+from citizen_portal.readability import score
+
+# Incoming text hard to read for a citizen: long enough for LIX to mean something,
+# and either dense (LIX over 50: "hard", professional prose) or with a sentence
+# longer than 25 words. Looser than the portal's own limits (LIX 35, 20 words):
+# a warning the sender can act on, not a rewrite of every plan.
+HARD_MIN_WORDS = 20
+HARD_LIX = 50.0
+HARD_SENTENCE = 25
 
 # Two to six capitals standing alone (SKP, KIP, PPR), and section references
 # (§85, § 13 a, § 141, stk. 2).
@@ -86,4 +95,29 @@ def unexplained_words(plan: ParsedPlan) -> list[Unexplained]:
                     continue
                 seen.add((field, index, word))
                 found.append(Unexplained(field, index, word))
+    return found
+
+
+@dataclass(frozen=True)
+class HardToRead:
+    """Text in ``field`` (item ``index``) that is hard to read: its LIX and its
+    longest sentence in words."""
+
+    field: str
+    index: int | None
+    lix: float
+    longest_sentence: int
+
+
+def hard_to_read(plan: ParsedPlan) -> list[HardToRead]:
+    """Each incoming text a citizen will find hard to read (readability.score)."""
+    found: list[HardToRead] = []
+    for field, index, text in _texts(plan):
+        if not text:
+            continue
+        measured = score(text)
+        if measured.words < HARD_MIN_WORDS:
+            continue
+        if measured.lix > HARD_LIX or measured.longest_sentence > HARD_SENTENCE:
+            found.append(HardToRead(field, index, measured.lix, measured.longest_sentence))
     return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import re
 
+from bs4 import BeautifulSoup
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
@@ -194,3 +195,21 @@ def test_pages_and_static_files_are_compressed_and_static_urls_carry_a_hash(
         # An old or made-up hash is not cached for a year.
         stale = client.get(f"/static/{kind}?v=000000000000")
         assert "immutable" not in stale.headers.get("Cache-Control", "")
+
+
+def test_the_power_of_attorney_errors_are_listed_in_the_order_of_the_fields(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    sign_in(client, db, demo["demo-mette"], fresh=True)
+    token = csrf(client, "/powers-of-attorney/new")
+    sent = client.post(
+        "/powers-of-attorney/new",
+        data={"csrf_token": token, "representative_name": "", "representative_cpr": "12"},
+    )
+    soup = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
+    summary = soup.select_one(".error-summary")
+    assert summary is not None
+    linked = [str(a["href"]).lstrip("#") for a in summary.select("a[href^='#']")]
+    assert len(linked) >= 2
+    on_page = [str(field["id"]) for field in soup.select("main [id]") if field["id"] in linked]
+    assert linked == on_page, "the summary follows the fields' order"

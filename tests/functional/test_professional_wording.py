@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.fhir.plan_bundle import read_plan_bundle
-from citizen_portal.glossary.wording import unexplained_words
+from citizen_portal.glossary.wording import hard_to_read, unexplained_words
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from tests.conftest import sign_in
@@ -57,3 +57,34 @@ def test_fastholdelse_is_explained_as_staying_in_treatment_not_restraint(
     html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
     assert "Help to keep going with your treatment" in html
     assert "Fastholdelse i psykiatrisk behandling." in shown_text(html)
+
+
+HARD = (
+    "Borgeren er i forbindelse med udskrivningen vurderet behandlingskrævende i "
+    "ambulant regi, hvorfor der etableres tværsektorielt samarbejde omkring "
+    "medicinadministration, psykoedukation og rehabiliteringsindsatser i kommunalt "
+    "regi med henblik på stabilisering af borgerens psykiske tilstand og funktionsniveau."
+)
+
+
+def test_text_hard_for_a_citizen_to_read_is_a_warning_with_its_place(
+    client: FlaskClient, db: Session
+) -> None:
+    bundle = example("discharge-agreement")
+    resource(bundle, "CarePlan")["description"] = HARD
+    token = api_token(client, db, [REGION])
+    response = post_bundle(client, token, bundle)
+    assert response.status_code == 201, response.get_json()
+    hard = [
+        i
+        for i in response.get_json()["issue"]
+        if i["severity"] == "warning" and "hard for a citizen to read" in i["diagnostics"]
+    ]
+    assert [w["expression"] for w in hard] == [["CarePlan.description"]]
+    assert "LIX" in hard[0]["diagnostics"]
+    assert db.scalars(select(Plan)).one() is not None  # stored all the same
+
+
+def test_the_example_bundles_read_plainly_enough() -> None:
+    for name in ("discharge-agreement", "coordination-plan", "coordinated-action-plan"):
+        assert hard_to_read(read_plan_bundle(example(name))) == [], name
