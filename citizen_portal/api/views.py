@@ -146,9 +146,28 @@ _TEXT_PATHS = {
 }
 
 
+# At most this many wording warnings in one answer: a bundle full of capitals must
+# not make an answer sixty times its size (fifth outside review).
+MAX_WORDING_WARNINGS = 20
+
+
 def _wording_issues(parsed: ParsedPlan) -> list[Issue]:
-    """Abbreviations and legal references the glossary does not explain: a warning
-    to the sender, never a refusal (the plan is stored)."""
+    """Abbreviations and legal references the glossary does not explain, and text
+    hard to read: warnings to the sender, never a refusal (the plan is stored)."""
+    found = _all_wording_issues(parsed)
+    if len(found) <= MAX_WORDING_WARNINGS:
+        return found
+    more = len(found) - MAX_WORDING_WARNINGS
+    summary = Issue(
+        "Bundle",
+        _l("…and %(n)s more warnings about wording like these.", n=more),
+        "business-rule",
+        "warning",
+    )
+    return [*found[:MAX_WORDING_WARNINGS], summary]
+
+
+def _all_wording_issues(parsed: ParsedPlan) -> list[Issue]:
     return [
         Issue(
             _TEXT_PATHS[found.field] + (f"[{found.index}]" if found.index is not None else ""),

@@ -3,6 +3,7 @@ resources a plan points at (the citizen, organisations, functions)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -45,6 +46,9 @@ ORGANISATION_NAME = min(_length(Organisation.name), _length(Participant.organisa
 FUNCTION_IDENTIFIER = _length(Function.identifier)
 FUNCTION_TITLE = min(_length(Function.title), _length(Participant.job_title))
 PHONE = _length(Function.phone)
+# What a phone number may hold: digits, spaces, dashes, dots and brackets, with a
+# + before a country code. Anything else would be shown (and dialled) as given.
+PHONE_NUMBER = re.compile(r"\+?[0-9][0-9 ().-]{1,38}")
 EMAIL = _length(Function.email)
 OPENING_HOURS = _length(Function.opening_hours)
 PLACE = _length(Appointment.place)
@@ -240,6 +244,15 @@ class BundleReader:
         location = (role.location or [None])[0]
         phone = next((t.value for t in role.telecom or [] if t.system == "phone"), None)
         email = next((t.value for t in role.telecom or [] if t.system == "email"), None)
+        if phone is not None and not PHONE_NUMBER.fullmatch(phone):
+            self.problem(
+                f"{path}.telecom",
+                _l(
+                    "This is not a phone number. "
+                    "Use digits and spaces, with + before a country code."
+                ),
+            )
+            return None
         checks = [
             self.too_long(identifier, f"{path}.identifier", FUNCTION_IDENTIFIER),
             self.too_long(title, f"{path}.code.text", FUNCTION_TITLE),

@@ -79,9 +79,13 @@ def _texts(plan: ParsedPlan) -> Iterator[tuple[str, int | None, str | None]]:
         yield "function", None, function.title
 
 
+# More than this many is reported as "and more": the list stops growing here.
+MAX_FOUND = 200
+
+
 def unexplained_words(plan: ParsedPlan) -> list[Unexplained]:
     """Each abbreviation or legal reference the glossary does not explain, once
-    per place it appears."""
+    per place it appears (at most ``MAX_FOUND``)."""
     explained = _explained()
     found: list[Unexplained] = []
     seen: set[tuple[str, int | None, str]] = set()
@@ -95,6 +99,8 @@ def unexplained_words(plan: ParsedPlan) -> list[Unexplained]:
                     continue
                 seen.add((field, index, word))
                 found.append(Unexplained(field, index, word))
+                if len(found) >= MAX_FOUND:
+                    return found
     return found
 
 

@@ -88,3 +88,48 @@ def test_text_hard_for_a_citizen_to_read_is_a_warning_with_its_place(
 def test_the_example_bundles_read_plainly_enough() -> None:
     for name in ("discharge-agreement", "coordination-plan", "coordinated-action-plan"):
         assert hard_to_read(read_plan_bundle(example(name))) == [], name
+
+
+def test_partner_text_cannot_reorder_what_a_citizen_reads(client: FlaskClient, db: Session) -> None:
+    """A bidi override in a partner's text would show "+45 70 00 00 00" where
+    "00 00 00 07 54+" was sent (fifth outside review): partners' text is kept as
+    citizens' text is, without reordering or invisible characters."""
+    bundle = example("discharge-agreement")
+    care_plan = resource(bundle, "CarePlan")
+    care_plan["activity"][0]["detail"]["description"] = "Ring i stedet \u202e00 00 00 07 54+\u202c."
+    token = api_token(client, db, [REGION])
+    assert post_bundle(client, token, bundle).status_code == 201
+    plan = db.scalars(select(Plan)).one()
+    person = db.get(Person, plan.citizen_id)
+    assert person is not None
+    sign_in(client, db, person)
+    html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "\u202e" not in html
+    assert "\u202c" not in html
+    assert "Ring i stedet 00 00 00 07 54+." in shown_text(html)
+
+
+def test_a_phone_number_that_is_not_one_is_refused(client: FlaskClient, db: Session) -> None:
+    token = api_token(client, db, [REGION])
+    for phone in ("javascript:alert(1)", "+45 ring her", "112; drop"):
+        bundle = example("discharge-agreement")
+        role = resource(bundle, "PractitionerRole")
+        role["telecom"] = [{"system": "phone", "value": phone}]
+        response = post_bundle(client, token, bundle)
+        assert response.status_code == 422, (phone, response.get_json())
+        assert "not a phone number" in str(response.get_json())
+    assert db.scalars(select(Plan)).first() is None
+
+
+def test_a_bundle_full_of_capitals_gets_a_short_answer(client: FlaskClient, db: Session) -> None:
+    bundle = example("discharge-agreement")
+    care_plan = resource(bundle, "CarePlan")
+    words = " ".join(f"X{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(600))
+    care_plan["activity"][0]["detail"]["description"] = words
+    token = api_token(client, db, [REGION])
+    response = post_bundle(client, token, bundle)
+    assert response.status_code == 201
+    warnings = [i for i in response.get_json()["issue"] if i["code"] == "business-rule"]
+    assert len(warnings) == 21, "twenty, then how many more"
+    assert "more warnings" in warnings[-1]["diagnostics"]
+    assert len(response.get_data()) < 20_000
