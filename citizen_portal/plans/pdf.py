@@ -133,7 +133,14 @@ class _Document(FPDF):
         rtl = self.rtl and not foreign_ltr
         align = "R" if rtl else "L"
         with self._direction(rtl):
-            wrapped = self.multi_cell(0, height, self._safe(text), dry_run=True, output="LINES")
+            try:
+                wrapped = self.multi_cell(0, height, self._safe(text), dry_run=True, output="LINES")
+            except (RecursionError, FPDFException, ValueError, IndexError, KeyError):
+                # Text the shaping engine cannot lay out (thousands of combining marks,
+                # one unbreakable run of ligatures): the rest of the plan is still
+                # printed, and the reader is told where to read this part.
+                text = _("This text cannot be shown on paper. Read it in the app.")
+                wrapped = self.multi_cell(0, height, text, dry_run=True, output="LINES")
             lines: list[str] = list(wrapped) if isinstance(wrapped, list) else [text]
             while lines:
                 room = int((self.page_break_trigger - self.get_y()) // height)

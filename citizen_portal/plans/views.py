@@ -206,10 +206,16 @@ def plan_pdf(plan: Plan, number: int) -> Any:
     version = services.get_version(db, plan, number)
     if version is None:
         abort(404)
-    _audit(actor, AuditTag.PLAN_DOWNLOADED, plan, version.number)
     page = build_plan_page(version, actor.kind is ActorKind.REPRESENTATIVE, None, utcnow())
-    response = make_response(pdf.plan_pdf(page))
+    plan_id, number = plan.id, version.number
+    # Everything the PDF shows is in the page model now. End the read before the
+    # (slow) drawing, so it holds no database lock (SQLite's one writer) meanwhile;
+    # the audit record is written after, in the request's one commit.
+    db.rollback()
+    document = pdf.plan_pdf(page)
+    _audit(actor, AuditTag.PLAN_DOWNLOADED, db.get(Plan, plan_id) or plan, number)
+    response = make_response(document)
     response.mimetype = "application/pdf"
-    filename = f"plan-{plan.id}-version-{version.number}.pdf"
+    filename = f"plan-{plan_id}-version-{number}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

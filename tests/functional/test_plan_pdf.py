@@ -21,6 +21,7 @@ from citizen_portal.plans import vocabulary
 from citizen_portal.plans.models import Plan, PlanVersion
 from citizen_portal.plans.types import PlanType
 from tests.conftest import sign_in
+from tests.support.fhir import REGION, api_token, example, post_bundle, resource
 
 PLANS = [
     ("demo-mette", PlanType.DISCHARGE_AGREEMENT),
@@ -169,3 +170,26 @@ def test_the_arabic_pdf_reads_in_order_with_danish_plan_text_marked_as_danish(
     danish = [e for e in _elements(root) if e.get("/Lang") == "da"]
     assert len(danish) > 10
     assert not any(e.get("/Lang") for e in _elements(_catalogue(_pdf(client, plan, "da"))))
+
+
+@pytest.mark.parametrize("lang", ["da", "ar"])
+def test_text_the_shaper_cannot_lay_out_still_gives_a_pdf(
+    client: FlaskClient, db: Session, demo: dict[str, Person], lang: str
+) -> None:
+    """Thousands of combining marks or one run of ligatures made the PDF a 500, so
+    the citizen could not get the plan on paper at all (fifth outside review)."""
+    token = api_token(client, db, [REGION])
+    bundle = example("discharge-agreement")
+    care_plan = resource(bundle, "CarePlan")
+    care_plan["activity"][0]["detail"]["description"] = "\u0301" * 5000
+    care_plan["activity"][1]["detail"]["description"] = "\ufdfd" * 3000
+    assert post_bundle(client, token, bundle).status_code == 201
+    mette = demo["demo-mette"]
+    plan = _plan(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    sign_in(client, db, mette)
+    reader = _pdf(client, plan, lang, plan.current_version.number)
+    assert (
+        "cannot be shown on paper" in _text(reader)
+        or "papir" in _text(reader)
+        or "الورق" in _text(reader)
+    )
