@@ -170,9 +170,9 @@ def _recipient(consent: Consent) -> dict[str, Any]:
     }
 
 
-def _consent(consent: Consent) -> dict[str, Any]:
+def _consent(consent: Consent, authors: Authors) -> dict[str, Any]:
     withdrawn = consent.withdrawn_at is not None
-    return {
+    resource: dict[str, Any] = {
         "resourceType": "Consent",
         "id": f"consent-{consent.id}",
         "text": {"status": "generated", "div": narrative(consent.recipient)},
@@ -216,6 +216,15 @@ def _consent(consent: Consent) -> dict[str, Any]:
             "purpose": [{"system": CONSENT_PURPOSE_SYSTEM, "code": _code(consent.purpose.value)}],
         },
     }
+    if consent.given_by_kind in (ActorKind.CITIZEN, ActorKind.REPRESENTATIVE):
+        # Who agreed: the citizen, or a representative on their behalf (never shown
+        # as the citizen's own); one recorded on the plan itself names nobody.
+        resource["performer"] = [
+            authors.reference(
+                consent.given_by_kind, consent.given_by_person_id, consent.given_by.full_name
+            )
+        ]
+    return resource
 
 
 def _wishes(
@@ -281,7 +290,7 @@ def citizen_input_bundle(
     stance_item = InputItem(InputKind.STANCE, plan.citizen_id, plan.id, facts)
     if can(client, Permission.API_CITIZEN_INPUT_READ, stance_item):
         resources += [_stance(plan, s, authors) for s in wish_services.stances(session, plan.id)]
-    resources += [_consent(c) for c in _consents(session, plan, client, facts)]
+    resources += [_consent(c, authors) for c in _consents(session, plan, client, facts)]
     return {
         "resourceType": "Bundle",
         "type": "collection",

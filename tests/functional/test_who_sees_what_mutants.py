@@ -296,8 +296,40 @@ def test_a_consent_naming_an_organisation_is_read_back_as_fhir_names_it(
                 }
             ],
         },
+        "performer": [{"type": "Patient", "display": peter.full_name}],
     }
     assert organisation.name in found[0]["text"]["div"]
+
+
+def test_a_consent_a_representative_gave_is_read_back_as_theirs(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Consent given by Hanne on Peter's behalf reaches professionals as hers, with
+    the kind of representation, not as Peter's own (fifth outside review)."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    plan = action_plan_of(db, peter)
+    organisation = plan.author_organisation
+    _hanne_acting_for_peter(client, db, demo, "manage_consents")
+    response = client.post(
+        "/consents/new",
+        data={
+            "csrf_token": csrf(client, "/consents/new"),
+            "confirmed": "yes",
+            "purpose": "inform_gp",
+            "recipient_organisation": str(organisation.id),
+            "recipient": "",
+            "plan": "",
+            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code in (302, 303)
+    token = api_token(client, db, [organisation.identifier], "reader", READ)
+    found = [r for r in _read_back(client, token, plan) if r["resourceType"] == "Consent"]
+    assert len(found) == 1
+    performer = found[0]["performer"][0]
+    assert performer["type"] == "RelatedPerson"
+    assert performer["display"] == hanne.full_name
+    assert performer["extension"][0]["valueCoding"]["code"] == "power-of-attorney"
 
 
 def test_a_wish_for_one_plan_is_read_back_through_that_plan_only(
