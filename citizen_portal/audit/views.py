@@ -33,7 +33,7 @@ def _cursor(value: str | None) -> int | None:
     """A page boundary: the id of the last (or first) event shown. ASCII digits only."""
     if value is None:
         return None
-    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**63:
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
         abort(400)
     return int(value)
 

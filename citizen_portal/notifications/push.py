@@ -74,6 +74,10 @@ def check_endpoint(endpoint: str, allow_local: bool) -> None:
     host = parts.hostname or ""
     if not host or parts.username or parts.password:
         raise SubscriptionRefused("endpoint has no host, or has credentials")
+    try:
+        parts.port  # noqa: B018 (reading it checks it: 1-65535, digits only)
+    except ValueError:
+        raise SubscriptionRefused("endpoint has an impossible port") from None
     if allow_local and host in LOOPBACK_NAMES and parts.scheme in ("http", "https"):
         return
     if parts.scheme != "https":

@@ -19,6 +19,7 @@ from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.consents.services import withdrawn_plan_consent
 from citizen_portal.db import get_session, utcnow
+from citizen_portal.help.services import lines_for
 from citizen_portal.plans import pdf, services, vocabulary
 from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.page import build_plan_page, plan_cards
@@ -71,6 +72,13 @@ def my_plans() -> Any:
         offers=offers,
         represented=represented,
     )
+
+
+def _instead(plan: Plan) -> str:
+    """What to call when the plan's contact is closed: the region's 24/7 line for
+    the plan's organisation (configured), else 112."""
+    lines = lines_for(current_app.config["SETTINGS"].emergency_lines, [plan.author_identifier])
+    return lines[0].phone if lines else "112"
 
 
 def version_contents() -> VersionContents:
@@ -141,6 +149,7 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
     return render_template(
         "plans/plan.html",
         page=page,
+        instead=_instead(plan),
         vocabulary=vocabulary,
         ChangeKind=ChangeKind,
         Late=services.Late,

@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -207,6 +208,19 @@ def _form_page() -> str:
     return "/"
 
 
+# Never kept for later: a CPR number (nobody should find one filled in for them),
+# nor a power of attorney's answers (giving one needs a fresh sign-in anyway).
+_NEVER_KEPT = ("representative_cpr", "representative_name", "scopes", "valid_until")
+# A form sent this long after the idle timeout is not kept: whoever holds the phone
+# much later is not the person who was writing (fifth outside review).
+KEEP_AFTER_TIMEOUT = timedelta(minutes=10)
+
+
+def _sent_soon_after_the_end(last_seen_at: datetime) -> bool:
+    idle: timedelta = current_app.config["SETTINGS"].session_idle
+    return utcnow() <= last_seen_at + idle + KEEP_AFTER_TIMEOUT
+
+
 def keep_typed_text() -> str:
     """A form sent after its session ended: keep what was typed (sealed, for a short
     while) for the person whose session it was, and return the page it is on.
@@ -216,12 +230,12 @@ def keep_typed_text() -> str:
     page = _form_page()
     token = session.get("_user_id")
     row = session_row(token) if isinstance(token, str) else None
-    if row is None:
+    if row is None or not _sent_soon_after_the_end(row.last_seen_at):
         return page
     fields = {
         name: value
         for name, value in request.form.items()
-        if name not in _NOT_TYPED and value.strip()
+        if name not in _NOT_TYPED and name not in _NEVER_KEPT and value.strip()
     }
     if any(name in TYPED_FIELDS or name == "choice" for name in fields):
         secret = current_app.config["SECRET_KEY"]

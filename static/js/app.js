@@ -241,6 +241,12 @@ window.addEventListener("beforeprint", function () {
   var dialog = document.getElementById("session-warning");
   if (!seconds || !dialog || typeof dialog.showModal !== "function") return;
   var warnTimer, endTimer;
+  function typedSomething() {
+    return Array.prototype.some.call(
+      document.querySelectorAll("main textarea, main input[type=text]"),
+      function (field) { return field.value.trim() !== "" && field.value !== field.defaultValue; }
+    );
+  }
   var before = dialog.querySelector("[data-before]");
   var after = dialog.querySelector("[data-after]");
   var stay = dialog.querySelector("[data-stay]");
@@ -256,6 +262,12 @@ window.addEventListener("beforeprint", function () {
       stay.focus();
     }, warnAfter * 1000);
     endTimer = setTimeout(function () {
+      // Signed out: a page with nothing typed goes, so the next person holding the
+      // phone does not find it open; typed text stays, to be sent and kept.
+      if (!typedSomething()) {
+        window.location.replace(body.getAttribute("data-signed-out-url") || "/auth/signed-out");
+        return;
+      }
       before.hidden = true;
       after.hidden = false;
       stay.hidden = true;

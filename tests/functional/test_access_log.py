@@ -167,3 +167,4 @@ def test_a_long_log_pages_by_keyset_older_and_back_newer(
     assert peters is not None
     assert client.get(f"/access-log?before={peters}").status_code == 400
     assert client.get(f"/access-log?before={2**62}").status_code == 400
+    assert client.get(f"/access-log?before={2**31}").status_code == 400

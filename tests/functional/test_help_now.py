@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.config import EmergencyLine
 from citizen_portal.people.models import Person
+from citizen_portal.plans import views as plan_views
 from citizen_portal.security.actors import ActorKind
 from citizen_portal.wishes.models import WishEntry, WishSection
 from tests.conftest import sign_in
+from tests.support.demo import action_plan_of
 from tests.support.pages import act_for, csrf, page, text_of
 
 # Copenhagen is UTC+1 in November.
@@ -273,3 +275,20 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_for_the_card(client: FlaskClien
         response = client.get(path)
         assert response.status_code == 302
         assert "/auth/sign-in" in response.headers["Location"]
+
+
+def test_a_closed_contact_on_the_plan_page_says_what_to_call_instead(
+    client: FlaskClient, db: Session, demo: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a Sunday night the plan's first screen offered only a closed office line
+    (fifth outside review): it now says what to call instead, as a link."""
+    sunday_night = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)  # 05:00 in Copenhagen
+    monkeypatch.setattr(plan_views, "utcnow", lambda: sunday_night)
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    soup = page(client, f"/plans/{plan.id}")
+    call = soup.select_one(".answer-call")
+    assert call is not None
+    assert "call +45 00 00 00 00 instead" in text_of(call).replace("Closed now – ", "")
+    assert call.select_one("a[href='tel:+4500000000']") is not None

@@ -275,6 +275,8 @@ def test_an_anonymous_visitor_subscribes_nothing(client: FlaskClient, db: Sessio
         "https://user:pw@push.example.net/a",
         "https://push.example.net/" + "a" * 1000,
         "file:///etc/passwd",
+        "https://push.example.net:99999/a",  # no such port: would be retried for ever
+        "https://push.example.net:８０/a",
     ],
 )
 def test_an_endpoint_into_the_servers_own_network_is_refused(

@@ -186,3 +186,42 @@ def test_a_form_with_nothing_typed_keeps_nothing(
     client.post("/auth/sign-out", data={"csrf_token": token, "once": "x" * 20})
     client.post("/acting-for", data={"csrf_token": token, "subject": str(mette.id)})
     assert db.scalar(select(FormDraft.id)) is None
+
+
+def test_a_form_sent_long_after_the_timeout_is_not_kept(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Whoever holds the phone an hour later cannot plant text that comes back to
+    the person as their own (fifth outside review)."""
+    mette = demo["demo-mette"]
+    sign_in(client, db, mette)
+    token = csrf(client, PATH)
+    for row in db.scalars(select(UserSession).where(UserSession.person_id == mette.id)):
+        row.last_seen_at = utcnow() - timedelta(hours=1)
+    db.commit()
+    planted = "I refuse all medication."
+    response = client.post(PATH, data={"csrf_token": token, "text": planted, "based_on": 0})
+    assert response.status_code == 303
+    assert db.scalar(select(FormDraft.id)) is None
+    sign_in(client, db, mette)
+    assert planted not in page(client, PATH).get_text()
+
+
+def test_a_cpr_number_is_never_kept(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    mette = demo["demo-mette"]
+    sign_in(client, db, mette, fresh=True)
+    token = csrf(client, "/powers-of-attorney/new")
+    _expire(db, mette)
+    client.post(
+        "/powers-of-attorney/new",
+        data={
+            "csrf_token": token,
+            "representative_name": "Hanne Sørensen",
+            "representative_cpr": "0101701234",
+        },
+    )
+    assert db.scalar(select(FormDraft.id)) is None
+    sign_in(client, db, mette, fresh=True)
+    assert "0101701234" not in page(client, "/powers-of-attorney/new").decode()
