@@ -38,6 +38,7 @@ from citizen_portal.devidp import views as idp_views
 from citizen_portal.devidp.provider import DevIdentityProvider
 from citizen_portal.errors import error_link, init_errors
 from citizen_portal.formatting import in_danish, left_to_right, opening_hours
+from citizen_portal.fragments import render_kept
 from citizen_portal.glossary import views as glossary_views
 from citizen_portal.glossary.markup import explain_terms
 from citizen_portal.glossary.views import plan_type_slug
@@ -46,6 +47,7 @@ from citizen_portal.i18n import LANGUAGE_NAMES, RIGHT_TO_LEFT, init_i18n
 from citizen_portal.notifications import views as notification_views
 from citizen_portal.notifications.services import unread_count
 from citizen_portal.plans import views as plan_views
+from citizen_portal.plans import vocabulary
 from citizen_portal.pwa import views as pwa_views
 from citizen_portal.representation import views as representation_views
 from citizen_portal.representation.forms import SCOPE_LABELS_FOR_REPRESENTATIVE
@@ -167,6 +169,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.filters["da"] = in_danish
     app.jinja_env.globals.update(
         plan_type_slug=plan_type_slug,
+        render_kept=render_kept,
+        # Constants (names of plan types, statuses...): the plan body reads them too.
+        vocabulary=vocabulary,
         current_actor=current_actor,
         acting_for_owner=acting_for_owner,
         form_guard=form_guard,

@@ -26,13 +26,20 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, Term]]:
     return re.compile(rf"(?<!\w)({alternatives})(?!\w)", re.IGNORECASE), by_form
 
 
+def explained_on_this_page() -> set[str]:
+    """The terms already explained on the page being rendered (their slugs): each is
+    explained once, at its first use (the kept plan body adds its own: fragments.py)."""
+    explained: set[str] = g.setdefault("explained_terms", set())
+    return explained
+
+
 def explain_terms(text: str | None) -> Markup:
     """``text``, escaped, with the first use on this page of each term explained."""
     if not text:
         return Markup("")
     if not has_request_context():
         return escape(text)
-    explained: set[str] = g.setdefault("explained_terms", set())
+    explained = explained_on_this_page()
     pattern, by_form = _pattern()
     out: list[Markup] = []
     position = 0

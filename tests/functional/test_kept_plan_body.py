@@ -1,0 +1,102 @@
+"""The plan page's body is kept rendered (citizen_portal/fragments.py), and a reader
+never notices: what changes shows at once, what one reader may not see never
+reaches another, and each glossary term is still explained once per page."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from citizen_portal.fragments import kept_renderings
+from citizen_portal.organisations.models import Function
+from citizen_portal.people.models import Person
+from tests.conftest import sign_in
+from tests.support.demo import action_plan_of
+from tests.support.pages import act_for, page, shown_text
+
+WITHHELD_ACTION = "Tilbyde en første samtale om alkoholbehandling."
+
+
+def _body(html: str) -> str:
+    start = html.index('<section aria-labelledby="who-heading">')
+    return html[start : html.index('<section aria-labelledby="your-stance"')]
+
+
+def test_the_same_page_twice_is_rendered_once_and_reads_the_same(
+    app: Flask, client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    first = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    with app.app_context():
+        count = len(kept_renderings())
+    assert count >= 1
+    second = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    with app.app_context():
+        assert len(kept_renderings()) == count, "the second look is taken from the kept one"
+    assert _body(first) == _body(second)
+
+
+def test_a_representative_never_gets_the_citizens_kept_body(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    plan = action_plan_of(db, peter)
+    for _ in range(2):  # in both orders, so each one's rendering is kept first once
+        sign_in(client, db, peter)
+        assert WITHHELD_ACTION in shown_text(client.get(f"/plans/{plan.id}").get_data(as_text=True))
+        sign_in(client, db, hanne)
+        act_for(client, peter.id)
+        seen = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+        assert WITHHELD_ACTION not in shown_text(seen)
+
+
+def test_a_new_phone_number_shows_on_the_next_look(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    before = page(client, f"/plans/{plan.id}?lang=en")
+    calls = [a["href"] for a in before.select("#who-heading ~ section a.phone")]
+    assert calls, "the teams in the plan can be called"
+    function_id = next(
+        a.responsible_function_id
+        for a in plan.current_version.actions
+        if a.responsible_function_id is not None
+    )
+    function = db.get(Function, function_id)
+    assert function is not None
+    assert function.phone != "+45 11 22 33 44"
+    function.phone = "+45 11 22 33 44"
+    db.flush()
+    after = page(client, f"/plans/{plan.id}?lang=en")
+    assert "tel:+4511223344" in [a["href"] for a in after.select("#who-heading ~ section a.phone")]
+
+
+def test_the_language_of_the_body_follows_the_reader(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    danish = page(client, f"/plans/{plan.id}?lang=da")
+    english = page(client, f"/plans/{plan.id}?lang=en")
+    assert english.select_one("#who-heading").get_text() == "Who does what"  # type: ignore[union-attr]
+    assert danish.select_one("#who-heading").get_text() != "Who does what"  # type: ignore[union-attr]
+    assert english.select_one("#details-heading").get_text() == "More about the plan"  # type: ignore[union-attr]
+
+
+def test_each_term_is_explained_once_whether_the_body_is_kept_or_not(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    for _ in range(2):  # rendered, then kept
+        soup = page(client, f"/plans/{plan.id}?lang=en")
+        ids = [e["id"] for e in soup.select(".term-explanation")]
+        assert ids, "the plan's terms are explained"
+        assert len(ids) == len(set(ids)), "each term once per page"
