@@ -153,8 +153,9 @@ class PlanVersion(Base):
     grounds: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Sending the same content again finds this and creates nothing new.
     content_hash: Mapped[str] = mapped_column(String(64))
-    # The bundle as the partner sent it, for export and for the record.
-    source_bundle: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The bundle as the partner sent it, for export and for the record. Deferred: it
+    # is the largest column and no page reads it (loaded when accessed).
+    source_bundle: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     authored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_from: Mapped[str | None] = mapped_column(String(200))
     # Profile section codes a professional marked as not for representatives.

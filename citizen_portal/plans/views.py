@@ -146,6 +146,7 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
     ):
         details = replace(page.details, consent_withdrawn_on=withdrawn.withdrawn_at.date())
         page = replace(page, details=details)
+    may_state = can(actor, Permission.WISHES_WRITE, plan)
     return render_template(
         "plans/plan.html",
         page=page,
@@ -155,9 +156,10 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         Late=services.Late,
         stances=stance_services.stances(db, plan.id),
         stance_names=STANCE_NAMES,
-        may_state=can(actor, Permission.WISHES_WRITE, plan),
+        may_state=may_state,
         may_approve=can(actor, Permission.PLANS_APPROVE, plan),
-        stance_form_data=StanceForm(formdata=None),
+        # Built only when it is shown (a form costs as much as a query).
+        stance_form_data=StanceForm(formdata=None) if may_state and page.is_latest else None,
     )
 
 
