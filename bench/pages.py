@@ -146,6 +146,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and load")
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
+    parser.add_argument(
+        "--pages", nargs="+", help="only these pages (e.g. 'plan page'); the bare one always"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -157,7 +160,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp, harness.gunicorn(url, args.port, args.workers):
             script = Path(tmp) / "pages.lua"
             script.write_text(WRK_SCRIPT)
-            pages = pages_of(citizen)
+            pages = {
+                page: path
+                for page, path in pages_of(citizen).items()
+                if not args.pages or page in args.pages or page.startswith("bare")
+            }
             for path in pages.values():
                 status, _body = harness.get(base + path, citizen.cookie)
                 assert status == 200, f"{path} answered {status} before the run"
