@@ -12,8 +12,8 @@ server's own time, no network): her plan page, her list of plans, the access log
 first page and a page deep in it (keyset: ``before=``). Printed: p50/p95 per page
 in each database, and the ratio large/small. Target: every ratio within 1.2.
 
-    .venv/bin/python bench/scale.py [--factor 1.0] [--requests 200] [--postgres URL]
-                                    [--build-only | --measure-only]
+    .venv/bin/python bench/scale.py [--factor 1.0] [--requests 200] [--rounds 2]
+                                    [--postgres URL] [--build-only | --measure-only]
 
 ``--factor 0.01`` builds a large schema 1/100 of the size, for a quick try
 (about a minute); the full size takes about 10-15 minutes on 2 cores, most of it
@@ -322,7 +322,14 @@ def _percentile(values: list[float], q: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--factor", type=float, default=1.0, help="size of the large schema")
-    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page and round")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="rounds, the order of the two schemas swapped each round (the first one "
+        "measured would otherwise carry the machine's warm-up)",
+    )
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--build-only", action="store_true", help="build, do not measure")
     parser.add_argument(
@@ -354,7 +361,12 @@ def main() -> None:
             print(f"  {step}: {seconds:.1f} s", flush=True)
     if args.build_only:
         return
-    measured = {name: measure(url, args.requests) for name, url in built.items()}
+    measured: dict[str, dict[str, list[float]]] = {name: {} for name in built}
+    for round_number in range(args.rounds):
+        order = list(built) if round_number % 2 == 0 else list(reversed(built))
+        for name in order:
+            for page, timings in measure(built[name], args.requests).items():
+                measured[name].setdefault(page, []).extend(timings)
     print()
     print(f"{'page':<20}{'small p50':>11}{'p95':>8}{'large p50':>11}{'p95':>8}{'ratio p50':>11}")
     worst = 0.0

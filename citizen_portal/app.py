@@ -107,7 +107,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
         WTF_CSRF_TIME_LIMIT=3600,
         MAX_CONTENT_LENGTH=1024 * 1024,
-        TEMPLATES_AUTO_RELOAD=not settings.is_production,
+        # Templates (and static files' hashes, delivery.py) are looked at again for
+        # changes only under `flask run --debug`: checking costs every page a stat
+        # per template.
+        TEMPLATES_AUTO_RELOAD=None,
     )
     if settings.is_production:
         # Behind one load balancer that sets X-Forwarded-For/Proto.

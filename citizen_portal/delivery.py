@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +25,23 @@ YEAR = 31_536_000
 
 
 class StaticHashes:
-    """Content hashes of static files, recomputed when a file changes."""
+    """Content hashes of static files; with ``recheck`` (under ``flask run --debug``)
+    recomputed when a file changes, else computed once per process (a deployment
+    starts new processes)."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, recheck: Callable[[], bool] = lambda: True) -> None:
         self.folder = Path(folder)
+        self.recheck = recheck
         self._known: dict[str, tuple[float, str]] = {}
 
     def of(self, filename: str) -> str | None:
+        known = self._known.get(filename)
+        if known is not None and not self.recheck():
+            return known[1]
         path = (self.folder / filename).resolve()
         if not path.is_relative_to(self.folder.resolve()) or not path.is_file():
             return None
         changed = path.stat().st_mtime
-        known = self._known.get(filename)
         if known is None or known[0] != changed:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
             known = self._known[filename] = (changed, digest)
@@ -66,7 +72,7 @@ def _compress(response: Response) -> Response:
 
 
 def init_delivery(app: Flask) -> None:
-    hashes = StaticHashes(app.static_folder or "static")
+    hashes = StaticHashes(app.static_folder or "static", recheck=lambda: app.debug)
 
     @app.url_defaults
     def _hashed_static(endpoint: str, values: dict[str, Any]) -> None:
