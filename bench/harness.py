@@ -124,7 +124,11 @@ def signed_in(database_url: str, base_url: str, subject: str = "demo-mette") -> 
     engine.dispose()
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     assert serializer is not None
-    value = serializer.dumps({"_user_id": token, "_fresh": True})
+    # As a browser holds it after its first page: with the CSRF token Flask-WTF keeps
+    # in the session (without it, every page would mint one and set the cookie anew).
+    value = serializer.dumps(
+        {"_user_id": token, "_fresh": True, "csrf_token": secrets.token_hex(20)}
+    )
     return Citizen(person_id, plan_ids, f"{app.config['SESSION_COOKIE_NAME']}={value}")
 
 
