@@ -158,8 +158,13 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         stance_names=STANCE_NAMES,
         may_state=may_state,
         may_approve=can(actor, Permission.PLANS_APPROVE, plan),
-        # Built only when it is shown (a form costs as much as a query).
-        stance_form_data=StanceForm(formdata=None) if may_state and page.is_latest else None,
+        # Built only when it is shown (a form costs as much as a query); for showing
+        # only: form_guard() puts the CSRF token in, and the POST's form checks it.
+        stance_form_data=(
+            StanceForm(formdata=None, meta={"csrf": False})
+            if may_state and page.is_latest
+            else None
+        ),
     )
 
 
