@@ -18,7 +18,8 @@ from citizen_portal.fragments import KEPT_TEMPLATES, render_kept
 
 ARGUMENTS = {"plans/_version_body.html": {"page", "acting"}}
 # Globals whose result depends on their arguments and the language only.
-PURE_GLOBALS = {"vocabulary", "opening_hours", "format_date", "format_time", "url_for"}
+# (Not url_for: it depends on the request's host and script root.)
+PURE_GLOBALS = {"vocabulary", "opening_hours", "format_date", "format_time"}
 PURE_FILTERS = {"da", "ltr", "explain_terms", "replace", "length", "e", "escape"}
 
 
