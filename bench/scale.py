@@ -365,8 +365,8 @@ def main() -> None:
     for round_number in range(args.rounds):
         order = list(built) if round_number % 2 == 0 else list(reversed(built))
         for name in order:
-            for page, timings in measure(built[name], args.requests).items():
-                measured[name].setdefault(page, []).extend(timings)
+            for page, page_timings in measure(built[name], args.requests).items():
+                measured[name].setdefault(page, []).extend(page_timings)
     print()
     print(f"{'page':<20}{'small p50':>11}{'p95':>8}{'large p50':>11}{'p95':>8}{'ratio p50':>11}")
     worst = 0.0
