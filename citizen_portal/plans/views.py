@@ -29,7 +29,7 @@ from citizen_portal.representation.services import as_representative
 from citizen_portal.security.actors import Actor, ActorKind
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
-from citizen_portal.security.web import from_url, requires, signed_in_actor
+from citizen_portal.security.web import from_url, parse_id, requires, signed_in_actor
 from citizen_portal.wishes import services as stance_services
 from citizen_portal.wishes.forms import StanceForm
 from citizen_portal.wishes.vocabulary import STANCE_NAMES
@@ -192,7 +192,7 @@ def changes_seen(plan: Plan) -> Any:
     is no longer highlighted (reading the page alone never clears it)."""
     db = get_session()
     actor = signed_in_actor()
-    number = request.form.get("version", type=int)
+    number = request.form.get("version", type=parse_id)  # ASCII digits only
     version = services.get_version(db, plan, number) if number is not None else None
     if version is None:
         abort(400)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -12,8 +13,21 @@ from citizen_portal.text import plain
 from citizen_portal.wishes.models import StanceChoice
 from citizen_portal.wishes.vocabulary import STANCE_NAMES
 
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
 MAX_WISH = 4000
 MAX_COMMENT = 2000
+
+
+class VersionNumberField(IntegerField):
+    """The hidden number of the version a form was opened on: ASCII digits only
+    (Python's int() would read the Arabic-Indic "١" as 1)."""
+
+    widget = HiddenField.widget
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not _ASCII_NUMBER.fullmatch(str(valuelist[0])):
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
 
 
 class WishForm(FlaskForm):
@@ -22,7 +36,7 @@ class WishForm(FlaskForm):
         validators=[Length(max=MAX_WISH, message=_l("Write 4,000 characters or fewer"))],
     )
     # The version the form was opened on: a save from an older one is a conflict.
-    based_on = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    based_on = VersionNumberField(validators=[InputRequired()])
 
 
 class StanceForm(FlaskForm):
@@ -36,7 +50,7 @@ class StanceForm(FlaskForm):
         filters=[plain],
         validators=[Length(max=MAX_COMMENT, message=_l("Write 2,000 characters or fewer"))],
     )
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = VersionNumberField(validators=[InputRequired()])
 
     def validate_comment(self, field: Any) -> None:
         if self.choice.data == StanceChoice.AGREE_WITH_COMMENTS.value and not field.data:

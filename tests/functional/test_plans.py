@@ -360,7 +360,8 @@ def test_only_the_reader_of_a_plan_can_mark_its_changes_seen(
 
     sign_in(client, db, mette)
     token = csrf(client)
-    for bad in ("", "x", "99"):
+    # "١" and "２" are digits to Python's int(), not to an id (ASCII digits only).
+    for bad in ("", "x", "99", "\u0661", "\uff12", " 1"):
         response = client.post(
             f"/plans/{plan.id}/changes-seen", data={"csrf_token": token, "version": bad}
         )

@@ -145,6 +145,11 @@ def test_agreeing_to_a_coordinated_action_plan_approves_that_version(
     assert "Write your comments" in missing.get_data(as_text=True)
     stale = client.post(path, data={"csrf_token": token, "choice": "agree", "version": 0})
     assert stale.status_code == 409
+    # An Arabic-Indic one is not version 1 (ASCII digits only): refused, not stored.
+    other_digit = client.post(
+        path, data={"csrf_token": token, "choice": "agree", "version": "\u0661", "confirm": "yes"}
+    )
+    assert other_digit.status_code == 400
     assert db.scalar(select(func.count(PlanStance.id))) == 0
 
     done = client.post(
