@@ -45,7 +45,6 @@ from citizen_portal.glossary.views import plan_type_slug
 from citizen_portal.help import views as help_views
 from citizen_portal.i18n import LANGUAGE_NAMES, RIGHT_TO_LEFT, init_i18n
 from citizen_portal.notifications import views as notification_views
-from citizen_portal.notifications.services import unread_count
 from citizen_portal.plans import views as plan_views
 from citizen_portal.plans import vocabulary
 from citizen_portal.pwa import views as pwa_views
@@ -165,7 +164,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     def unread_messages() -> int:
         if g.get("database_unreachable"):  # the 503 page (errors.py)
             return 0
-        return unread_count(db.get_session(), current_user.person_id)
+        # Counted with the session when the request began (auth/sessions.load_user).
+        return int(getattr(current_user, "unread_messages", 0))
 
     app.jinja_env.filters["explain_terms"] = explain_terms
     app.jinja_env.filters["ltr"] = left_to_right

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import LoginManager, UserMixin
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from citizen_portal.audit.models import AuditTag
@@ -22,6 +22,7 @@ from citizen_portal.audit.services import record_event
 from citizen_portal.auth.models import UserSession
 from citizen_portal.config import Settings
 from citizen_portal.db import get_session, utcnow
+from citizen_portal.notifications.models import Notification
 from citizen_portal.people.models import Person
 from citizen_portal.security.actors import ActorKind
 
@@ -37,6 +38,8 @@ class SignedInUser(UserMixin):
     display_name: str
     acting_for_id: int | None = None
     acting_for_name: str | None = None
+    # The signed-in person's unread messages when the request began (the menu's badge).
+    unread_messages: int = 0
 
     def get_id(self) -> str:
         return self.token
@@ -94,13 +97,22 @@ def keep_alive(token: str) -> None:
 def load_user(token: str) -> SignedInUser | None:
     settings: Settings = current_app.config["SETTINGS"]
     db = get_session()
-    row = db.scalar(
-        select(UserSession)
-        .where(UserSession.token_hash == _hash(token))
-        # Both names are shown on every page: one query with the session.
-        .options(joinedload(UserSession.person), joinedload(UserSession.acting_for))
+    # Both names and the number of unread messages are shown on every page: one
+    # query with the session.
+    unread = (
+        select(func.count(Notification.id))
+        .where(Notification.person_id == UserSession.person_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
-    if row is None or row.ended_at is not None:
+    found = db.execute(
+        select(UserSession, unread)
+        .where(UserSession.token_hash == _hash(token))
+        .options(joinedload(UserSession.person), joinedload(UserSession.acting_for))
+    ).first()
+    if found is None:
+        return None
+    row, unread_messages = found
+    if row.ended_at is not None:
         return None
     now = utcnow()
     idle = now - row.last_seen_at > settings.session_idle
@@ -125,6 +137,7 @@ def load_user(token: str) -> SignedInUser | None:
         display_name=row.person.full_name,
         acting_for_id=acting_for.id if acting_for else None,
         acting_for_name=acting_for.full_name if acting_for else None,
+        unread_messages=int(unread_messages or 0),
     )
 
 

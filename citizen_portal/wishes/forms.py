@@ -26,7 +26,9 @@ class VersionNumberField(IntegerField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist and not _ASCII_NUMBER.fullmatch(str(valuelist[0])):
-            raise ValueError(self.gettext("Not a valid integer value."))
+            # WTForms' own message and translation, as for any other non-number.
+            wtforms_translation = self.gettext
+            raise ValueError(wtforms_translation("Not a valid integer value."))
         super().process_formdata(valuelist)
 
 

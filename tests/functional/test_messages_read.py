@@ -3,6 +3,7 @@ person's own, for their own messages only (issue 13: state changes only by POST)
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -23,6 +24,12 @@ def _two_messages_for(db: Session, person: Person) -> list[Notification]:
     notify(db, person.id, NotificationKind.REPRESENTATION_EXPIRING, power)
     db.commit()
     return list(db.scalars(select(Notification).where(Notification.person_id == person.id)))
+
+
+def _badge(shown: BeautifulSoup) -> str | None:
+    """The number on "Messages" in the menu, as read aloud."""
+    badge = shown.select_one(".bottom-nav .badge")
+    return text_of(badge) if badge else None
 
 
 def test_viewing_the_messages_leaves_them_unread(
@@ -47,10 +54,12 @@ def test_mark_one_and_mark_all_are_posts_that_change_the_count(
     first, *_ = _two_messages_for(db, mette)
     sign_in(client, db, mette)
     before = unread_count(db, mette.id)
+    assert _badge(page(client, "/plans")) == f"{before} new"
     answer = client.post(f"/messages/{first.id}/read", data={"csrf_token": csrf(client)})
     assert answer.status_code == 303
     db.expire_all()
     assert unread_count(db, mette.id) == before - 1
+    assert _badge(page(client, answer.location)) == f"{before - 1} new", "the menu counts again"
     assert db.get(Notification, first.id).read_at is not None  # type: ignore[union-attr]
 
     answer = client.post("/messages/read", data={"csrf_token": csrf(client)})
@@ -60,6 +69,7 @@ def test_mark_one_and_mark_all_are_posts_that_change_the_count(
     shown = page(client, answer.location)
     assert "All your messages are marked as read" in text_of(shown)
     assert shown.select("li.is-new") == []
+    assert _badge(shown) is None
 
 
 def test_without_the_csrf_token_nothing_is_marked(
