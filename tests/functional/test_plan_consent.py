@@ -17,6 +17,7 @@ from citizen_portal.notifications.models import Notification, NotificationKind
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.representation.models import Representation
+from citizen_portal.security.actors import ActorKind
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of
 from tests.support.fhir import DISTRICT_PSYCHIATRY, api_token
@@ -159,3 +160,98 @@ def test_a_representative_without_the_consent_right_cannot_and_with_it_the_citiz
         )
     ).all()
     assert len(told) == 1
+
+
+def _withdraw_forms(client: FlaskClient, plan: Plan, tabs: int) -> list[dict[str, str]]:
+    """The withdrawal form as ``tabs`` open tabs show it (each with its own one-time token)."""
+    forms = []
+    for _ in range(tabs):
+        form = page(client, "/consents").select_one(
+            f"form[action='/consents/plans/{plan.id}/withdraw']"
+        )
+        assert form is not None
+        forms.append({str(i["name"]): str(i["value"]) for i in form.select("input[type=hidden]")})
+    return forms
+
+
+def test_withdrawing_again_from_a_second_tab_changes_nothing(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Peter has the consents page open in two tabs and withdraws in both: the
+    consent is withdrawn once, listed once, and the log tells it once."""
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    for data in _withdraw_forms(client, plan, tabs=2):
+        answer = client.post(f"/consents/plans/{plan.id}/withdraw", data=data)
+        assert answer.status_code in (302, 303)
+    assert _withdrawals(db) == 1
+    shown = text_of(page(client, "/consents"))
+    assert shown.count("Withdrawn by you") == 1
+    assert text_of(page(client, "/access-log")).count("withdrew consent") == 1
+
+
+def test_a_plan_that_records_no_consent_has_nothing_to_withdraw(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Mette's discharge agreement records no consent: a withdrawal sent for it
+    (an old page, a typed address) leads back to her consents and stores nothing."""
+    mette = demo["demo-mette"]
+    plan = db.scalars(select(Plan).where(Plan.citizen_id == mette.id)).first()
+    assert plan is not None
+    sign_in(client, db, mette)
+    answer = client.post(
+        f"/consents/plans/{plan.id}/withdraw", data={"csrf_token": csrf(client, "/consents")}
+    )
+    assert answer.status_code in (302, 303)
+    assert answer.headers["Location"].endswith("/consents")
+    assert _withdrawals(db) == 0
+
+
+def test_the_withdrawn_plan_consent_is_read_back_as_given_on_the_meeting_day(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The plan's organisations read the withdrawn consent back dated the day it
+    was given at the meeting (not the day it was withdrawn), and ending the day
+    it was withdrawn."""
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    given_on = plan.current_version.consent_date
+    assert given_on is not None
+    assert given_on < utcnow().date(), "the demo's meeting was some days ago"
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY], scopes=("api:citizen-input:read",))
+    sign_in(client, db, peter)
+    assert _withdraw(client, plan) == 303
+    (consent,) = _read_back(client, token, plan)
+    assert consent["dateTime"].startswith(given_on.isoformat())
+    assert consent["provision"]["period"] == {
+        "start": given_on.isoformat(),
+        "end": utcnow().date().isoformat(),
+    }
+
+
+def test_a_representatives_withdrawal_of_the_plans_consent_is_kept_as_theirs(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Hanne, with the right to manage Peter's consents, withdraws the plan's
+    consent: Peter's history says she did, on his behalf, and the record keeps
+    that she acted as his representative."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    plan = action_plan_of(db, peter)
+    power = db.scalars(
+        select(Representation).where(Representation.representative_id == hanne.id)
+    ).one()
+    power.scopes = [*power.scopes, "manage_consents"]
+    db.commit()
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    assert _withdraw(client, plan) == 303
+
+    db.expire_all()
+    withdrawal = db.scalars(select(Consent).where(Consent.withdrawn_at.is_not(None))).one()
+    assert withdrawal.withdrawn_by_person_id == hanne.id
+    assert withdrawal.withdrawn_by_kind is ActorKind.REPRESENTATIVE
+    sign_in(client, db, peter)
+    shown = text_of(page(client, "/consents"))
+    assert "Withdrawn by Hanne Sørensen on your behalf" in shown
+    assert "Withdrawn by you" not in shown
