@@ -4,8 +4,11 @@ then read it as withdrawn, and the plan page's model says so (issue 13)."""
 
 from __future__ import annotations
 
+import json
+from datetime import date, timedelta
 from typing import Any
 
+from babel.dates import format_date
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -13,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
+from citizen_portal.fhir.profile import EXT_CONSENT
 from citizen_portal.notifications.models import Notification, NotificationKind
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
@@ -20,8 +24,17 @@ from citizen_portal.representation.models import Representation
 from citizen_portal.security.actors import ActorKind
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of
-from tests.support.fhir import DISTRICT_PSYCHIATRY, api_token
+from tests.support.fhir import (
+    DISTRICT_PSYCHIATRY,
+    REGION,
+    api_token,
+    example,
+    post_bundle,
+    resource,
+)
 from tests.support.pages import act_for, csrf, page, text_of
+
+PETER = "0911843456"  # the demo's CPR number for Peter, as in the profile's example
 
 
 def _read_back(client: FlaskClient, token: str, plan: Plan) -> list[dict[str, Any]]:
@@ -255,3 +268,88 @@ def test_a_representatives_withdrawal_of_the_plans_consent_is_kept_as_theirs(
     shown = text_of(page(client, "/consents"))
     assert "Withdrawn by Hanne Sørensen on your behalf" in shown
     assert "Withdrawn by you" not in shown
+
+
+def _consent_extension(bundle: dict[str, Any], given_on: date) -> None:
+    careplan = resource(bundle, "CarePlan")
+    careplan["extension"] = [e for e in careplan["extension"] if e["url"] != EXT_CONSENT]
+    careplan["extension"].append(
+        {
+            "url": EXT_CONSENT,
+            "extension": [
+                {"url": "given", "valueBoolean": True},
+                {"url": "date", "valueDate": given_on.isoformat()},
+            ],
+        }
+    )
+
+
+def _plan_consents_shown(client: FlaskClient) -> list[str]:
+    return [text_of(item) for item in page(client, "/consents").select("li[id^=plan-consent-]")]
+
+
+def test_the_plans_consent_is_shown_with_the_day_of_the_meeting(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    peter = demo["demo-peter"]
+    given_on = action_plan_of(db, peter).current_version.consent_date
+    assert given_on is not None
+    assert given_on != utcnow().date()
+    sign_in(client, db, peter)
+    (shown,) = _plan_consents_shown(client)
+    day = format_date(given_on, "long", locale="en")
+    assert f"Given at a meeting about your coordinated action plan, {day}." in shown
+
+
+def test_a_consent_given_today_for_the_plan_does_not_make_the_plans_own_look_withdrawn(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The meeting that made Peter's plan was today, and he also gives a consent of
+    his own for the plan today: the plan's consent is still in effect, not withdrawn."""
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    bundle = example("coordinated-action-plan")
+    _consent_extension(bundle, utcnow().date())
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+    assert post_bundle(client, token, bundle).status_code == 201
+    sign_in(client, db, peter)
+    answer = client.post(
+        "/consents/new",
+        data={
+            "csrf_token": csrf(client, "/consents/new"),
+            "confirmed": "yes",  # sent from "Check your answers"
+            "purpose": "involve_relative",
+            "recipient": "Min søster",
+            "plan": str(plan.id),
+            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert answer.status_code in (302, 303), answer.get_data(as_text=True)
+    (shown,) = _plan_consents_shown(client)
+    assert "Recorded in your coordinated action plan" in shown
+    reader = api_token(client, db, [DISTRICT_PSYCHIATRY], "reader", ("api:citizen-input:read",))
+    assert all(c["status"] == "active" for c in _read_back(client, reader, plan))
+
+
+def test_only_the_citizens_own_coordinated_action_plans_list_a_consent(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Sara gets a coordinated action plan of her own; a discharge agreement for
+    Mette that records a consent too is no coordinated action plan. Each sees only
+    the consent of their own coordinated action plan, and Mette none."""
+    peter, sara, mette = demo["demo-peter"], demo["demo-sara"], demo["demo-mette"]
+    text = json.dumps(example("coordinated-action-plan"))
+    saras = json.loads(text.replace(PETER, "0502014567").replace("kip-2026-0031", "kip-2026-0777"))
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+    assert post_bundle(client, token, saras).status_code == 201
+    agreement = example("discharge-agreement")
+    _consent_extension(agreement, utcnow().date() - timedelta(days=3))
+    answer = post_bundle(client, api_token(client, db, [REGION], "region"), agreement)
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+
+    for person, plans in ((peter, 1), (sara, 1), (mette, 0)):
+        sign_in(client, db, person)
+        assert len(_plan_consents_shown(client)) == plans, person.full_name
+    sara_plan = action_plan_of(db, sara)
+    sign_in(client, db, sara)
+    assert page(client, "/consents").select_one(f"#plan-consent-{sara_plan.id}") is not None
