@@ -327,8 +327,13 @@ def test_a_consent_given_today_for_the_plan_does_not_make_the_plans_own_look_wit
     assert answer.status_code in (302, 303), answer.get_data(as_text=True)
     (shown,) = _plan_consents_shown(client)
     assert "Recorded in your coordinated action plan" in shown
+    plan_page = text_of(page(client, f"/plans/{plan.id}"))
+    assert "You gave consent" in plan_page
+    assert "and withdrawn" not in plan_page
     reader = api_token(client, db, [DISTRICT_PSYCHIATRY], "reader", ("api:citizen-input:read",))
-    assert all(c["status"] == "active" for c in _read_back(client, reader, plan))
+    (own,) = _read_back(client, reader, plan)  # his own consent, once; the plan's is not sent
+    assert own["status"] == "active"
+    assert own["provision"]["purpose"][0]["code"] == "involve-relative"
 
 
 def test_only_the_citizens_own_coordinated_action_plans_list_a_consent(
@@ -353,3 +358,89 @@ def test_only_the_citizens_own_coordinated_action_plans_list_a_consent(
     sara_plan = action_plan_of(db, sara)
     sign_in(client, db, sara)
     assert page(client, "/consents").select_one(f"#plan-consent-{sara_plan.id}") is not None
+
+
+def test_a_new_meeting_records_a_new_consent_in_effect_after_the_old_was_withdrawn(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Peter withdraws the consent his plan records; at a new meeting he gives it
+    again, and the next version records it with the new day: it is in effect."""
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    assert _withdraw(client, plan) == 303
+    assert "and withdrawn" in text_of(page(client, f"/plans/{plan.id}"))
+
+    bundle = example("coordinated-action-plan")
+    _consent_extension(bundle, utcnow().date())
+    assert (
+        post_bundle(client, api_token(client, db, [DISTRICT_PSYCHIATRY]), bundle).status_code == 201
+    )
+    sign_in(client, db, peter)
+    (shown,) = _plan_consents_shown(client)
+    assert format_date(utcnow().date(), "long", locale="en") in shown
+    plan_page = text_of(page(client, f"/plans/{plan.id}"))
+    assert "You gave consent" in plan_page
+    assert "and withdrawn" not in plan_page
+    reader = api_token(client, db, [DISTRICT_PSYCHIATRY], "reader", ("api:citizen-input:read",))
+    assert _read_back(client, reader, plan) == [], "in effect: the plan itself records it"
+
+
+def test_withdrawing_one_plans_consent_leaves_another_plans_from_the_same_meeting(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Two coordinated action plans record consents given the same day: withdrawing
+    one leaves the other in effect, and it can be withdrawn in its turn."""
+    peter = demo["demo-peter"]
+    plan_a = action_plan_of(db, peter)
+    text = json.dumps(example("coordinated-action-plan"))
+    second = json.loads(text.replace("kip-2026-0031", "kip-2026-0032"))
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+    for bundle in (json.loads(text), second):  # both record the consent of 2025-12-18
+        assert post_bundle(client, token, bundle).status_code == 201
+    plan_b = db.scalars(select(Plan).where(Plan.identifier_value == "kip-2026-0032")).one()
+    assert plan_a.current_version.consent_date == plan_b.current_version.consent_date
+
+    sign_in(client, db, peter)
+    assert _withdraw(client, plan_a) == 303
+    assert len(_plan_consents_shown(client)) == 1
+    assert page(client, "/consents").select_one(f"#plan-consent-{plan_b.id}") is not None
+    plan_page = text_of(page(client, f"/plans/{plan_b.id}"))
+    assert "You gave consent" in plan_page
+    assert "and withdrawn" not in plan_page
+    assert _withdraw(client, plan_b) == 303
+    assert _withdrawals(db) == 2
+    assert _plan_consents_shown(client) == []
+
+
+def test_earlier_consents_are_listed_by_the_day_they_were_given_newest_first(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Peter withdraws a consent he gave today, then the one his plan recorded at
+    the meeting weeks ago: the history lists today's first, as given, not as withdrawn."""
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    answer = client.post(
+        "/consents/new",
+        data={
+            "csrf_token": csrf(client, "/consents/new"),
+            "confirmed": "yes",  # sent from "Check your answers"
+            "purpose": "involve_relative",
+            "recipient": "Min søster",
+            "plan": "",
+            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert answer.status_code in (302, 303)
+    own = db.scalars(select(Consent).where(Consent.citizen_id == peter.id)).one()
+    assert client.post(
+        f"/consents/{own.id}/withdraw", data={"csrf_token": csrf(client, "/consents")}
+    ).status_code in (302, 303)
+    assert _withdraw(client, plan) == 303
+
+    earlier = page(client, "/consents").select("li.consent")
+    texts = [text_of(item) for item in earlier]
+    assert len(texts) == 2
+    assert "To: Min søster" in texts[0]
+    assert "Given at a meeting about your coordinated action plan" in texts[1]

@@ -371,3 +371,35 @@ def test_what_a_newer_version_withholds_is_not_told_as_removed_or_cancelled(
         assert "Removed:" not in seen, path
         assert "Appointment cancelled" not in seen, path
         assert HELD_BACK in seen, path
+
+
+def test_a_withheld_appointment_hides_only_itself_not_others_of_its_kind(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Two talks of the same kind ("other"), told apart by their descriptions: the
+    newest version withholds one. In the older version, Hanne still sees the other
+    talk; only the withheld one is gone."""
+    plan = action_plan_of(db, demo["demo-peter"])
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+
+    def with_second_talk() -> dict[str, Any]:
+        bundle = example("coordinated-action-plan")
+        entry = copy.deepcopy(
+            next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Appointment")
+        )
+        entry["fullUrl"] += "-job"
+        entry["resource"]["description"] = "Samtale om job"
+        entry["resource"]["start"] = "2026-12-23T10:00:00+00:00"
+        bundle["entry"].append(entry)
+        return bundle
+
+    assert post_bundle(client, token, with_second_talk()).status_code == 201  # version 2
+    marked = with_second_talk()
+    _withhold(next(a for a in _appointments(marked) if a["description"] == "Samtale om angst"))
+    assert post_bundle(client, token, marked).status_code == 201  # version 3
+
+    _as_hanne(client, db, demo)
+    for path in (f"/plans/{plan.id}", f"/plans/{plan.id}/versions/2"):
+        seen = _text(client, path)
+        assert "Samtale om job" in seen, path
+        assert "Samtale om angst" not in seen, path
