@@ -6,6 +6,7 @@ from datetime import date
 from typing import cast
 
 import pytest
+from babel.dates import format_date
 from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from citizen_portal.plans.ingest import IncomingPlan, store_plan
 from citizen_portal.plans.models import ImmutableVersionError, Plan
 from citizen_portal.plans.types import PlanType
 from tests.conftest import CPR_KEY, sign_in
+from tests.support.fhir import REGION, api_token, example, post_bundle, resource
 from tests.support.pages import csrf, shown_soup, text_of
 
 
@@ -378,3 +380,40 @@ def test_opening_hours_from_fhir_available_times_read_plainly(
     sign_in(client, db, peter)
     page = _text(_soup(client.get(f"/plans/{plan.id}")))
     assert "Open: Mon–Fri 8:00 AM–3:00 PM" in page
+
+
+def test_each_action_says_by_when(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    plan = _plan_of(db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    dated = [a for a in plan.current_version.actions if a.due_date is not None]
+    assert dated, "the demo's agreement has actions with a date"
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    shown = {_text(a.select_one("p")): _text(a) for a in soup.select("li.action")}
+    for action in dated:
+        assert action.due_date is not None
+        by = f"By {format_date(action.due_date, 'long', locale='en')}"
+        assert by in shown[action.description], action.description
+
+
+def test_without_a_follow_up_responsible_the_reviewer_is_the_one_to_call(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """A discharge agreement must name who reviews it; who follows up it may leave
+    out. Then the plan's "who to call" is the reviewer: the chief physician's ward."""
+    bundle = example("discharge-agreement")
+    team = resource(bundle, "CareTeam")
+    team["participant"] = [
+        p
+        for p in team["participant"]
+        if p["role"][0]["coding"][0]["code"] != "follow-up-responsible"
+    ]
+    answer = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    call = soup.select_one(".answer-call")
+    assert call is not None
+    assert "Overlæge, Afsnit R3" in _text(call)
+    phone = call.select_one("a.phone")
+    assert phone is not None
+    assert phone["href"] == "tel:+4547324000"
