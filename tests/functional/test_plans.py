@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import cast
 
 import pytest
@@ -16,6 +16,7 @@ from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.demo.data import DEMO_PLANS
 from citizen_portal.fhir.demo_bundles import build_bundle
 from citizen_portal.fhir.plan_bundle import read_plan_bundle
+from citizen_portal.fhir.profile import EXT_REVIEW_DATE
 from citizen_portal.people.models import Person
 from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.ingest import IncomingPlan, store_plan
@@ -417,3 +418,28 @@ def test_without_a_follow_up_responsible_the_reviewer_is_the_one_to_call(
     phone = call.select_one("a.phone")
     assert phone is not None
     assert phone["href"] == "tel:+4547324000"
+    assert "Open now." in _text(call), "the ward answers day and night"
+
+
+def test_a_review_date_that_has_passed_is_said_and_one_to_come_is_not(
+    client: FlaskClient, db: Session, demo: dict[str, Person], today: date
+) -> None:
+    mette = demo["demo-mette"]
+    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    review_date = plan.current_version.review_date
+    assert review_date is not None
+    assert review_date >= today
+    _plan, soup = _open_plan(client, db, mette, PlanType.DISCHARGE_AGREEMENT)
+    assert "has passed" not in _text(soup)
+
+    bundle = example("discharge-agreement")
+    careplan = resource(bundle, "CarePlan")
+    for extension in careplan["extension"]:
+        if extension["url"] == EXT_REVIEW_DATE:
+            extension["valueDate"] = (today - timedelta(days=1)).isoformat()
+    answer = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    _plan, soup = _open_plan(client, db, mette, PlanType.DISCHARGE_AGREEMENT)
+    text = _text(soup)
+    assert "This date has passed." in text
+    assert "The date to look at the plan again has passed." in text
