@@ -432,14 +432,19 @@ def test_a_review_date_that_has_passed_is_said_and_one_to_come_is_not(
     _plan, soup = _open_plan(client, db, mette, PlanType.DISCHARGE_AGREEMENT)
     assert "has passed" not in _text(soup)
 
-    bundle = example("discharge-agreement")
-    careplan = resource(bundle, "CarePlan")
-    for extension in careplan["extension"]:
-        if extension["url"] == EXT_REVIEW_DATE:
-            extension["valueDate"] = (today - timedelta(days=1)).isoformat()
-    answer = post_bundle(client, api_token(client, db, [REGION]), bundle)
-    assert answer.status_code == 201, answer.get_data(as_text=True)
-    _plan, soup = _open_plan(client, db, mette, PlanType.DISCHARGE_AGREEMENT)
-    text = _text(soup)
+    token = api_token(client, db, [REGION])
+
+    def reviewed_on(day: date) -> str:
+        bundle = example("discharge-agreement")
+        for extension in resource(bundle, "CarePlan")["extension"]:
+            if extension["url"] == EXT_REVIEW_DATE:
+                extension["valueDate"] = day.isoformat()
+        answer = post_bundle(client, token, bundle)
+        assert answer.status_code == 201, answer.get_data(as_text=True)
+        _plan, soup = _open_plan(client, db, mette, PlanType.DISCHARGE_AGREEMENT)
+        return _text(soup)
+
+    assert "has passed" not in reviewed_on(today), "today is the day, not past it"
+    text = reviewed_on(today - timedelta(days=1))
     assert "This date has passed." in text
     assert "The date to look at the plan again has passed." in text
