@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
@@ -448,3 +449,38 @@ def test_a_review_date_that_has_passed_is_said_and_one_to_come_is_not(
     text = reviewed_on(today - timedelta(days=1))
     assert "This date has passed." in text
     assert "The date to look at the plan again has passed." in text
+
+
+def test_open_now_is_read_by_the_wards_own_clock(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The ward that reviews Mette's agreement (the one to call: nobody follows up)
+    answers for forty minutes around this moment, Danish time (an hour or two
+    ahead of UTC): the plan says it is open now."""
+    here = datetime.now(ZoneInfo("Europe/Copenhagen"))
+    start = max(here - timedelta(minutes=20), here.replace(hour=0, minute=0))
+    end = min(here + timedelta(minutes=20), here.replace(hour=23, minute=59))
+    bundle = example("discharge-agreement")
+    team = resource(bundle, "CareTeam")
+    team["participant"] = [
+        p
+        for p in team["participant"]
+        if p["role"][0]["coding"][0]["code"] != "follow-up-responsible"
+    ]
+    ward = next(
+        e["resource"] for e in bundle["entry"] if e["fullUrl"] == "urn:uuid:role-r3-overlaege"
+    )
+    ward["availableTime"] = [
+        {
+            "daysOfWeek": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "availableStartTime": start.strftime("%H:%M:00"),
+            "availableEndTime": end.strftime("%H:%M:00"),
+        }
+    ]
+    answer = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    call = soup.select_one(".answer-call")
+    assert call is not None
+    assert "Overlæge, Afsnit R3" in _text(call)
+    assert "Open now." in _text(call)

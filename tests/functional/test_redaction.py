@@ -403,3 +403,27 @@ def test_a_withheld_appointment_hides_only_itself_not_others_of_its_kind(
         seen = _text(client, path)
         assert "Samtale om job" in seen, path
         assert "Samtale om angst" not in seen, path
+
+
+def test_withheld_wishes_do_not_tell_that_the_citizen_declined_to_give_them(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The plan records that Peter did not wish to give his wishes, in the section
+    of his wishes, which is marked not for representatives: Peter is told (and
+    that he can write them in the portal), Hanne is not."""
+    plan = action_plan_of(db, demo["demo-peter"])
+    bundle = example("coordinated-action-plan")
+    careplan = resource(bundle, "CarePlan")
+    wishes = profile.TEXT_EXTENSIONS["patient_wishes"]
+    careplan["extension"] = [e for e in careplan["extension"] if e["url"] != wishes]
+    careplan["extension"].append({"url": profile.EXT_PATIENT_WISHES_DECLINED, "valueBoolean": True})
+    _withhold_sections(bundle, "patient-wishes")
+    _send(client, db, bundle)
+    declined = "The plan says that you did not wish to give your wishes."
+
+    sign_in(client, db, demo["demo-peter"])
+    assert declined in _text(client, f"/plans/{plan.id}")
+    _as_hanne(client, db, demo)
+    seen = _text(client, f"/plans/{plan.id}")
+    assert HELD_BACK in seen
+    assert "did not wish to give" not in seen
