@@ -484,3 +484,27 @@ def test_open_now_is_read_by_the_wards_own_clock(
     assert call is not None
     assert "Overlæge, Afsnit R3" in _text(call)
     assert "Open now." in _text(call)
+
+
+def _details(soup: BeautifulSoup) -> dict[str, str]:
+    """ "Show everything written in the plan", term by term."""
+    listing = soup.select_one("dl.details")
+    assert listing is not None
+    return {_text(dt): _text(dt.find_next_sibling("dd")) for dt in listing.select("dt")}
+
+
+def test_everything_written_names_who_reviews_follows_up_and_coordinates(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    details = _details(soup)
+    assert details["Responsible for reviewing the plan"].startswith("Overlæge, Afsnit R3, ")
+    assert details["Follows you after discharge"].startswith("Sagsbehandler, voksenområdet, ")
+    assert "Coordinator" not in details, "a discharge agreement has none"
+
+    plan, soup = _open_plan(client, db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
+    coordinator = plan.current_version.coordinator_function
+    assert coordinator is not None
+    assert _details(soup)["Coordinator"] == (
+        f"{coordinator.title}, {coordinator.organisation.name} (Birgitte Holm)"
+    )
