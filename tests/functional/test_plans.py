@@ -493,7 +493,7 @@ def _details(soup: BeautifulSoup) -> dict[str, str]:
     return {_text(dt): _text(dt.find_next_sibling("dd")) for dt in listing.select("dt")}
 
 
-def test_everything_written_names_who_reviews_follows_up_and_coordinates(
+def test_everything_written_names_who_reviews_follows_up_coordinates_and_when_agreed(
     client: FlaskClient, db: Session, demo: dict[str, Person]
 ) -> None:
     _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
@@ -503,8 +503,19 @@ def test_everything_written_names_who_reviews_follows_up_and_coordinates(
     assert "Coordinator" not in details, "a discharge agreement has none"
 
     plan, soup = _open_plan(client, db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
-    coordinator = plan.current_version.coordinator_function
+    version = plan.current_version
+    coordinator = version.coordinator_function
     assert coordinator is not None
-    assert _details(soup)["Coordinator"] == (
+    details = _details(soup)
+    assert details["Coordinator"] == (
         f"{coordinator.title}, {coordinator.organisation.name} (Birgitte Holm)"
     )
+
+    def day(value: date | None) -> str:
+        assert value is not None
+        return format_date(value, "long", locale="en")
+
+    assert details["Your consent to the plan"] == f"You gave consent {day(version.consent_date)}"
+    assert version.approved_by_citizen
+    assert details["Approved by you"] == f"Yes, {day(version.approved_date)}"
+    assert details["Date of the meeting"] == day(version.meeting_date)
