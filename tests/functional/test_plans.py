@@ -519,3 +519,26 @@ def test_everything_written_names_who_reviews_follows_up_coordinates_and_when_ag
     assert version.approved_by_citizen
     assert details["Approved by you"] == f"Yes, {day(version.approved_date)}"
     assert details["Date of the meeting"] == day(version.meeting_date)
+
+
+def test_everything_written_lists_the_other_plans_by_kind_and_who_took_part_in_full(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    _plan, soup = _open_plan(client, db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
+    everything = soup.select_one("section details")
+    assert everything is not None
+    listings = everything.select("dl.details")
+    other_plans = {_text(dt): _text(dt.find_next_sibling("dd")) for dt in listings[1].select("dt")}
+    assert other_plans == {
+        "Drug treatment plan": "Ikke aktuelt",
+        "Alcohol treatment plan": "Findes ikke",
+        "Psychiatric treatment plan": "Behandlingsplan Goal: Stabilisere angstlidelsen og "
+        "justere medicinen. Help: Samtaler hver 14. dag. Kriseplan for svære situationer.",
+        "Social action plan (§141)": "Handleplan (§141) Goal: En overskuelig hverdag. "
+        "Help: Støtte-kontaktperson.",
+        "Education or job plan": "Bør udarbejdes",
+    }
+    took_part = [_text(li) for li in everything.select("h3 + ul > li")]
+    assert took_part[0] == (
+        "Birgitte Holm, Forløbskoordinator, Distriktspsykiatrien Næstved, +45 56 51 80 00"
+    )
