@@ -139,6 +139,22 @@ def test_nobody_represents_themself(app: Flask) -> None:
             "Forældre kan kun handle her for et barn under 15 år. Fra 15 år giver unge selv "
             "samtykke til deres behandling.",
         ),
+        (
+            K.POWER_OF_ATTORNEY,
+            1,
+            date(1990, 1, 1),
+            TODAY,
+            date(2026, 11, 27),
+            "Slutdatoen skal ligge efter startdatoen.",
+        ),
+        (
+            K.PARENTAL_CUSTODY,
+            1,
+            date(2015, 1, 1),
+            date(2026, 1, 1),
+            date(2026, 6, 1),
+            "Slutdatoen må ikke ligge i fortiden.",
+        ),
     ],
 )
 def test_a_refusal_reads_as_a_whole_sentence_in_the_readers_language(
@@ -158,3 +174,10 @@ def test_a_refusal_reads_as_a_whole_sentence_in_the_readers_language(
                 kind, represented, represented_born, 2, date(1980, 1, 1), start, end, TODAY
             )
         assert str(refused.value.message) == danish
+
+
+def test_a_power_of_attorney_may_last_one_day_today() -> None:
+    """From today until today: the end date is the last day, so this is one day."""
+    check_new_representation(
+        K.POWER_OF_ATTORNEY, 1, date(1990, 1, 1), 2, date(1980, 1, 1), TODAY, TODAY, TODAY
+    )
