@@ -19,7 +19,7 @@ from citizen_portal.fhir.related_person import KIND_SYSTEM
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.relations import plan_relations
-from citizen_portal.representation.models import Representation
+from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.security.actors import ActorKind
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of
@@ -430,3 +430,32 @@ def test_an_organisation_whose_identifier_holds_a_bar_is_read_back_as_it_was_sen
         "system": "urn:demo:organisation",
         "value": "sor|psyk-roskilde-r3",
     }
+
+
+def test_two_representations_for_the_same_citizen_add_up_what_she_may_do(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Hanne reads Peter's plans under his power of attorney; the authority later
+    appoints her his guardian for his consents alone. Acting for him, she may do
+    both: read his plan, and withdraw the consent it records."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    plan = action_plan_of(db, peter)
+    power = db.scalars(
+        select(Representation).where(Representation.representative_id == hanne.id)
+    ).one()
+    assert "manage_consents" not in power.scopes
+    db.add(
+        Representation(
+            kind=RepresentationKind.GUARDIAN,
+            represented_id=peter.id,
+            representative_id=hanne.id,
+            scopes=["manage_consents"],
+            valid_from=utcnow().date() - timedelta(days=1),
+        )
+    )
+    db.commit()
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    assert client.get(f"/plans/{plan.id}").status_code == 200
+    consents = page(client, "/consents")
+    assert consents.select_one(f"form[action='/consents/plans/{plan.id}/withdraw']") is not None
