@@ -162,7 +162,9 @@ def _recipient(consent: Consent) -> dict[str, Any]:
     organisation = consent.recipient_organisation
     if organisation is None:
         return {"display": consent.recipient}
-    system, _, value = organisation.identifier.rpartition("|")
+    # Joined as "system|value" (bundle_reader): a system is a URI, which cannot hold
+    # a "|", while a value may, so the first "|" is the one the portal put there.
+    system, _, value = organisation.identifier.partition("|")
     return {
         "type": "Organization",
         "identifier": {"system": system, "value": value},

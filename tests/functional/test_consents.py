@@ -44,6 +44,8 @@ def _read_back(client: FlaskClient, token: str, plan: Plan) -> dict:  # type: ig
     assert response.mimetype == "application/fhir+json"
     body: dict = response.get_json()  # type: ignore[type-arg]
     Bundle.model_validate(body)  # valid FHIR, resource by resource
+    # A collection: resources to read, not a search result or a transaction to replay.
+    assert body["type"] == "collection"
     return body
 
 

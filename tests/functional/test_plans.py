@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from datetime import date, datetime, timedelta
 from typing import cast
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -15,12 +18,14 @@ from citizen_portal.audit.models import AuditEvent, AuditTag
 from citizen_portal.demo.data import DEMO_PLANS
 from citizen_portal.fhir.demo_bundles import build_bundle
 from citizen_portal.fhir.plan_bundle import read_plan_bundle
+from citizen_portal.fhir.profile import EXT_REVIEW_DATE
 from citizen_portal.people.models import Person
 from citizen_portal.plans import services as plan_services
 from citizen_portal.plans.ingest import IncomingPlan, store_plan
 from citizen_portal.plans.models import ImmutableVersionError, Plan
 from citizen_portal.plans.types import PlanType
 from tests.conftest import CPR_KEY, sign_in
+from tests.support.fhir import REGION, api_token, example, post_bundle, resource
 from tests.support.pages import csrf, shown_soup, text_of
 
 
@@ -379,3 +384,166 @@ def test_opening_hours_from_fhir_available_times_read_plainly(
     sign_in(client, db, peter)
     page = _text(_soup(client.get(f"/plans/{plan.id}")))
     assert "Open: Mon–Fri 8:00 AM–3:00 PM" in page
+
+
+def test_each_action_says_by_when(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    plan = _plan_of(db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    dated = [a for a in plan.current_version.actions if a.due_date is not None]
+    assert dated, "the demo's agreement has actions with a date"
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    shown = {_text(a.select_one("p")): _text(a) for a in soup.select("li.action")}
+    for action in dated:
+        assert action.due_date is not None
+        by = f"By {format_date(action.due_date, 'long', locale='en')}"
+        assert by in shown[action.description], action.description
+
+
+def test_without_a_follow_up_responsible_the_reviewer_is_the_one_to_call(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """A discharge agreement must name who reviews it; who follows up it may leave
+    out. Then the plan's "who to call" is the reviewer: the chief physician's ward."""
+    bundle = example("discharge-agreement")
+    team = resource(bundle, "CareTeam")
+    team["participant"] = [
+        p
+        for p in team["participant"]
+        if p["role"][0]["coding"][0]["code"] != "follow-up-responsible"
+    ]
+    answer = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    call = soup.select_one(".answer-call")
+    assert call is not None
+    assert "Overlæge, Afsnit R3" in _text(call)
+    phone = call.select_one("a.phone")
+    assert phone is not None
+    assert phone["href"] == "tel:+4547324000"
+    assert "Open now." in _text(call), "the ward answers day and night"
+
+
+def test_a_review_date_that_has_passed_is_said_and_one_to_come_is_not(
+    client: FlaskClient, db: Session, demo: dict[str, Person], today: date
+) -> None:
+    mette = demo["demo-mette"]
+    plan = _plan_of(db, mette, PlanType.DISCHARGE_AGREEMENT)
+    review_date = plan.current_version.review_date
+    assert review_date is not None
+    assert review_date >= today
+    _plan, soup = _open_plan(client, db, mette, PlanType.DISCHARGE_AGREEMENT)
+    assert "has passed" not in _text(soup)
+
+    token = api_token(client, db, [REGION])
+
+    def reviewed_on(day: date) -> str:
+        bundle = example("discharge-agreement")
+        for extension in resource(bundle, "CarePlan")["extension"]:
+            if extension["url"] == EXT_REVIEW_DATE:
+                extension["valueDate"] = day.isoformat()
+        answer = post_bundle(client, token, bundle)
+        assert answer.status_code == 201, answer.get_data(as_text=True)
+        _plan, soup = _open_plan(client, db, mette, PlanType.DISCHARGE_AGREEMENT)
+        return _text(soup)
+
+    assert "has passed" not in reviewed_on(today), "today is the day, not past it"
+    text = reviewed_on(today - timedelta(days=1))
+    assert "This date has passed." in text
+    assert "The date to look at the plan again has passed." in text
+
+
+def test_open_now_is_read_by_the_wards_own_clock(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The ward that reviews Mette's agreement (the one to call: nobody follows up)
+    answers for forty minutes around this moment, Danish time (an hour or two
+    ahead of UTC): the plan says it is open now."""
+    here = datetime.now(ZoneInfo("Europe/Copenhagen"))
+    if here.strftime("%H:%M") == "23:59":  # no slot ends after 23:59: wait for midnight
+        time.sleep(61 - here.second)
+        here = datetime.now(ZoneInfo("Europe/Copenhagen"))
+    start = max(here - timedelta(minutes=20), here.replace(hour=0, minute=0))
+    end = min(here + timedelta(minutes=20), here.replace(hour=23, minute=59))
+    bundle = example("discharge-agreement")
+    team = resource(bundle, "CareTeam")
+    team["participant"] = [
+        p
+        for p in team["participant"]
+        if p["role"][0]["coding"][0]["code"] != "follow-up-responsible"
+    ]
+    ward = next(
+        e["resource"] for e in bundle["entry"] if e["fullUrl"] == "urn:uuid:role-r3-overlaege"
+    )
+    ward["availableTime"] = [
+        {
+            "daysOfWeek": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "availableStartTime": start.strftime("%H:%M:00"),
+            "availableEndTime": end.strftime("%H:%M:00"),
+        }
+    ]
+    answer = post_bundle(client, api_token(client, db, [REGION]), bundle)
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    call = soup.select_one(".answer-call")
+    assert call is not None
+    assert "Overlæge, Afsnit R3" in _text(call)
+    assert "Open now." in _text(call)
+
+
+def _details(soup: BeautifulSoup) -> dict[str, str]:
+    """ "Show everything written in the plan", term by term."""
+    listing = soup.select_one("dl.details")
+    assert listing is not None
+    return {_text(dt): _text(dt.find_next_sibling("dd")) for dt in listing.select("dt")}
+
+
+def test_everything_written_names_who_reviews_follows_up_coordinates_and_when_agreed(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    _plan, soup = _open_plan(client, db, demo["demo-mette"], PlanType.DISCHARGE_AGREEMENT)
+    details = _details(soup)
+    assert details["Responsible for reviewing the plan"].startswith("Overlæge, Afsnit R3, ")
+    assert details["Follows you after discharge"].startswith("Sagsbehandler, voksenområdet, ")
+    assert "Coordinator" not in details, "a discharge agreement has none"
+
+    plan, soup = _open_plan(client, db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
+    version = plan.current_version
+    coordinator = version.coordinator_function
+    assert coordinator is not None
+    details = _details(soup)
+    assert details["Coordinator"] == (
+        f"{coordinator.title}, {coordinator.organisation.name} (Birgitte Holm)"
+    )
+
+    def day(value: date | None) -> str:
+        assert value is not None
+        return format_date(value, "long", locale="en")
+
+    assert details["Your consent to the plan"] == f"You gave consent {day(version.consent_date)}"
+    assert version.approved_by_citizen
+    assert details["Approved by you"] == f"Yes, {day(version.approved_date)}"
+    assert details["Date of the meeting"] == day(version.meeting_date)
+
+
+def test_everything_written_lists_the_other_plans_by_kind_and_who_took_part_in_full(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    _plan, soup = _open_plan(client, db, demo["demo-peter"], PlanType.COORDINATED_ACTION_PLAN)
+    everything = soup.select_one("section details")
+    assert everything is not None
+    listings = everything.select("dl.details")
+    other_plans = {_text(dt): _text(dt.find_next_sibling("dd")) for dt in listings[1].select("dt")}
+    assert other_plans == {
+        "Drug treatment plan": "Ikke aktuelt",
+        "Alcohol treatment plan": "Findes ikke",
+        "Psychiatric treatment plan": "Behandlingsplan Goal: Stabilisere angstlidelsen og "
+        "justere medicinen. Help: Samtaler hver 14. dag. Kriseplan for svære situationer.",
+        "Social action plan (§141)": "Handleplan (§141) Goal: En overskuelig hverdag. "
+        "Help: Støtte-kontaktperson.",
+        "Education or job plan": "Bør udarbejdes",
+    }
+    took_part = [_text(li) for li in everything.select("h3 + ul > li")]
+    assert took_part[0] == (
+        "Birgitte Holm, Forløbskoordinator, Distriktspsykiatrien Næstved, +45 56 51 80 00"
+    )

@@ -371,3 +371,152 @@ def test_what_a_newer_version_withholds_is_not_told_as_removed_or_cancelled(
         assert "Removed:" not in seen, path
         assert "Appointment cancelled" not in seen, path
         assert HELD_BACK in seen, path
+
+
+def test_a_withheld_appointment_hides_only_itself_not_others_of_its_kind(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Two talks of the same kind ("other"), told apart by their descriptions: the
+    newest version withholds one. In the older version, Hanne still sees the other
+    talk; only the withheld one is gone."""
+    plan = action_plan_of(db, demo["demo-peter"])
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+
+    def with_second_talk() -> dict[str, Any]:
+        bundle = example("coordinated-action-plan")
+        entry = copy.deepcopy(
+            next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Appointment")
+        )
+        entry["fullUrl"] += "-job"
+        entry["resource"]["description"] = "Samtale om job"
+        entry["resource"]["start"] = "2026-12-23T10:00:00+00:00"
+        bundle["entry"].append(entry)
+        return bundle
+
+    assert post_bundle(client, token, with_second_talk()).status_code == 201  # version 2
+    marked = with_second_talk()
+    _withhold(next(a for a in _appointments(marked) if a["description"] == "Samtale om angst"))
+    assert post_bundle(client, token, marked).status_code == 201  # version 3
+
+    _as_hanne(client, db, demo)
+    for path in (f"/plans/{plan.id}", f"/plans/{plan.id}/versions/2"):
+        seen = _text(client, path)
+        assert "Samtale om job" in seen, path
+        assert "Samtale om angst" not in seen, path
+
+
+def test_withheld_wishes_do_not_tell_that_the_citizen_declined_to_give_them(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The plan records that Peter did not wish to give his wishes, in the section
+    of his wishes, which is marked not for representatives: Peter is told (and
+    that he can write them in the portal), Hanne is not."""
+    plan = action_plan_of(db, demo["demo-peter"])
+    bundle = example("coordinated-action-plan")
+    careplan = resource(bundle, "CarePlan")
+    wishes = profile.TEXT_EXTENSIONS["patient_wishes"]
+    careplan["extension"] = [e for e in careplan["extension"] if e["url"] != wishes]
+    careplan["extension"].append({"url": profile.EXT_PATIENT_WISHES_DECLINED, "valueBoolean": True})
+    _withhold_sections(bundle, "patient-wishes")
+    _send(client, db, bundle)
+    declined = "The plan says that you did not wish to give your wishes."
+
+    sign_in(client, db, demo["demo-peter"])
+    assert declined in _text(client, f"/plans/{plan.id}")
+    _as_hanne(client, db, demo)
+    seen = _text(client, f"/plans/{plan.id}")
+    assert HELD_BACK in seen
+    assert "did not wish to give" not in seen
+
+
+def _nothing_withheld_item_by_item(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The profile's example with no action or appointment marked (its sections stay)."""
+    for element in [*resource(bundle, "CarePlan")["activity"], *_appointments(bundle)]:
+        element["extension"] = [
+            e
+            for e in element.get("extension", [])
+            if e["url"] != profile.EXT_NOT_FOR_REPRESENTATIVES
+        ]
+    return bundle
+
+
+def _alike(bundle: dict[str, Any], count: int, action: str, appointment: str) -> list[Any]:
+    """Add ``count`` actions with the same words and no activity id, and ``count``
+    appointments of the same kind and description; returns the last of each."""
+    careplan = resource(bundle, "CarePlan")
+    template = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Appointment")
+    added: list[Any] = []
+    for n in range(count):
+        extra = copy.deepcopy(careplan["activity"][0])
+        del extra["id"]
+        extra["detail"]["description"] = action
+        careplan["activity"].append(extra)
+        entry = copy.deepcopy(template)
+        entry["fullUrl"] += f"-alike-{n}"
+        entry["resource"]["description"] = appointment
+        entry["resource"]["start"] = f"2026-12-{20 + n}T10:00:00+00:00"
+        bundle["entry"].append(entry)
+        added = [extra, entry["resource"]]
+    return added
+
+
+def test_without_anything_withheld_an_older_version_shows_what_the_newest_dropped(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The newest version drops an action and an appointment, and withholds no
+    action or appointment: Hanne reads both in the older version."""
+    plan = action_plan_of(db, demo["demo-peter"])
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+    kept = _nothing_withheld_item_by_item(example("coordinated-action-plan"))
+    assert post_bundle(client, token, kept).status_code == 201  # version 2
+    dropped = _nothing_withheld_item_by_item(example("coordinated-action-plan"))
+    careplan = resource(dropped, "CarePlan")
+    careplan["activity"] = [
+        a
+        for a in careplan["activity"]
+        if a["detail"]["description"] != "Samtaler om angst hver 14. dag."
+    ]
+    dropped["entry"] = [
+        e for e in dropped["entry"] if e["resource"].get("description") != "Samtale om angst"
+    ]
+    assert post_bundle(client, token, dropped).status_code == 201  # version 3
+
+    _as_hanne(client, db, demo)
+    newest = _text(client, f"/plans/{plan.id}/versions/3")
+    assert "Samtaler om angst hver 14. dag." not in newest
+    older = _text(client, f"/plans/{plan.id}/versions/2")
+    assert "Samtaler om angst hver 14. dag." in older
+    assert "Samtale om angst" in older
+
+
+def test_when_the_newest_version_withholds_one_of_two_alike_the_older_one_is_held_back(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Fail-safe: the newest version has two actions with the same words and no
+    activity id, and two appointments of the same kind and description, and
+    withholds one of each. The older version's one of each cannot be told apart
+    from the withheld one: Hanne does not see it there."""
+    plan = action_plan_of(db, demo["demo-peter"])
+    token = api_token(client, db, [DISTRICT_PSYCHIATRY])
+    single = example("coordinated-action-plan")
+    _alike(single, 1, "Fælles samtale.", "Fælles aftale")
+    assert post_bundle(client, token, single).status_code == 201  # version 2
+    _as_hanne(client, db, demo)
+    seen = _text(client, f"/plans/{plan.id}/versions/2")
+    assert "Fælles samtale." in seen
+    assert "Fælles aftale" in seen
+
+    double = example("coordinated-action-plan")
+    for element in _alike(double, 2, "Fælles samtale.", "Fælles aftale"):
+        _withhold(element)
+    answer = post_bundle(client, token, double)
+    assert answer.status_code == 201, answer.get_data(as_text=True)  # version 3
+
+    sign_in(client, db, demo["demo-peter"])
+    assert _text(client, f"/plans/{plan.id}").count("Fælles samtale.") == 2
+    _as_hanne(client, db, demo)
+    newest = _text(client, f"/plans/{plan.id}/versions/3")
+    assert newest.count("Fælles samtale.") == 1
+    older = _text(client, f"/plans/{plan.id}/versions/2")
+    assert "Fælles samtale." not in older
+    assert "Fælles aftale" not in older

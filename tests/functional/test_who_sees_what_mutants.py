@@ -19,7 +19,7 @@ from citizen_portal.fhir.related_person import KIND_SYSTEM
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import Plan
 from citizen_portal.plans.relations import plan_relations
-from citizen_portal.representation.models import Representation
+from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.security.actors import ActorKind
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of
@@ -258,7 +258,7 @@ def test_a_consent_naming_an_organisation_is_read_back_as_fhir_names_it(
     token = api_token(client, db, [organisation.identifier], "reader", READ)
     found = [r for r in _read_back(client, token, plan) if r["resourceType"] == "Consent"]
     assert len(found) == 1
-    system, _, value = organisation.identifier.rpartition("|")
+    system, _, value = organisation.identifier.partition("|")
     terminology = "http://terminology.hl7.org/CodeSystem"
     assert found[0] == {
         "resourceType": "Consent",
@@ -353,3 +353,109 @@ def test_a_wish_for_one_plan_is_read_back_through_that_plan_only(
     assert set(through_a) == {"Kun til plan A."}
     assert through_a["Kun til plan A."]["extension"][0]["valueCoding"]["code"] == "plan"
     assert wishes(plan_c) == {}
+
+
+def test_a_plan_wish_kept_only_for_me_is_not_read_back_and_a_shared_one_is(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Whether a section is "only for me" is decided per scope: Peter keeps his
+    early signs for plan A to himself but shares his general ones, and the other
+    way round for what helps. The plan's organisation reads back exactly the
+    shared two."""
+    peter = demo["demo-peter"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    assert client.get(f"/plans/{plan.id}").status_code == 200  # general wishes need a visit
+    _save_wish(client, "/wishes/early_signs", "Generelt: jeg sover dårligt.")
+    _save_wish(client, f"/wishes/early_signs?plan={plan.id}", "Kun for mig: plan A.")
+    _save_wish(client, "/wishes/what_helps", "Kun for mig: generelt.")
+    _save_wish(client, f"/wishes/what_helps?plan={plan.id}", "Plan A: en gåtur hjælper.")
+    for path in (f"/wishes/early_signs/sharing?plan={plan.id}", "/wishes/what_helps/sharing"):
+        answer = client.post(
+            path, data={"csrf_token": csrf(client, "/wishes"), "only_for_me": "yes"}
+        )
+        assert answer.status_code == 302
+
+    token = api_token(client, db, [plan.author_identifier], "reader", READ)
+    read = {
+        r["item"][0]["answer"][0]["valueString"]: r["extension"][0]["valueCoding"]["code"]
+        for r in _read_back(client, token, plan)
+        if r["resourceType"] == "QuestionnaireResponse" and r["id"].startswith("wish-")
+    }
+    assert read == {"Generelt: jeg sover dårligt.": "general", "Plan A: en gåtur hjælper.": "plan"}
+
+
+def test_an_organisation_whose_identifier_holds_a_bar_is_read_back_as_it_was_sent(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """A FHIR identifier's value may hold a "|" (its system, a URI, may not). A
+    consent naming such an organisation is read back with the identifier the
+    partner sent, split at the first "|" as the portal joined it."""
+    peter = demo["demo-peter"]
+    text = json.dumps(example("discharge-agreement"))
+    bundle = json.loads(text.replace("1403881234", PETER).replace("ua-2026-0142", "ua-2026-0998"))
+    author = next(
+        e["resource"]
+        for e in bundle["entry"]
+        if e["fullUrl"] == "urn:uuid:org-sor:psyk-roskilde-r3"
+    )
+    author["identifier"][0]["value"] = "sor|psyk-roskilde-r3"
+    sent = "urn:demo:organisation|sor|psyk-roskilde-r3"
+    assert (
+        post_bundle(client, api_token(client, db, [sent], "bar-writer"), bundle).status_code == 201
+    )
+    plan = db.scalars(select(Plan).where(Plan.identifier_value == "ua-2026-0998")).one()
+    assert plan.author_identifier == sent
+
+    sign_in(client, db, peter)
+    assert client.get(f"/plans/{plan.id}").status_code == 200
+    response = client.post(
+        "/consents/new",
+        data={
+            "csrf_token": csrf(client, "/consents/new"),
+            "confirmed": "yes",  # sent from "Check your answers"
+            "purpose": "inform_gp",
+            "recipient_organisation": str(plan.author_organisation.id),
+            "recipient": "",
+            "plan": "",
+            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code in (302, 303), response.get_data(as_text=True)
+
+    token = api_token(client, db, [sent], "bar-reader", READ)
+    (consent,) = [r for r in _read_back(client, token, plan) if r["resourceType"] == "Consent"]
+    recipient = consent["provision"]["actor"][0]["reference"]
+    assert recipient["identifier"] == {
+        "system": "urn:demo:organisation",
+        "value": "sor|psyk-roskilde-r3",
+    }
+
+
+def test_two_representations_for_the_same_citizen_add_up_what_she_may_do(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Hanne reads Peter's plans under his power of attorney; the authority later
+    appoints her his guardian for his consents alone. Acting for him, she may do
+    both: read his plan, and withdraw the consent it records."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    plan = action_plan_of(db, peter)
+    power = db.scalars(
+        select(Representation).where(Representation.representative_id == hanne.id)
+    ).one()
+    assert "manage_consents" not in power.scopes
+    db.add(
+        Representation(
+            kind=RepresentationKind.GUARDIAN,
+            represented_id=peter.id,
+            representative_id=hanne.id,
+            scopes=["manage_consents"],
+            valid_from=utcnow().date() - timedelta(days=1),
+        )
+    )
+    db.commit()
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    assert client.get(f"/plans/{plan.id}").status_code == 200
+    consents = page(client, "/consents")
+    assert consents.select_one(f"form[action='/consents/plans/{plan.id}/withdraw']") is not None

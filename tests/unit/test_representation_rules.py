@@ -101,3 +101,83 @@ def test_nobody_represents_themself(app: Flask) -> None:
             K.POWER_OF_ATTORNEY, 1, date(1990, 1, 1), 1, date(1990, 1, 1), TODAY, None, TODAY
         )
     assert "yourself" in str(refused.value.message)
+
+
+@pytest.mark.parametrize(
+    ("kind", "represented", "represented_born", "start", "end", "danish"),
+    [
+        (
+            K.POWER_OF_ATTORNEY,
+            2,
+            date(1990, 1, 1),
+            TODAY,
+            None,
+            "Du kan ikke give fuldmagt til dig selv.",
+        ),
+        (
+            K.POWER_OF_ATTORNEY,
+            1,
+            date(2012, 1, 1),
+            TODAY,
+            None,
+            "Du skal være mindst 15 år for at give fuldmagt.",
+        ),
+        (
+            K.POWER_OF_ATTORNEY,
+            1,
+            date(1990, 1, 1),
+            date(2026, 1, 1),
+            None,
+            "Startdatoen må ikke ligge i fortiden.",
+        ),
+        (
+            K.PARENTAL_CUSTODY,
+            1,
+            date(2000, 1, 1),
+            TODAY,
+            None,
+            "Forældre kan kun handle her for et barn under 15 år. Fra 15 år giver unge selv "
+            "samtykke til deres behandling.",
+        ),
+        (
+            K.POWER_OF_ATTORNEY,
+            1,
+            date(1990, 1, 1),
+            TODAY,
+            date(2026, 11, 27),
+            "Slutdatoen skal ligge efter startdatoen.",
+        ),
+        (
+            K.PARENTAL_CUSTODY,
+            1,
+            date(2015, 1, 1),
+            date(2026, 1, 1),
+            date(2026, 6, 1),
+            "Slutdatoen må ikke ligge i fortiden.",
+        ),
+    ],
+)
+def test_a_refusal_reads_as_a_whole_sentence_in_the_readers_language(
+    app: Flask,
+    kind: RepresentationKind,
+    represented: int,
+    represented_born: date,
+    start: date,
+    end: date | None,
+    danish: str,
+) -> None:
+    """The portal speaks Danish by default: the reason for a refusal is the
+    catalogue's Danish sentence, never English left untranslated."""
+    with app.test_request_context("/", headers={"Accept-Language": "da"}):
+        with pytest.raises(RepresentationRefused) as refused:
+            check_new_representation(
+                kind, represented, represented_born, 2, date(1980, 1, 1), start, end, TODAY
+            )
+        assert str(refused.value.message) == danish
+
+
+def test_a_power_of_attorney_may_last_one_day_today() -> None:
+    """From today until today: the end date is the last day, so this is one day."""
+    check_new_representation(
+        K.POWER_OF_ATTORNEY, 1, date(1990, 1, 1), 2, date(1980, 1, 1), TODAY, TODAY, TODAY
+    )
