@@ -277,7 +277,8 @@ def citizen_input() -> Any:
     """Wishes, stances and consents in effect for one plan, named by its business
     identifier (``?plan=system|value``), so no CPR number travels in a URL."""
     client = g.api_client
-    system, _, value = request.args.get("plan", "").rpartition("|")
+    # At the first "|": the system is a URI, the value may hold one (FHIR identifiers).
+    system, _, value = request.args.get("plan", "").partition("|")
     # A NUL byte names no plan, and PostgreSQL refuses to compare it.
     if not system or not value or "\x00" in system + value:
         return outcome_response(

@@ -459,3 +459,20 @@ def test_two_representations_for_the_same_citizen_add_up_what_she_may_do(
     assert client.get(f"/plans/{plan.id}").status_code == 200
     consents = page(client, "/consents")
     assert consents.select_one(f"form[action='/consents/plans/{plan.id}/withdraw']") is not None
+
+
+def test_a_plan_whose_identifier_holds_a_bar_is_found_by_its_author(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """``?plan=system|value``: the system is a URI and holds no "|", the value may
+    (FHIR identifiers). The read-back splits at the first "|", as the read-back of
+    organisations does."""
+    text = json.dumps(example("discharge-agreement"))
+    bundle = json.loads(text.replace("1403881234", PETER).replace("ua-2026-0142", "ua|2026|0999"))
+    author = "urn:demo:organisation|sor:psyk-roskilde-r3"
+    assert (
+        post_bundle(client, api_token(client, db, [author], "bar-plan"), bundle).status_code == 201
+    )
+    plan = db.scalars(select(Plan).where(Plan.identifier_value == "ua|2026|0999")).one()
+    token = api_token(client, db, [author], "bar-plan-reader", READ)
+    assert isinstance(_read_back(client, token, plan), list)
