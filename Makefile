@@ -73,7 +73,7 @@ bench: $(VENV)/.installed $(MO_FILES) /usr/bin/wrk
 	$(BIN)/python bench/soak.py --seconds 60
 	$(BIN)/python bench/faults.py
 
-## mutation: mutmut over the rules that decide who sees what (over an hour on 2 cores; docs/testing.md)
+## mutation: mutmut over the rules that decide who sees what (17 to 41 minutes on 2 cores; docs/testing.md)
 mutation: $(VENV)/.installed $(MO_FILES)
 	rm -f mutants/test-template.db
 	TEST_SQLITE_TEMPLATE=$(CURDIR)/mutants/test-template.db $(BIN)/mutmut run --max-children $$(nproc)
