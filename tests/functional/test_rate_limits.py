@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from citizen_portal import create_app
 from citizen_portal.api.oauth import register_client
+from citizen_portal.audit import services as audit_services
 from citizen_portal.audit.models import AuditEvent, AuditTag, RefusedCalls
 from citizen_portal.audit.services import record_refusal
 from citizen_portal.config import ConfigurationError, load_settings
@@ -150,9 +151,17 @@ def test_api_calls_are_limited_per_client(limited_app: AppFactory, db: Session) 
     assert (row.client_id, row.count) == ("region-epj", 1)
 
 
+def _within_one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refused calls' clock stands still mid-minute: a hundred calls could
+    otherwise straddle a minute's end and rightly fill two summary rows."""
+    still = datetime(2026, 11, 29, 12, 0, 30, tzinfo=UTC)
+    monkeypatch.setattr(audit_services, "utcnow", lambda: still)
+
+
 def test_a_hundred_refused_calls_in_a_minute_write_one_summary_row(
-    limited_app: AppFactory, db: Session
+    limited_app: AppFactory, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _within_one_minute(monkeypatch)
     app = limited_app(PORTAL_RATE_LIMIT_API="1000 per minute")
     client = app.test_client()
     before = _count(db, AuditEvent)
@@ -168,8 +177,9 @@ def test_a_hundred_refused_calls_in_a_minute_write_one_summary_row(
 
 
 def test_a_hundred_rate_limited_calls_write_one_summary_row(
-    limited_app: AppFactory, db: Session
+    limited_app: AppFactory, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _within_one_minute(monkeypatch)
     app = limited_app(PORTAL_RATE_LIMIT_TOKEN="1 per minute")
     client = app.test_client()
     statuses = [_token(client, f"guess-{n}", "x").status_code for n in range(101)]
