@@ -23,6 +23,7 @@ from citizen_portal.plans.models import Plan
 from citizen_portal.representation.models import Representation
 from citizen_portal.security.actors import ActorKind
 from tests.conftest import sign_in
+from tests.support.consents import give_consent
 from tests.support.demo import action_plan_of
 from tests.support.fhir import (
     DISTRICT_PSYCHIATRY,
@@ -313,17 +314,7 @@ def test_a_consent_given_today_for_the_plan_does_not_make_the_plans_own_look_wit
     token = api_token(client, db, [DISTRICT_PSYCHIATRY])
     assert post_bundle(client, token, bundle).status_code == 201
     sign_in(client, db, peter)
-    answer = client.post(
-        "/consents/new",
-        data={
-            "csrf_token": csrf(client, "/consents/new"),
-            "confirmed": "yes",  # sent from "Check your answers"
-            "purpose": "involve_relative",
-            "recipient": "Min søster",
-            "plan": str(plan.id),
-            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
-        },
-    )
+    answer = give_consent(client, recipient="Min søster", plan=str(plan.id))
     assert answer.status_code in (302, 303), answer.get_data(as_text=True)
     (shown,) = _plan_consents_shown(client)
     assert "Recorded in your coordinated action plan" in shown
@@ -421,17 +412,7 @@ def test_earlier_consents_are_listed_by_the_day_they_were_given_newest_first(
     peter = demo["demo-peter"]
     plan = action_plan_of(db, peter)
     sign_in(client, db, peter)
-    answer = client.post(
-        "/consents/new",
-        data={
-            "csrf_token": csrf(client, "/consents/new"),
-            "confirmed": "yes",  # sent from "Check your answers"
-            "purpose": "involve_relative",
-            "recipient": "Min søster",
-            "plan": "",
-            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
-        },
-    )
+    answer = give_consent(client, recipient="Min søster")
     assert answer.status_code in (302, 303)
     own = db.scalars(select(Consent).where(Consent.citizen_id == peter.id)).one()
     assert client.post(

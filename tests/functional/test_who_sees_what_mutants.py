@@ -22,6 +22,7 @@ from citizen_portal.plans.relations import plan_relations
 from citizen_portal.representation.models import Representation, RepresentationKind
 from citizen_portal.security.actors import ActorKind
 from tests.conftest import sign_in
+from tests.support.consents import give_consent
 from tests.support.demo import action_plan_of
 from tests.support.fhir import REGION, api_token, example, post_bundle
 from tests.support.pages import act_for, csrf, page, text_of
@@ -31,17 +32,7 @@ PETER = "0911843456"  # the demo's CPR number for Peter, as in the profile's exa
 
 
 def _give(client: FlaskClient, plan: str, recipient: str) -> None:
-    response = client.post(
-        "/consents/new",
-        data={
-            "csrf_token": csrf(client, "/consents/new"),
-            "confirmed": "yes",  # sent from "Check your answers"
-            "purpose": "involve_relative",
-            "recipient": recipient,
-            "plan": plan,
-            "expires_on": (utcnow().date() + timedelta(days=90)).isoformat(),
-        },
-    )
+    response = give_consent(client, recipient=recipient, plan=plan, days=90)
     assert response.status_code in (302, 303), response.get_data(as_text=True)
 
 
@@ -238,18 +229,7 @@ def test_a_consent_naming_an_organisation_is_read_back_as_fhir_names_it(
     plan = action_plan_of(db, peter)
     organisation = plan.author_organisation
     sign_in(client, db, peter)
-    response = client.post(
-        "/consents/new",
-        data={
-            "csrf_token": csrf(client, "/consents/new"),
-            "confirmed": "yes",  # sent from "Check your answers"
-            "purpose": "inform_gp",
-            "recipient_organisation": str(organisation.id),
-            "recipient": "",
-            "plan": "",
-            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
-        },
-    )
+    response = give_consent(client, purpose="inform_gp", recipient_organisation=organisation.id)
     assert response.status_code in (302, 303)
     consent = db.scalars(select(Consent).where(Consent.citizen_id == peter.id)).one()
     assert consent.recipient_organisation_id == organisation.id
@@ -310,18 +290,7 @@ def test_a_consent_a_representative_gave_is_read_back_as_theirs(
     plan = action_plan_of(db, peter)
     organisation = plan.author_organisation
     _hanne_acting_for_peter(client, db, demo, "manage_consents")
-    response = client.post(
-        "/consents/new",
-        data={
-            "csrf_token": csrf(client, "/consents/new"),
-            "confirmed": "yes",
-            "purpose": "inform_gp",
-            "recipient_organisation": str(organisation.id),
-            "recipient": "",
-            "plan": "",
-            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
-        },
-    )
+    response = give_consent(client, purpose="inform_gp", recipient_organisation=organisation.id)
     assert response.status_code in (302, 303)
     token = api_token(client, db, [organisation.identifier], "reader", READ)
     found = [r for r in _read_back(client, token, plan) if r["resourceType"] == "Consent"]
@@ -409,17 +378,8 @@ def test_an_organisation_whose_identifier_holds_a_bar_is_read_back_as_it_was_sen
 
     sign_in(client, db, peter)
     assert client.get(f"/plans/{plan.id}").status_code == 200
-    response = client.post(
-        "/consents/new",
-        data={
-            "csrf_token": csrf(client, "/consents/new"),
-            "confirmed": "yes",  # sent from "Check your answers"
-            "purpose": "inform_gp",
-            "recipient_organisation": str(plan.author_organisation.id),
-            "recipient": "",
-            "plan": "",
-            "expires_on": (utcnow().date() + timedelta(days=30)).isoformat(),
-        },
+    response = give_consent(
+        client, purpose="inform_gp", recipient_organisation=plan.author_organisation.id
     )
     assert response.status_code in (302, 303), response.get_data(as_text=True)
 
