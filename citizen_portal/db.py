@@ -83,6 +83,9 @@ def enum_column(enum_type: type[StrEnum], length: int = 40) -> Enum:
 
 # How long a request waits for SQLite's one writer before it gives up (then: 503).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Ids and numbers are stored in 32-bit Integer columns: a larger value names no row,
+# and PostgreSQL refuses to compare one with them (an error, not "nothing found").
+LARGEST_STORED_INTEGER = 2**31 - 1
 
 
 def make_engine(url: str) -> Engine:

@@ -17,7 +17,7 @@ from citizen_portal.plans.vocabulary import PLAN_TYPE_NAMES
 from citizen_portal.representation.models import Representation
 from citizen_portal.security.actors import ActorKind
 from citizen_portal.security.permissions import Permission
-from citizen_portal.security.web import requires, signed_in_actor
+from citizen_portal.security.web import parse_id, requires, signed_in_actor
 
 blueprint = Blueprint("audit", __name__)
 PAGE_SIZE = 50
@@ -30,12 +30,13 @@ FILTERS = {
 
 
 def _cursor(value: str | None) -> int | None:
-    """A page boundary: the id of the last (or first) event shown. ASCII digits only."""
+    """A page boundary: the id of the last (or first) event shown (parse_id's rules)."""
     if value is None:
         return None
-    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
+    event_id = parse_id(value)
+    if event_id is None:
         abort(400)
-    return int(value)
+    return event_id
 
 
 @blueprint.get("/access-log")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from citizen_portal.db import utcnow
+from citizen_portal.db import LARGEST_STORED_INTEGER, utcnow
 from citizen_portal.organisations.models import Function
 from citizen_portal.plans.models import Action, Appointment, Plan, PlanSeen, PlanVersion
 from citizen_portal.plans.types import PlanType
@@ -63,12 +63,8 @@ def get_plan(session: Session, plan_id: int) -> Plan | None:
     return session.get(Plan, plan_id)
 
 
-# Version numbers are stored as 32-bit integers; a larger one names nothing.
-LARGEST_VERSION_NUMBER = 2**31 - 1
-
-
 def get_version(session: Session, plan: Plan, number: int | None) -> PlanVersion | None:
-    if number is not None and not 0 < number <= LARGEST_VERSION_NUMBER:
+    if number is not None and not 0 < number <= LARGEST_STORED_INTEGER:
         return None
     query = select(PlanVersion).where(PlanVersion.plan_id == plan.id).options(*_VERSION_CONTENT)
     if number is None:

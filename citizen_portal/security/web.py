@@ -39,7 +39,7 @@ from sqlalchemy import inspect
 from citizen_portal.auth import drafts
 from citizen_portal.auth.models import SentForm
 from citizen_portal.auth.sessions import session_row, signed_in_recently
-from citizen_portal.db import RETRY_ATTRIBUTE, get_session, utcnow
+from citizen_portal.db import LARGEST_STORED_INTEGER, RETRY_ATTRIBUTE, get_session, utcnow
 from citizen_portal.i18n import possessive
 from citizen_portal.representation.rules import actor_for
 from citizen_portal.representation.services import facts_between
@@ -51,16 +51,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PERMISSION_ATTRIBUTE = "required_permission"
 LOADER_ATTRIBUTE = "object_loader"
-# Ids are positive 64-bit integers; anything else names nothing (and must not reach SQL).
-LARGEST_ID = 2**63 - 1
-_DIGITS = re.compile(r"[0-9]{1,19}")
+# Ids are positive and fit their 32-bit columns; anything else names nothing (and must
+# not reach SQL: PostgreSQL answers a larger one with an error).
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 def parse_id(value: object) -> int | None:
     """An id from a URL or query string, or None when it cannot name a row."""
     if isinstance(value, str):
         value = int(value) if _DIGITS.fullmatch(value) else None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_ID:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    if 0 < value <= LARGEST_STORED_INTEGER:
         return value
     return None
 

@@ -25,6 +25,8 @@ from tests.support.pages import act_for, csrf
 
 HOSTILE = [
     "99999999999999999999999999",
+    str(2**62),  # a 64-bit number: ids are 32-bit columns (PostgreSQL refuses to compare)
+    str(2**31),
     "-1",
     "\u0661\u0662",  # Arabic-Indic digits
     "\uff11",  # a fullwidth digit
