@@ -53,7 +53,7 @@ PERMISSION_ATTRIBUTE = "required_permission"
 LOADER_ATTRIBUTE = "object_loader"
 # Ids are positive and fit their 32-bit columns; anything else names nothing (and must
 # not reach SQL: PostgreSQL answers a larger one with an error).
-_DIGITS = re.compile(r"[0-9]{1,10}")
+_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 def parse_id(value: object) -> int | None:
