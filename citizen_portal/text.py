@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 import bleach
 
@@ -24,6 +26,17 @@ def plain(value: str | None) -> str:
     text = unicodedata.normalize("NFC", value or "").translate(_INVISIBLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text).strip()
+
+
+def map_strings(document: Any, change: Callable[[str], str]) -> Any:
+    """A copy of a JSON document with ``change`` applied to every string in it."""
+    if isinstance(document, str):
+        return change(document)
+    if isinstance(document, list):
+        return [map_strings(item, change) for item in document]
+    if isinstance(document, dict):
+        return {key: map_strings(value, change) for key, value in document.items()}
+    return document
 
 
 def narrative(text: str) -> str:

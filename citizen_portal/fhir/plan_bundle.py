@@ -31,17 +31,7 @@ from citizen_portal.people.services import birth_date_from_cpr, normalise_cpr
 from citizen_portal.plans.ingest import IngestRefused, PlanPart, ReferredRecord, RefusalKind
 from citizen_portal.plans.parsed import ParsedPlan
 from citizen_portal.plans.rules import ContentPart, ContentProblem
-from citizen_portal.text import plain
-
-
-def _plain_strings(value: Any) -> Any:
-    if isinstance(value, str):
-        return plain(value)
-    if isinstance(value, dict):
-        return {key: _plain_strings(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain_strings(item) for item in value]
-    return value
+from citizen_portal.text import map_strings, plain
 
 
 def read_plan_bundle(data: Any) -> ParsedPlan:
@@ -53,7 +43,7 @@ def read_plan_bundle(data: Any) -> ParsedPlan:
     # Partners' text is text: in one normal form, without characters that reorder or
     # hide it (a bidi override shows "+45 70 00 00 00" for another number), as
     # citizens' text is (text.plain).
-    data = _plain_strings(data)
+    data = map_strings(data, plain)
     try:
         bundle = Bundle.model_validate(_with_shared_resources_validated(data))
     except ValidationError as error:

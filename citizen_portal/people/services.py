@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.people.models import Person
+from citizen_portal.text import map_strings
 
 # ASCII digits only: "\d" also matches Arabic-Indic and fullwidth digits, which would
 # hash to another person than the same number typed in ASCII.
@@ -77,28 +77,16 @@ def find_or_create_by_cpr(
     return person
 
 
-def _replace_strings(document: Any, replace: Callable[[str], str]) -> Any:
-    if isinstance(document, str):
-        return replace(document)
-    if isinstance(document, list):
-        return [_replace_strings(item, replace) for item in document]
-    if isinstance(document, dict):
-        return {key: _replace_strings(value, replace) for key, value in document.items()}
-    return document
-
-
 def without_cpr(document: Any, cpr: str, cpr_hash: str) -> Any:
     """A copy of a JSON document (e.g. a source bundle) with every occurrence of
     the CPR number (ten digits, or with the dash) replaced by its keyed hash:
     what is kept at rest. ``with_cpr`` puts the number back for an export."""
     digits = normalise_cpr(cpr)
     dashed = f"{digits[:6]}-{digits[6:]}"
-    return _replace_strings(
-        document, lambda s: s.replace(dashed, cpr_hash).replace(digits, cpr_hash)
-    )
+    return map_strings(document, lambda s: s.replace(dashed, cpr_hash).replace(digits, cpr_hash))
 
 
 def with_cpr(document: Any, cpr: str, cpr_hash: str) -> Any:
     """The document as it was sent: the keyed hash replaced by the CPR number."""
     digits = normalise_cpr(cpr)
-    return _replace_strings(document, lambda s: s.replace(cpr_hash, digits))
+    return map_strings(document, lambda s: s.replace(cpr_hash, digits))
