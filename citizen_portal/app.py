@@ -173,7 +173,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.globals.update(
         plan_type_slug=plan_type_slug,
         render_kept=render_kept,
-        # Constants (names of plan types, statuses...): the plan body reads them too.
+        # The names of plan types, statuses and kinds, for every template.
         vocabulary=vocabulary,
         current_actor=current_actor,
         acting_for_owner=acting_for_owner,

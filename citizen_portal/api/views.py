@@ -167,10 +167,14 @@ def _wording_issues(parsed: ParsedPlan) -> list[Issue]:
     return [*found[:MAX_WORDING_WARNINGS], summary]
 
 
+def _text_path(field: str, index: int | None) -> str:
+    return _TEXT_PATHS[field] + (f"[{index}]" if index is not None else "")
+
+
 def _all_wording_issues(parsed: ParsedPlan) -> list[Issue]:
     return [
         Issue(
-            _TEXT_PATHS[found.field] + (f"[{found.index}]" if found.index is not None else ""),
+            _text_path(found.field, found.index),
             _l(
                 "“%(word)s” is an abbreviation or a legal reference that the portal's "
                 "glossary does not explain. Write it out in plain words for the citizen.",
@@ -182,7 +186,7 @@ def _all_wording_issues(parsed: ParsedPlan) -> list[Issue]:
         for found in unexplained_words(parsed)
     ] + [
         Issue(
-            _TEXT_PATHS[hard.field] + (f"[{hard.index}]" if hard.index is not None else ""),
+            _text_path(hard.field, hard.index),
             _l(
                 "This text is hard for a citizen to read (LIX %(lix)s, longest sentence "
                 "%(words)s words). Use short sentences and everyday words.",

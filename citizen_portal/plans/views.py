@@ -20,7 +20,7 @@ from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.consents.services import withdrawn_plan_consent
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.help.services import lines_for
-from citizen_portal.plans import pdf, services, vocabulary
+from citizen_portal.plans import pdf, services
 from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.page import build_plan_page, plan_cards
 from citizen_portal.plans.page.model import ChangeKind
@@ -68,7 +68,6 @@ def my_plans() -> Any:
         "plans/my_plans.html",
         cards=cards,
         seen=seen,
-        vocabulary=vocabulary,
         offers=offers,
         represented=represented,
     )
@@ -151,7 +150,6 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         "plans/plan.html",
         page=page,
         instead=_instead(plan),
-        vocabulary=vocabulary,
         ChangeKind=ChangeKind,
         Late=services.Late,
         stances=stance_services.stances(db, plan.id),
