@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -125,8 +126,10 @@ def app(database_url: str) -> Flask:
     return app
 
 
-@pytest.fixture
-def connection(app: Flask) -> Iterator[Connection]:
+@contextmanager
+def rolled_back_connection(app: Flask) -> Iterator[Connection]:
+    """A connection in a transaction that is rolled back at the end; the app's
+    sessions join it by savepoints (what a test, or one Hypothesis example, sees)."""
     database = app.extensions["database"]
     original = database.session_factory
     with database.engine.connect() as conn:
@@ -143,6 +146,12 @@ def connection(app: Flask) -> Iterator[Connection]:
             kept: VersionContents | None = app.extensions.get("version_contents")
             if kept is not None:
                 kept.clear()
+
+
+@pytest.fixture
+def connection(app: Flask) -> Iterator[Connection]:
+    with rolled_back_connection(app) as conn:
+        yield conn
 
 
 @pytest.fixture

@@ -37,6 +37,20 @@ def test_unexplained_abbreviations_and_legal_references_are_warnings_not_refusal
     assert db.scalars(select(Plan)).one() is not None
 
 
+def _citizens_page_with_task(client: FlaskClient, db: Session, description: str) -> str:
+    """The plan page its citizen sees, after a partner sent the plan with its first
+    task written as ``description``."""
+    bundle = example("discharge-agreement")
+    resource(bundle, "CarePlan")["activity"][0]["detail"]["description"] = description
+    token = api_token(client, db, [REGION])
+    assert post_bundle(client, token, bundle).status_code == 201
+    plan = db.scalars(select(Plan)).one()
+    person = db.get(Person, plan.citizen_id)
+    assert person is not None
+    sign_in(client, db, person)
+    return client.get(f"/plans/{plan.id}").get_data(as_text=True)
+
+
 def test_the_example_bundles_use_only_explained_words() -> None:
     for name in ("discharge-agreement", "coordination-plan", "coordinated-action-plan"):
         assert unexplained_words(read_plan_bundle(example(name))) == [], name
@@ -45,16 +59,7 @@ def test_the_example_bundles_use_only_explained_words() -> None:
 def test_fastholdelse_is_explained_as_staying_in_treatment_not_restraint(
     client: FlaskClient, db: Session
 ) -> None:
-    bundle = example("discharge-agreement")
-    care_plan = resource(bundle, "CarePlan")
-    care_plan["activity"][0]["detail"]["description"] = "Fastholdelse i psykiatrisk behandling."
-    token = api_token(client, db, [REGION])
-    assert post_bundle(client, token, bundle).status_code == 201
-    plan = db.scalars(select(Plan)).one()
-    person = db.get(Person, plan.citizen_id)
-    assert person is not None
-    sign_in(client, db, person)
-    html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    html = _citizens_page_with_task(client, db, "Fastholdelse i psykiatrisk behandling.")
     assert "Help to keep going with your treatment" in html
     assert "Fastholdelse i psykiatrisk behandling." in shown_text(html)
 
@@ -94,16 +99,7 @@ def test_partner_text_cannot_reorder_what_a_citizen_reads(client: FlaskClient, d
     """A bidi override in a partner's text would show "+45 70 00 00 00" where
     "00 00 00 07 54+" was sent (fifth outside review): partners' text is kept as
     citizens' text is, without reordering or invisible characters."""
-    bundle = example("discharge-agreement")
-    care_plan = resource(bundle, "CarePlan")
-    care_plan["activity"][0]["detail"]["description"] = "Ring i stedet \u202e00 00 00 07 54+\u202c."
-    token = api_token(client, db, [REGION])
-    assert post_bundle(client, token, bundle).status_code == 201
-    plan = db.scalars(select(Plan)).one()
-    person = db.get(Person, plan.citizen_id)
-    assert person is not None
-    sign_in(client, db, person)
-    html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    html = _citizens_page_with_task(client, db, "Ring i stedet \u202e00 00 00 07 54+\u202c.")
     assert "\u202e" not in html
     assert "\u202c" not in html
     assert "Ring i stedet 00 00 00 07 54+." in shown_text(html)

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
 from citizen_portal.demo.data import PERSONAS
@@ -41,8 +41,7 @@ from citizen_portal.people.models import Person
 from citizen_portal.people.services import hash_cpr
 from citizen_portal.plans.page import redaction
 from citizen_portal.plans.page.redaction import SECTIONS
-from citizen_portal.plans.version_cache import VersionContents
-from tests.conftest import CPR_KEY, sign_in
+from tests.conftest import CPR_KEY, rolled_back_connection, sign_in
 from tests.support.demo import action_plan_of
 from tests.support.fhir import DISTRICT_PSYCHIATRY, api_token, example, post_bundle, resource
 from tests.support.pages import act_for
@@ -197,25 +196,12 @@ def _withheld_markers(sent: list[Version]) -> set[str]:
 @contextmanager
 def _rolled_back(app: Flask) -> Iterator[Session]:
     """What the ``db`` fixture gives one test, for one example."""
-    database = app.extensions["database"]
-    original = database.session_factory
-    with database.engine.connect() as conn:
-        outer = conn.begin()
-        database.session_factory = sessionmaker(
-            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
-        )
+    with rolled_back_connection(app) as conn:
         session = Session(bind=conn, join_transaction_mode="create_savepoint")
         try:
             yield session
         finally:
             session.close()
-            database.session_factory = original
-            outer.rollback()
-            # Versions' content is kept per version id, and SQLite gives the
-            # rolled-back ids out again in the next example.
-            kept: VersionContents | None = app.extensions.get("version_contents")
-            if kept is not None:
-                kept.clear()
 
 
 def _person(db: Session, cpr: str) -> Person:
