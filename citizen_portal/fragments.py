@@ -1,17 +1,21 @@
 """Parts of pages rendered once per distinct input and language, then kept.
 
 Rendering templates is most of a page's time, and some parts of pages change
-only when what they show changes: the body of a plan page (who does what,
-goals, wishes, appointments, everything written in the plan) is rendered from a
-page model that is rebuilt on every request but is equal from one request to
-the next. Such a part is a template rendered from its arguments alone
-(``render_kept``; a test fails if a kept template reads anything else, such as
-the request or the signed-in person), so it is a pure function of:
+only when what they show changes: the content of a plan page (the first
+screen, what changed, who does what, goals, wishes, appointments, everything
+written in the plan, the versions) is rendered from a page model that is
+rebuilt on every request but is equal from one request to the next. Such a
+part is a template rendered from its arguments alone (``render_kept``; a test
+fails if a kept template reads anything else, such as the request or the
+signed-in person), so it is a pure function of:
 
-- its arguments (for the plan body: the page model, already redacted for its
-  reader, with the functions' phone numbers and opening hours as they are now,
-  and the name of the person a representative acts for);
+- its arguments (for the plan content: the page model, already redacted for
+  its reader, with the functions' phone numbers and opening hours as they are
+  now, the name of the person a representative acts for, the reader's stance
+  and what they may do);
 - the language;
+- the request's script root (``url_for`` gives paths below it; the routes
+  themselves never change while the app runs);
 - the glossary terms already explained higher up on the page (each term is
   explained at its first use only; the part's own are added after it, also
   when it is taken from the kept ones).
@@ -21,24 +25,59 @@ faithful serialisation, so equal bytes mean equal values) hashed with BLAKE2b.
 Nothing is keyed by plan, version or reader: two readers share a rendering only
 when everything they may see in it is identical, and a changed phone number, a
 passed date or a withheld section makes a different key.
+
+What must differ on every request (a form's CSRF and one-time tokens, a form
+showing the person's typed text given back) goes in a slot: the kept template
+writes ``slot("name")`` where it belongs, the rendering keeps a marker there,
+and each request fills every marker with its own value (a callable is called
+once per marker, so two forms never share a one-time token). The marker holds a
+random number drawn when the process starts, and everything else in a rendering
+is escaped, so no text from a person or partner can make one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import secrets
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from threading import Lock
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from citizen_portal.glossary.markup import explained_on_this_page
 
 # Templates rendered from their arguments alone (tests/unit/test_kept_fragments.py).
-KEPT_TEMPLATES = ("plans/_version_body.html",)
+KEPT_TEMPLATES = ("plans/_plan_content.html",)
+
+# What a slot is filled with: a value, or a callable giving one for each marker.
+SlotValue = Markup | str | Callable[[], Markup | str]
+
+_SLOT_PREFIX = f"<!--slot:{secrets.token_hex(16)}:"
+
+
+def _slot_marker(name: str) -> Markup:
+    return Markup(f"{_SLOT_PREFIX}{name}-->")  # noqa: S704 (our own constant)
+
+
+def _fill(rendered: Markup, slots: Mapping[str, SlotValue]) -> Markup:
+    for name, value in slots.items():
+        marker = _slot_marker(name)
+        if marker not in rendered:
+            continue
+        pieces = rendered.split(marker)
+        filled = [pieces[0]]
+        for piece in pieces[1:]:
+            filled.append(escape(value() if callable(value) else value))
+            filled.append(piece)
+        rendered = Markup("").join(filled)
+    if _SLOT_PREFIX in rendered:
+        raise ValueError("a kept rendering has a slot that was not filled")
+    return rendered
 
 
 class KeptRenderings:
@@ -53,13 +92,18 @@ class KeptRenderings:
     def __len__(self) -> int:
         return len(self._items)
 
-    def render(self, template_name: str, **values: Any) -> Markup:
+    def render(
+        self,
+        template_name: str,
+        slots: Mapping[str, SlotValue] | None = None,
+        **values: Any,
+    ) -> Markup:
         if template_name not in KEPT_TEMPLATES:
             raise ValueError(f"{template_name} is not rendered from its arguments alone")
         explained = explained_on_this_page()
         before = sorted(explained)
         language = str(get_locale())
-        inputs = (template_name, language, before, sorted(values.items()))
+        inputs = (template_name, language, request.script_root, before, sorted(values.items()))
         key = hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=32).digest()
         with self._lock:
             kept = self._items.get(key)
@@ -68,7 +112,7 @@ class KeptRenderings:
         if kept is None:
             template = current_app.jinja_env.get_template(template_name)
             # Autoescaped like every .html template: people's and partners' text is escaped.
-            rendered = Markup(template.render(**values))  # noqa: S704
+            rendered = Markup(template.render(**values, slot=_slot_marker))  # noqa: S704
             kept = (rendered, frozenset(explained.difference(before)))
             with self._lock:
                 self._items[key] = kept
@@ -76,7 +120,7 @@ class KeptRenderings:
                     self._items.popitem(last=False)
         rendered, explained_by_it = kept
         explained.update(explained_by_it)
-        return rendered
+        return _fill(rendered, slots or {})
 
 
 def kept_renderings() -> KeptRenderings:
@@ -85,6 +129,9 @@ def kept_renderings() -> KeptRenderings:
     return kept
 
 
-def render_kept(template_name: str, **values: Any) -> Markup:
-    """``template_name`` rendered with ``values``, or its kept rendering of them."""
-    return kept_renderings().render(template_name, **values)
+def render_kept(
+    template_name: str, slots: Mapping[str, SlotValue] | None = None, **values: Any
+) -> Markup:
+    """``template_name`` rendered with ``values``, or its kept rendering of them,
+    with its slots filled by ``slots``."""
+    return kept_renderings().render(template_name, slots, **values)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -32,6 +33,7 @@ from citizen_portal.security.policy import can
 from citizen_portal.security.web import from_url, parse_id, requires, signed_in_actor
 from citizen_portal.wishes import services as stance_services
 from citizen_portal.wishes.forms import StanceForm
+from citizen_portal.wishes.models import PlanStance, StanceChoice
 from citizen_portal.wishes.vocabulary import STANCE_NAMES
 
 blueprint = Blueprint("plans", __name__, url_prefix="/plans")
@@ -93,6 +95,39 @@ def _version_numbered(plan: Plan, number: int | None) -> PlanVersion | None:
     return next((v for v in plan.versions if v.number == number), None)
 
 
+@dataclass(frozen=True)
+class StanceShown:
+    """The newest stance on the version shown, as its section of the page says it."""
+
+    choice_name: str
+    comment: str
+    created_at: datetime
+    version_number: int
+    by_reader: bool
+    by_representative: bool
+    author_name: str
+    approves_plan: bool
+    disagrees: bool
+
+
+def _stance_shown(stance: PlanStance | None, reader_id: int) -> StanceShown | None:
+    if stance is None:
+        return None
+    by_reader = stance.author_person_id == reader_id
+    return StanceShown(
+        choice_name=str(STANCE_NAMES[stance.choice]),
+        comment=stance.comment,
+        created_at=stance.created_at,
+        version_number=stance.version_number,
+        by_reader=by_reader,
+        by_representative=stance.author_kind is ActorKind.REPRESENTATIVE,
+        # The author is read only when the page names them.
+        author_name="" if by_reader else stance.author.full_name,
+        approves_plan=stance.approves_plan,
+        disagrees=stance.choice is StanceChoice.DISAGREE,
+    )
+
+
 def _plan_page(plan: Plan, number: int | None) -> Any:
     """The plan's page in a few queries whatever its size: the plan with its
     versions, citizen, author and hand-overs in one (the loader's), what the
@@ -152,8 +187,9 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         instead=_instead(plan),
         ChangeKind=ChangeKind,
         Late=services.Late,
-        stances=stance_services.stances(db, plan.id),
-        stance_names=STANCE_NAMES,
+        mine=_stance_shown(
+            stance_services.stance_on_version(db, plan.id, version.number), actor.person_id
+        ),
         may_state=may_state,
         may_approve=can(actor, Permission.PLANS_APPROVE, plan),
         # Built only when it is shown (a form costs as much as a query); for showing

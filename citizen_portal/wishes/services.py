@@ -165,6 +165,16 @@ def stances(session: Session, plan_id: int) -> list[PlanStance]:
     )
 
 
+def stance_on_version(session: Session, plan_id: int, version_number: int) -> PlanStance | None:
+    """The newest stance on version ``version_number`` of the plan, if any."""
+    return session.scalar(
+        select(PlanStance)
+        .where(PlanStance.plan_id == plan_id, PlanStance.version_number == version_number)
+        .order_by(PlanStance.created_at.desc(), PlanStance.id.desc())
+        .limit(1)
+    )
+
+
 def only_for_me(session: Session, citizen_id: int, plan_id: int | None) -> set[WishSection]:
     """The sections of this scope the citizen keeps to themself."""
     return set(

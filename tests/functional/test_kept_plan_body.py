@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citizen_portal.fragments import kept_renderings
 from citizen_portal.organisations.models import Function
 from citizen_portal.people.models import Person
+from citizen_portal.plans import services as plan_services
+from citizen_portal.plans.models import Plan
+from citizen_portal.security.web import FOR_SUBJECT_FIELD, ONCE_FIELD
 from tests.conftest import sign_in
 from tests.support.demo import action_plan_of
 from tests.support.pages import act_for, page, shown_text
@@ -100,3 +104,30 @@ def test_each_term_is_explained_once_whether_the_body_is_kept_or_not(
         ids = [e["id"] for e in soup.select(".term-explanation")]
         assert ids, "the plan's terms are explained"
         assert len(ids) == len(set(ids)), "each term once per page"
+
+
+def test_each_form_on_a_kept_page_carries_its_own_guard_on_every_look(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The content is kept, but a form's one-time token is never shared: not between
+    the two forms of one page, and not between two looks at the same page."""
+    mette = demo["demo-mette"]
+    plan = db.scalars(select(Plan).where(Plan.citizen_id == mette.id)).first()
+    assert plan is not None
+    assert plan.current_version.number == 2
+    plan_services.mark_seen(db, mette.id, plan.id, 1)  # so "what changed" has its form
+    db.flush()
+    sign_in(client, db, mette)
+    tokens = []
+    for _ in range(2):
+        shown = page(client, f"/plans/{plan.id}")
+        forms = shown.select("main form[method=post]")
+        actions = [form["action"] for form in forms]
+        assert actions == [f"/plans/{plan.id}/changes-seen", f"/plans/{plan.id}/stance"]
+        for form in forms:
+            fields = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+            assert fields["csrf_token"]
+            assert fields[FOR_SUBJECT_FIELD] == str(mette.id)
+            tokens.append(fields[ONCE_FIELD])
+        assert "<!--slot:" not in str(shown)
+    assert len(set(tokens)) == 4

@@ -12,14 +12,37 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from jinja2 import Environment, meta, nodes
+from jinja2 import ChoiceLoader, DictLoader, Environment, meta, nodes
+from markupsafe import Markup
 
-from citizen_portal.fragments import KEPT_TEMPLATES, render_kept
+from citizen_portal import fragments
+from citizen_portal.fragments import KEPT_TEMPLATES, KeptRenderings, render_kept
 
-ARGUMENTS = {"plans/_version_body.html": {"page", "acting"}}
-# Globals whose result depends on their arguments and the language only.
-# (Not url_for: it depends on the request's host and script root.)
-PURE_GLOBALS = {"vocabulary", "opening_hours", "format_date", "format_time"}
+ARGUMENTS = {
+    "plans/_plan_content.html": {
+        "page",
+        "acting",
+        "instead",
+        "mine",
+        "may_state",
+        "may_approve",
+        "ChangeKind",
+        "Late",
+        "lang",
+    }
+}
+# Globals whose result depends on their arguments, the language and the script root
+# only (the digest holds all three). url_for gives paths, never a host (checked
+# below); slot() marks where a request's own value goes.
+PURE_GLOBALS = {
+    "vocabulary",
+    "opening_hours",
+    "format_date",
+    "format_time",
+    "plan_type_slug",
+    "url_for",
+    "slot",
+}
 PURE_FILTERS = {"da", "ltr", "explain_terms", "replace", "length", "e", "escape"}
 
 
@@ -53,12 +76,16 @@ def test_a_kept_template_reads_only_its_arguments(app: Flask, template_name: str
         assert names <= allowed, f"{name} reads {sorted(names - allowed)}"
         filters = {f.name for f in parsed.find_all(nodes.Filter)}
         assert filters <= PURE_FILTERS, f"{name} uses the filters {sorted(filters - PURE_FILTERS)}"
+        for call in parsed.find_all(nodes.Call):
+            if isinstance(call.node, nodes.Name) and call.node.name == "url_for":
+                keywords = {k.key for k in call.kwargs}
+                assert not keywords & {"_external", "_scheme"}, f"{name} links with a host"
 
 
 def test_the_check_sees_a_template_that_reads_the_request(app: Flask) -> None:
     env = _bare_environment(app)
     parsed = env.parse("{{ page.number }} {{ current_user.display_name }} {{ request.path }}")
-    assert meta.find_undeclared_variables(parsed) - ARGUMENTS["plans/_version_body.html"] == {
+    assert meta.find_undeclared_variables(parsed) - ARGUMENTS["plans/_plan_content.html"] == {
         "current_user",
         "request",
     }
@@ -67,3 +94,55 @@ def test_the_check_sees_a_template_that_reads_the_request(app: Flask) -> None:
 def test_only_a_declared_template_is_kept(app: Flask) -> None:
     with app.test_request_context(), pytest.raises(ValueError, match="not rendered from"):
         render_kept("plans/plan.html", page=None)
+
+
+def _kept_with_slots(app: Flask, monkeypatch: pytest.MonkeyPatch, source: str) -> KeptRenderings:
+    """A KeptRenderings that may keep ``source`` as the template ``slots.html``."""
+    loader = ChoiceLoader([DictLoader({"slots.html": source}), app.jinja_env.loader])  # type: ignore[list-item]
+    monkeypatch.setattr(app.jinja_env, "loader", loader)
+    monkeypatch.setattr(app.jinja_env, "cache", {})
+    monkeypatch.setattr(fragments, "KEPT_TEMPLATES", ("slots.html",))
+    return KeptRenderings()
+
+
+def test_each_slot_is_filled_on_every_request_and_each_marker_on_its_own(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = _kept_with_slots(
+        app, monkeypatch, "<p>{{ text }}</p>{{ slot('token') }}|{{ slot('token') }}"
+    )
+    tokens = iter(["one", "two", "three", "<four>"])
+    with app.test_request_context():
+        first = kept.render("slots.html", {"token": lambda: next(tokens)}, text="hello")
+        second = kept.render("slots.html", {"token": lambda: next(tokens)}, text="hello")
+    assert len(kept) == 1, "the second rendering is the kept one"
+    assert first == "<p>hello</p>one|two"
+    assert second == "<p>hello</p>three|&lt;four&gt;", "a plain string is escaped"
+
+
+def test_text_that_looks_like_a_slot_marker_stays_text(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = _kept_with_slots(app, monkeypatch, "<p>{{ text }}</p>{{ slot('token') }}")
+    with app.test_request_context():
+        marker = str(fragments._slot_marker("token"))
+        rendered = kept.render("slots.html", {"token": Markup("<b>x</b>")}, text=marker)
+    assert rendered.count("<b>x</b>") == 1, "only the template's own marker is filled"
+    assert "&lt;!--slot:" in rendered
+
+
+def test_a_slot_left_unfilled_is_an_error_not_a_marker_on_the_page(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = _kept_with_slots(app, monkeypatch, "{{ slot('token') }}")
+    with app.test_request_context(), pytest.raises(ValueError, match="not filled"):
+        kept.render("slots.html", {})
+
+
+def test_the_script_root_is_part_of_the_key(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = _kept_with_slots(app, monkeypatch, "<a href=\"{{ url_for('plans.my_plans') }}\">x</a>")
+    with app.test_request_context("/"):
+        here = kept.render("slots.html")
+    with app.test_request_context("/", base_url="http://localhost/portal/"):
+        below = kept.render("slots.html")
+    assert (here, below) == ('<a href="/plans">x</a>', '<a href="/portal/plans">x</a>')
