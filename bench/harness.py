@@ -172,6 +172,8 @@ def gunicorn(database_url: str, port: int, workers: int = 2) -> Iterator[Server]
     process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [
             str(GUNICORN),
+            "--config",
+            "python:citizen_portal.gunicorn_conf",
             "--workers",
             str(workers),
             "--bind",

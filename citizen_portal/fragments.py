@@ -26,13 +26,16 @@ Nothing is keyed by plan, version or reader: two readers share a rendering only
 when everything they may see in it is identical, and a changed phone number, a
 passed date or a withheld section makes a different key.
 
-What must differ on every request (a form's CSRF and one-time tokens, a form
-showing the person's typed text given back) goes in a slot: the kept template
-writes ``slot("name")`` where it belongs, the rendering keeps a marker there,
-and each request fills every marker with its own value (a callable is called
-once per marker, so two forms never share a one-time token). The marker holds a
-random number drawn when the process starts, and everything else in a rendering
-is escaped, so no text from a person or partner can make one.
+What must differ on every request goes in a slot: the kept template writes
+``slot("name")`` where it belongs, the rendering keeps a marker there, and each
+request fills every marker with its own value (a callable is called once per
+marker, so two forms never share a one-time token). In a kept template
+``form_guard()`` is such a slot, always filled with the request's own guard
+(CSRF token, whom the form is for, a one-time token), and ``typed_text()`` is
+empty: a form is kept only as it is with nothing typed, and a page whose typed
+text was given back after a timeout renders that form in a slot of its own.
+The marker holds a random number drawn when the process starts, and everything
+else in a rendering is escaped, so no text from a person or partner can make one.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from collections.abc import Callable, Mapping
 from threading import Lock
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -62,6 +65,17 @@ _SLOT_PREFIX = f"<!--slot:{secrets.token_hex(16)}:"
 
 def _slot_marker(name: str) -> Markup:
     return Markup(f"{_SLOT_PREFIX}{name}-->")  # noqa: S704 (our own constant)
+
+
+def rendering_kept() -> bool:
+    """Is a kept rendering being made? (form_guard() and typed_text() ask: the
+    first gives its slot's marker then, the second nothing, whichever template
+    calls them, imported with the context or not.)"""
+    return bool(g.get("rendering_kept"))
+
+
+def slot_marker(name: str) -> Markup:
+    return _slot_marker(name)
 
 
 def _fill(rendered: Markup, slots: Mapping[str, SlotValue]) -> Markup:
@@ -111,8 +125,12 @@ class KeptRenderings:
                 self._items.move_to_end(key)
         if kept is None:
             template = current_app.jinja_env.get_template(template_name)
-            # Autoescaped like every .html template: people's and partners' text is escaped.
-            rendered = Markup(template.render(**values, slot=_slot_marker))  # noqa: S704
+            g.rendering_kept = True
+            try:
+                # Autoescaped like every .html template: people's and partners' text is escaped.
+                rendered = Markup(template.render(**values, slot=_slot_marker))  # noqa: S704
+            finally:
+                g.rendering_kept = False
             kept = (rendered, frozenset(explained.difference(before)))
             with self._lock:
                 self._items[key] = kept
@@ -120,7 +138,9 @@ class KeptRenderings:
                     self._items.popitem(last=False)
         rendered, explained_by_it = kept
         explained.update(explained_by_it)
-        return _fill(rendered, slots or {})
+        # Filled by the app's own form_guard (security/web.py, which imports this module).
+        form_guard: SlotValue = current_app.jinja_env.globals["form_guard"]  # type: ignore[assignment]
+        return _fill(rendered, {"form_guard": form_guard, **(slots or {})})
 
 
 def kept_renderings() -> KeptRenderings:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import LoginManager, UserMixin
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from citizen_portal.audit.models import AuditTag
@@ -94,21 +94,24 @@ def keep_alive(token: str) -> None:
         row.last_seen_at = utcnow()
 
 
+# Built once: the session, both names and the number of unread messages (shown on
+# every page) in one query. A statement built per request costs as much as running it.
+_UNREAD = (
+    select(func.count(Notification.id))
+    .where(Notification.person_id == UserSession.person_id, Notification.read_at.is_(None))
+    .scalar_subquery()
+)
+_SESSION_BY_TOKEN_HASH = (
+    select(UserSession, _UNREAD)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+    .options(joinedload(UserSession.person), joinedload(UserSession.acting_for))
+)
+
+
 def load_user(token: str) -> SignedInUser | None:
     settings: Settings = current_app.config["SETTINGS"]
     db = get_session()
-    # Both names and the number of unread messages are shown on every page: one
-    # query with the session.
-    unread = (
-        select(func.count(Notification.id))
-        .where(Notification.person_id == UserSession.person_id, Notification.read_at.is_(None))
-        .scalar_subquery()
-    )
-    found = db.execute(
-        select(UserSession, unread)
-        .where(UserSession.token_hash == _hash(token))
-        .options(joinedload(UserSession.person), joinedload(UserSession.acting_for))
-    ).first()
+    found = db.execute(_SESSION_BY_TOKEN_HASH, {"token_hash": _hash(token)}).first()
     if found is None:
         return None
     row, unread_messages = found

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -123,8 +123,15 @@ def functions_by_id(session: Session, ids: set[int]) -> dict[int, Function]:
     """Functions with their organisations, as they are now: one query (none for no ids)."""
     if not ids:
         return {}
-    query = select(Function).where(Function.id.in_(ids)).options(joinedload(Function.organisation))
-    return {f.id: f for f in session.scalars(query)}
+    return {f.id: f for f in session.scalars(_FUNCTIONS_BY_ID, {"ids": list(ids)})}
+
+
+# Built once ("expanding": the list of ids is spread into the IN when it runs).
+_FUNCTIONS_BY_ID = (
+    select(Function)
+    .where(Function.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Function.organisation))
+)
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -170,11 +177,14 @@ def seen_versions(session: Session, person_id: int) -> dict[int, int]:
     return {row.plan_id: row.version_number for row in rows}
 
 
+_SEEN_ROW = select(PlanSeen).where(
+    PlanSeen.person_id == bindparam("person_id"), PlanSeen.plan_id == bindparam("plan_id")
+)
+
+
 def seen_row(session: Session, person_id: int, plan_id: int) -> PlanSeen | None:
     """The newest version of the plan ``person_id`` has seen, as its row."""
-    return session.scalar(
-        select(PlanSeen).where(PlanSeen.person_id == person_id, PlanSeen.plan_id == plan_id)
-    )
+    return session.scalar(_SEEN_ROW, {"person_id": person_id, "plan_id": plan_id})
 
 
 def mark_seen(

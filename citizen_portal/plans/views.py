@@ -30,7 +30,13 @@ from citizen_portal.representation.services import as_representative
 from citizen_portal.security.actors import Actor, ActorKind
 from citizen_portal.security.permissions import Permission
 from citizen_portal.security.policy import can
-from citizen_portal.security.web import from_url, parse_id, requires, signed_in_actor
+from citizen_portal.security.web import (
+    from_url,
+    parse_id,
+    requires,
+    signed_in_actor,
+    typed_text_given_back,
+)
 from citizen_portal.wishes import services as stance_services
 from citizen_portal.wishes.forms import StanceForm
 from citizen_portal.wishes.models import PlanStance, StanceChoice
@@ -192,11 +198,12 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         ),
         may_state=may_state,
         may_approve=can(actor, Permission.PLANS_APPROVE, plan),
-        # Built only when it is shown (a form costs as much as a query); for showing
-        # only: form_guard() puts the CSRF token in, and the POST's form checks it.
+        StanceForm=StanceForm,  # the kept content builds it blank, once per language
+        # With typed text given back after a timeout, the form shows it: built for
+        # this request (form_guard() puts the CSRF token in; the POST's form checks it).
         stance_form_data=(
             StanceForm(formdata=None, meta={"csrf": False})
-            if may_state and page.is_latest
+            if may_state and page.is_latest and typed_text_given_back()
             else None
         ),
     )

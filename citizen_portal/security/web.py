@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -34,12 +34,13 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import inspect
+from sqlalchemy import Select, bindparam, inspect, select
 
 from citizen_portal.auth import drafts
 from citizen_portal.auth.models import SentForm
 from citizen_portal.auth.sessions import session_row, signed_in_recently
 from citizen_portal.db import LARGEST_STORED_INTEGER, RETRY_ATTRIBUTE, get_session, utcnow
+from citizen_portal.fragments import rendering_kept, slot_marker
 from citizen_portal.i18n import possessive
 from citizen_portal.representation.rules import actor_for
 from citizen_portal.representation.services import facts_between
@@ -79,6 +80,12 @@ class Loader:
     optional: bool = False  # a query id may be left out; the view then gets None
     options: tuple[Any, ...] = ()  # loader options (eager loading) for the object's query
 
+    @cached_property
+    def _by_id(self) -> Select[Any]:
+        """The object's query, built once (building it costs as much as running it)."""
+        (key,) = inspect(self.model).primary_key
+        return select(self.model).where(key == bindparam("id")).options(*self.options)
+
     def authorized(
         self, actor: Actor | None, permission: Permission, view_args: dict[str, Any]
     ) -> Any:
@@ -93,7 +100,7 @@ class Loader:
             raw = view_args.pop(self.id_argument)
         object_id = parse_id(raw)
         found = (
-            get_session().get(self.model, object_id, options=self.options)
+            get_session().execute(self._by_id, {"id": object_id}).unique().scalar_one_or_none()
             if object_id is not None
             else None
         )
@@ -178,7 +185,10 @@ TYPED_FIELDS = ("text", "comment", "recipient", "representative_name")
 
 def form_guard() -> Markup:
     """The hidden fields of every signed-in form: the CSRF token, whom the form
-    was opened for, and a one-time token."""
+    was opened for, and a one-time token. In a kept rendering, a slot that each
+    request fills with its own (citizen_portal/fragments.py)."""
+    if rendering_kept():
+        return slot_marker("form_guard")
     actor = current_actor()
     subject = "" if actor is None else str(actor.subject_person_id)
     return Markup(
@@ -261,7 +271,10 @@ def _give_back_typed_text(actor: Actor) -> None:
 
 
 def typed_text(name: str) -> str | None:
-    """What the person had typed into field ``name`` before their session ended."""
+    """What the person had typed into field ``name`` before their session ended
+    (never in a kept rendering: those are shared by every request)."""
+    if rendering_kept():
+        return None
     kept: dict[str, str] = g.get("typed_text") or {}
     return kept.get(name)
 

@@ -54,6 +54,7 @@ def _instance(port: int, env: Mapping[str, str]) -> Iterator[str]:
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
+            "--config=python:citizen_portal.gunicorn_conf",  # as production runs it
             "--workers=1",
             "--worker-class=sync",
             f"--bind=127.0.0.1:{port}",

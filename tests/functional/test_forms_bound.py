@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from citizen_portal.consents.forms import SOMEONE_ELSE
 from citizen_portal.consents.models import Consent
 from citizen_portal.db import utcnow
-from citizen_portal.fragments import KEPT_TEMPLATES
 from citizen_portal.people.models import Person
 from citizen_portal.representation.models import Representation
 from citizen_portal.wishes.models import WishEntry
@@ -118,18 +117,9 @@ def test_every_signed_in_form_carries_its_guard() -> None:
             continue  # the development provider's own sign-in form, before anyone is signed in
         html = template.read_text(encoding="utf-8")
         for form in re.findall(r"<form[^>]*method=\"post\".*?</form>", html, re.S | re.I):
-            # A kept template's form gets each request's own guard in its slot.
-            guarded_by_slot = 'slot("form_guard")' in form and (
-                str(template.relative_to(TEMPLATES)) in KEPT_TEMPLATES
-            )
-            if "form_guard()" not in form and "stance_form(" not in form and not guarded_by_slot:
+            if "form_guard()" not in form and "stance_form(" not in form:
                 unguarded.append(f"{template.relative_to(TEMPLATES)}: {form[:60]}")
     assert unguarded == []
-    for kept in KEPT_TEMPLATES:  # and whoever renders it fills that slot with the guard
-        for template in TEMPLATES.rglob("*.html"):
-            html = template.read_text(encoding="utf-8")
-            if f'render_kept(\n  "{kept}"' in html or f'render_kept("{kept}"' in html:
-                assert '"form_guard": form_guard' in html, template
     stance = (TEMPLATES / "wishes" / "stance_form.html").read_text(encoding="utf-8")
     assert "form_guard()" in stance
 

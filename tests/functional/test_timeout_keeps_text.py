@@ -153,6 +153,11 @@ def test_a_stance_sent_after_the_timeout_comes_back_on_the_plan_page(
     shown = page(client, f"/plans/{plan.id}")
     assert one(shown, "textarea[name=comment]").get_text() == "Jobbet er for meget."
     assert one(shown, "input[name=choice][value=disagree]").has_attr("checked")
+    # Given back once, and never kept with the page (citizen_portal/fragments.py):
+    # the next look has the blank form again.
+    again = page(client, f"/plans/{plan.id}")
+    assert one(again, "textarea[name=comment]").get_text() == ""
+    assert not again.select("input[name=choice][checked]")
 
 
 def test_stay_signed_in_starts_the_idle_time_again(

@@ -10,13 +10,17 @@ one that does the same.
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from flask import Flask
+from flask import Flask, g
 from jinja2 import ChoiceLoader, DictLoader, Environment, meta, nodes
 from markupsafe import Markup
 
 from citizen_portal import fragments
 from citizen_portal.fragments import KEPT_TEMPLATES, KeptRenderings, render_kept
+from citizen_portal.security.web import form_guard, typed_text
+from citizen_portal.wishes.forms import StanceForm
 
 ARGUMENTS = {
     "plans/_plan_content.html": {
@@ -29,11 +33,14 @@ ARGUMENTS = {
         "ChangeKind",
         "Late",
         "lang",
+        "typed_back",
+        "StanceForm",
     }
 }
 # Globals whose result depends on their arguments, the language and the script root
 # only (the digest holds all three). url_for gives paths, never a host (checked
-# below); slot() marks where a request's own value goes.
+# below); slot() marks where a request's own value goes; form_guard() gives a slot
+# and typed_text() nothing while a kept rendering is made (tested below).
 PURE_GLOBALS = {
     "vocabulary",
     "opening_hours",
@@ -42,8 +49,10 @@ PURE_GLOBALS = {
     "plan_type_slug",
     "url_for",
     "slot",
+    "form_guard",
+    "typed_text",
 }
-PURE_FILTERS = {"da", "ltr", "explain_terms", "replace", "length", "e", "escape"}
+PURE_FILTERS = {"da", "ltr", "explain_terms", "replace", "length", "e", "escape", "list", "unique"}
 
 
 def _bare_environment(app: Flask) -> Environment:
@@ -146,3 +155,27 @@ def test_the_script_root_is_part_of_the_key(app: Flask, monkeypatch: pytest.Monk
     with app.test_request_context("/", base_url="http://localhost/portal/"):
         below = kept.render("slots.html")
     assert (here, below) == ('<a href="/plans">x</a>', '<a href="/portal/plans">x</a>')
+
+
+def test_form_guard_and_typed_text_keep_nothing_of_the_request(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also from a macro imported without the context, as forms.html's are."""
+    kept = _kept_with_slots(
+        app,
+        monkeypatch,
+        '{% from "forms.html" import textarea %}<form>{{ form_guard() }}'
+        '{{ textarea(Form(formdata=None, meta={"csrf": False}).comment) }}</form>',
+    )
+    with app.test_request_context():
+        g.typed_text = {"comment": "Skrevet før timeout"}
+        first = kept.render("slots.html", Form=StanceForm)
+        second = kept.render("slots.html", Form=StanceForm)
+        assert form_guard()  # outside a kept rendering, the real one
+        assert typed_text("comment") == "Skrevet før timeout"
+    assert len(kept) == 1, "the second is the kept one"
+    assert "Skrevet før timeout" not in first
+    assert '<textarea class="input textarea" id="comment" name="comment"' in first
+    once = [re.findall(r'name="once" value="([^"]+)"', r) for r in (first, second)]
+    assert len(once[0]) == len(once[1]) == 1
+    assert once[0] != once[1], "each rendering has its own one-time token"
