@@ -11,7 +11,10 @@ Targets (issue 17): the plan page reaches at least 0.08 of the bare endpoint's
 throughput, p95 under 50 ms at 16 connections, 0 errors.
 
     .venv/bin/python bench/pages.py [--duration 10] [--connections 16 64]
-                                    [--postgres URL] [--port 5068]
+                                    [--postgres URL] [--port 5068] [--rounds 1]
+
+Each round measures the bare endpoint again, so each ratio compares runs made
+minutes apart at most (this machine's speed drifts by a tenth or more).
 """
 
 from __future__ import annotations
@@ -149,13 +152,19 @@ def main() -> None:
     parser.add_argument(
         "--pages", nargs="+", help="only these pages (e.g. 'plan page'); the bare one always"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure everything this many times (each round its own bare run and ratios)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
     url = harness.fresh_schema(args.postgres, args.schema)
     base = f"http://127.0.0.1:{args.port}"
     citizen = harness.signed_in(url, base)
-    results = []
+    rounds: list[list[Result]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp, harness.gunicorn(url, args.port, args.workers):
             script = Path(tmp) / "pages.lua"
@@ -169,18 +178,31 @@ def main() -> None:
                 status, _body = harness.get(base + path, citizen.cookie)
                 assert status == 200, f"{path} answered {status} before the run"
                 harness.get(base + path, citizen.cookie)  # a first visit marks it seen
-            for connections in args.connections:
-                for page, path in pages.items():
-                    results.append(
-                        run_wrk(
-                            base + path, citizen.cookie, connections, args.duration, script, page
+            for _round in range(args.rounds):
+                results = []
+                for connections in args.connections:
+                    for page, path in pages.items():
+                        results.append(
+                            run_wrk(
+                                base + path,
+                                citizen.cookie,
+                                connections,
+                                args.duration,
+                                script,
+                                page,
+                            )
                         )
-                    )
+                rounds.append(results)
     finally:
         harness.drop_schema(args.postgres, args.schema)
-    report(results)
+    for number, results in enumerate(rounds, start=1):
+        if len(rounds) > 1:
+            print(f"round {number} of {len(rounds)}")
+        report(results)
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
+        args.json.write_text(
+            json.dumps([[asdict(r) for r in results] for results in rounds], indent=2)
+        )
 
 
 if __name__ == "__main__":

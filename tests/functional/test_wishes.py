@@ -217,6 +217,39 @@ def test_a_representatives_agreement_is_theirs_and_never_the_citizens_approval(
     assert "Sent by Hanne Sørensen on your behalf" in shown
     assert "This is not your approval of the plan" in shown
 
+    # Hanne reads her own stance as hers, and is not told "only you can approve".
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    shown = text_of(page(client, f"/plans/{plan.id}?lang=en"))
+    assert "Sent by you" in shown
+    assert "This is not an approval from Peter Sørensen. Only Peter Sørensen can approve" in shown
+    assert "your approval" not in shown
+
+
+def test_a_representative_reads_the_citizens_own_approval_as_the_citizens(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Found by a review: after Peter approved his plan, Hanne acting for him read
+    "Sent by Peter Sørensen on your behalf" and "Plan approved by you"."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    plan = action_plan_of(db, peter)
+    sign_in(client, db, peter)
+    token = csrf(client, f"/plans/{plan.id}")
+    client.post(
+        f"/plans/{plan.id}/stance",
+        data={"csrf_token": token, "choice": "agree", "version": 1, "confirm": "yes"},
+    )
+    assert db.scalars(select(PlanStance)).one().approves_plan is True
+    assert "Plan approved by you" in text_of(page(client, f"/plans/{plan.id}?lang=en"))
+
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    shown = text_of(page(client, f"/plans/{plan.id}?lang=en"))
+    assert "Sent by Peter Sørensen," in shown
+    assert "on your behalf" not in shown
+    assert "Plan approved by Peter Sørensen: version 1" in shown
+    assert "approved by you" not in shown
+
 
 def test_only_the_citizen_writes_their_advance_statement(
     client: FlaskClient, db: Session, demo: dict[str, Person]
