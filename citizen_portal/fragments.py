@@ -55,7 +55,7 @@ from markupsafe import Markup, escape
 from citizen_portal.glossary.markup import explained_on_this_page
 
 # Templates rendered from their arguments alone (tests/unit/test_kept_fragments.py).
-KEPT_TEMPLATES = ("plans/_plan_content.html",)
+KEPT_TEMPLATES = ("plans/_plan_content.html", "_site_header.html", "_site_end.html")
 
 # What a slot is filled with: a value, or a callable giving one for each marker.
 SlotValue = Markup | str | Callable[[], Markup | str]

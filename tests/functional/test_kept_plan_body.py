@@ -131,3 +131,32 @@ def test_each_form_on_a_kept_page_carries_its_own_guard_on_every_look(
             tokens.append(fields[ONCE_FIELD])
         assert "<!--slot:" not in str(shown)
     assert len(set(tokens)) == 4
+
+
+def test_the_kept_header_and_menu_follow_each_reader_and_page(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """The site's header and the end of the page are kept too: who is signed in,
+    for whom they act, the page in the menu and the unread count still change."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    as_hanne = page(client, "/plans?lang=en")
+    assert "Signed in as Hanne Sørensen" in shown_text(str(as_hanne))
+    assert "You are acting for Peter Sørensen." in shown_text(str(as_hanne))
+    assert as_hanne.select_one("nav.bottom-nav [aria-current=page]").get_text() == "Plans"  # type: ignore[union-attr]
+    sign_in(client, db, peter)
+    as_peter = page(client, "/wishes?lang=en")
+    assert "Signed in as Peter Sørensen" in shown_text(str(as_peter))
+    assert "You are acting for" not in shown_text(str(as_peter))
+    assert as_peter.select_one("nav.bottom-nav [aria-current=page]").get_text() == "Wishes"  # type: ignore[union-attr]
+    guards = [
+        form.select_one("input[name=once]")["value"]  # type: ignore[index]
+        for form in (
+            as_hanne.select_one("form.inline-form"),
+            as_peter.select_one("form.inline-form"),
+        )
+        if form is not None
+    ]
+    assert len(guards) == 2
+    assert guards[0] != guards[1]

@@ -35,7 +35,9 @@ ARGUMENTS = {
         "lang",
         "typed_back",
         "StanceForm",
-    }
+    },
+    "_site_header.html": {"lang", "signed_in", "name", "acting", "owner", "person_id"},
+    "_site_end.html": {"lang", "signed_in", "here", "unread"},
 }
 # Globals whose result depends on their arguments, the language and the script root
 # only (the digest holds all three). url_for gives paths, never a host (checked
@@ -47,6 +49,8 @@ PURE_GLOBALS = {
     "format_date",
     "format_time",
     "plan_type_slug",
+    "language_names",
+    "right_to_left",
     "url_for",
     "slot",
     "form_guard",
