@@ -7,9 +7,10 @@ describes, when the request (or command) commits as one unit of work.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from flask import g, has_request_context
-from sqlalchemy import Insert, select
+from sqlalchemy import Insert, Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -29,19 +30,25 @@ def record_event(
     resource_id: str | int | None = None,
     details: dict[str, str] | None = None,
 ) -> AuditEvent:
-    event = AuditEvent(
-        tag=tag,
-        actor_kind=actor_kind,
-        actor_person_id=actor_person_id,
-        subject_person_id=subject_person_id,
-        resource_type=resource_type,
-        resource_id=None if resource_id is None else str(resource_id),
-        request_id=g.get("request_id") if has_request_context() else None,
-        details=details or {},
-    )
-    session.add(event)
-    session.flush()
-    return event
+    values = {
+        "tag": tag,
+        "actor_kind": actor_kind,
+        "actor_person_id": actor_person_id,
+        "subject_person_id": subject_person_id,
+        "resource_type": resource_type,
+        "resource_id": None if resource_id is None else str(resource_id),
+        "request_id": g.get("request_id") if has_request_context() else None,
+        "details": details or {},
+        "occurred_at": utcnow(),
+    }
+    # A plain INSERT, run now: the ORM's unit of work for one append-only row cost
+    # about a tenth of a page. The row is the request's like any other write.
+    event_id = session.execute(_INSERT_EVENT, values).scalar_one()
+    return AuditEvent(id=event_id, **values)
+
+
+_AUDIT_TABLE = cast(Table, AuditEvent.__table__)
+_INSERT_EVENT = insert(_AUDIT_TABLE).returning(_AUDIT_TABLE.c.id)
 
 
 def record_read_or_change(

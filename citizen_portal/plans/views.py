@@ -37,7 +37,6 @@ from citizen_portal.security.web import (
     signed_in_actor,
     typed_text_given_back,
 )
-from citizen_portal.wishes import services as stance_services
 from citizen_portal.wishes.forms import StanceForm
 from citizen_portal.wishes.models import PlanStance, StanceChoice
 from citizen_portal.wishes.vocabulary import STANCE_NAMES
@@ -145,12 +144,11 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
     if listed is None:
         abort(404)
     newest = plan.current_version
+    # What the reader has seen, and their stance on this version, in one query.
+    seen_at_all, stance = services.reader_state(db, actor.person_id, plan.id, listed.number)
     seen_number = None
-    seen = None
-    if number is None:
-        seen = services.seen_row(db, actor.person_id, plan.id)
-        if seen is not None and seen.version_number < listed.number:
-            seen_number = seen.version_number
+    if number is None and seen_at_all is not None and seen_at_all < listed.number:
+        seen_number = seen_at_all
     seen_listed = _version_numbered(plan, seen_number) if seen_number is not None else None
     wanted = [v.id for v in (listed, newest, seen_listed) if v is not None]
     contents = version_contents().get(db, wanted)
@@ -164,11 +162,11 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         plan,
         version.number,
     )
-    if number is None and seen is None:
+    if number is None and seen_at_all is None:
         # A first look: there is nothing to compare with, so nothing is lost by
         # remembering it (the plan is no longer "new" on "My plans"). What changed
         # since an earlier look stays until the person says they have seen it (POST).
-        services.mark_seen(db, actor.person_id, plan.id, version.number, seen, looked_up=True)
+        services.mark_seen(db, actor.person_id, plan.id, version.number, None, looked_up=True)
     page = build_plan_page(
         version,
         actor.kind is ActorKind.REPRESENTATIVE,
@@ -193,9 +191,7 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         instead=_instead(plan),
         ChangeKind=ChangeKind,
         Late=services.Late,
-        mine=_stance_shown(
-            stance_services.stance_on_version(db, plan.id, version.number), actor.person_id
-        ),
+        mine=_stance_shown(stance, actor.person_id),
         may_state=may_state,
         may_approve=can(actor, Permission.PLANS_APPROVE, plan),
         StanceForm=StanceForm,  # the kept content builds it blank, once per language

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -162,24 +162,6 @@ def stances(session: Session, plan_id: int) -> list[PlanStance]:
             .where(PlanStance.plan_id == plan_id)
             .order_by(PlanStance.created_at.desc(), PlanStance.id.desc())
         )
-    )
-
-
-_NEWEST_STANCE_ON_VERSION = (
-    select(PlanStance)
-    .where(
-        PlanStance.plan_id == bindparam("plan_id"),
-        PlanStance.version_number == bindparam("version_number"),
-    )
-    .order_by(PlanStance.created_at.desc(), PlanStance.id.desc())
-    .limit(1)
-)
-
-
-def stance_on_version(session: Session, plan_id: int, version_number: int) -> PlanStance | None:
-    """The newest stance on version ``version_number`` of the plan, if any."""
-    return session.scalar(
-        _NEWEST_STANCE_ON_VERSION, {"plan_id": plan_id, "version_number": version_number}
     )
 
 
