@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import bindparam, literal, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -15,7 +15,6 @@ from citizen_portal.db import LARGEST_STORED_INTEGER, utcnow
 from citizen_portal.organisations.models import Function
 from citizen_portal.plans.models import Action, Appointment, Plan, PlanSeen, PlanVersion
 from citizen_portal.plans.types import PlanType
-from citizen_portal.wishes.models import PlanStance
 
 _VERSION_CONTENT = (
     selectinload(PlanVersion.goals),
@@ -186,41 +185,6 @@ _SEEN_ROW = select(PlanSeen).where(
 def seen_row(session: Session, person_id: int, plan_id: int) -> PlanSeen | None:
     """The newest version of the plan ``person_id`` has seen, as its row."""
     return session.scalar(_SEEN_ROW, {"person_id": person_id, "plan_id": plan_id})
-
-
-_SEEN_NUMBER = (
-    select(PlanSeen.version_number)
-    .where(PlanSeen.person_id == bindparam("person_id"), PlanSeen.plan_id == bindparam("plan_id"))
-    .scalar_subquery()
-)
-_NEWEST_STANCE_ID = (
-    select(PlanStance.id)
-    .where(
-        PlanStance.plan_id == bindparam("plan_id"),
-        PlanStance.version_number == bindparam("version_number"),
-    )
-    .order_by(PlanStance.created_at.desc(), PlanStance.id.desc())
-    .limit(1)
-    .scalar_subquery()
-)
-# One row whether or not there is a stance: (what was seen, the stance or None).
-_READER_STATE = select(_SEEN_NUMBER, PlanStance).select_from(
-    select(literal(1).label("one"))
-    .subquery()
-    .outerjoin(PlanStance.__table__, PlanStance.id == _NEWEST_STANCE_ID)
-)
-
-
-def reader_state(
-    session: Session, person_id: int, plan_id: int, version_number: int
-) -> tuple[int | None, PlanStance | None]:
-    """In one query: the newest version of the plan ``person_id`` has seen (None:
-    never looked), and the newest stance on version ``version_number``."""
-    row = session.execute(
-        _READER_STATE,
-        {"person_id": person_id, "plan_id": plan_id, "version_number": version_number},
-    ).one()
-    return row[0], row[1]
 
 
 def mark_seen(

@@ -37,6 +37,7 @@ from citizen_portal.security.web import (
     signed_in_actor,
     typed_text_given_back,
 )
+from citizen_portal.wishes import services as stance_services
 from citizen_portal.wishes.forms import StanceForm
 from citizen_portal.wishes.models import PlanStance, StanceChoice
 from citizen_portal.wishes.vocabulary import STANCE_NAMES
@@ -145,7 +146,9 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
         abort(404)
     newest = plan.current_version
     # What the reader has seen, and their stance on this version, in one query.
-    seen_at_all, stance = services.reader_state(db, actor.person_id, plan.id, listed.number)
+    seen_at_all, stance = stance_services.seen_and_stance(
+        db, actor.person_id, plan.id, listed.number
+    )
     seen_number = None
     if number is None and seen_at_all is not None and seen_at_all < listed.number:
         seen_number = seen_at_all
@@ -216,7 +219,16 @@ THE_PLAN_PAGE = from_url(
     options=(
         joinedload(Plan.citizen),
         joinedload(Plan.author_organisation),
-        joinedload(Plan.versions),
+        # Of each version, what the list of versions and the plan's consent read;
+        # the content of the versions shown comes from the version cache.
+        joinedload(Plan.versions).load_only(
+            PlanVersion.id,
+            PlanVersion.plan_id,
+            PlanVersion.number,
+            PlanVersion.issued_at,
+            PlanVersion.consent_given,
+            PlanVersion.consent_date,
+        ),
         joinedload(Plan.handovers).joinedload(PlanHandover.to_organisation),
     ),
 )

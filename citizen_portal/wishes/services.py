@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
-from citizen_portal.plans.models import Plan, PlanVersion
+from citizen_portal.plans.models import Plan, PlanSeen, PlanVersion
 from citizen_portal.plans.types import PlanType
 from citizen_portal.security.actors import Actor
 from citizen_portal.security.permissions import Permission
@@ -163,6 +163,41 @@ def stances(session: Session, plan_id: int) -> list[PlanStance]:
             .order_by(PlanStance.created_at.desc(), PlanStance.id.desc())
         )
     )
+
+
+_SEEN_NUMBER = (
+    select(PlanSeen.version_number)
+    .where(PlanSeen.person_id == bindparam("person_id"), PlanSeen.plan_id == bindparam("plan_id"))
+    .scalar_subquery()
+)
+_NEWEST_STANCE_ID = (
+    select(PlanStance.id)
+    .where(
+        PlanStance.plan_id == bindparam("plan_id"),
+        PlanStance.version_number == bindparam("version_number"),
+    )
+    .order_by(PlanStance.created_at.desc(), PlanStance.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+# One row whether or not there is a stance: (what was seen, the stance or None).
+_READER_STATE = select(_SEEN_NUMBER, PlanStance).select_from(
+    select(literal(1).label("one"))
+    .subquery()
+    .outerjoin(PlanStance.__table__, PlanStance.id == _NEWEST_STANCE_ID)
+)
+
+
+def seen_and_stance(
+    session: Session, person_id: int, plan_id: int, version_number: int
+) -> tuple[int | None, PlanStance | None]:
+    """In one query for the plan page: the newest version of the plan ``person_id``
+    has seen (None: never looked), and the newest stance on version ``version_number``."""
+    row = session.execute(
+        _READER_STATE,
+        {"person_id": person_id, "plan_id": plan_id, "version_number": version_number},
+    ).one()
+    return row[0], row[1]
 
 
 def only_for_me(session: Session, citizen_id: int, plan_id: int | None) -> set[WishSection]:
