@@ -78,20 +78,32 @@ def slot_marker(name: str) -> Markup:
     return _slot_marker(name)
 
 
-def _fill(rendered: Markup, slots: Mapping[str, SlotValue]) -> Markup:
-    for name, value in slots.items():
-        marker = _slot_marker(name)
-        if marker not in rendered:
-            continue
-        pieces = rendered.split(marker)
-        filled = [pieces[0]]
-        for piece in pieces[1:]:
-            filled.append(escape(value() if callable(value) else value))
-            filled.append(piece)
-        rendered = Markup("").join(filled)
-    if _SLOT_PREFIX in rendered:
-        raise ValueError("a kept rendering has a slot that was not filled")
-    return rendered
+# A rendering as kept: the text before the first slot, then each slot's name with
+# the text after it (split once, when it is kept).
+Pieces = tuple[Markup, tuple[tuple[str, Markup], ...]]
+
+
+def _pieces(rendered: Markup) -> Pieces:
+    head, *rest = rendered.split(_SLOT_PREFIX)
+    slots = []
+    for piece in rest:
+        name, after = piece.split("-->", 1)
+        slots.append((str(name), after))
+    return head, tuple(slots)
+
+
+def _fill(pieces: Pieces, slots: Mapping[str, SlotValue]) -> Markup:
+    head, rest = pieces
+    if not rest:
+        return head
+    filled = [head]
+    for name, after in rest:
+        if name not in slots:
+            raise ValueError(f"a kept rendering has a slot that was not filled: {name}")
+        value = slots[name]
+        filled.append(escape(value() if callable(value) else value))  # once per marker
+        filled.append(after)
+    return Markup("").join(filled)
 
 
 class KeptRenderings:
@@ -100,8 +112,8 @@ class KeptRenderings:
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._lock = Lock()
-        # digest -> (the rendering, the glossary terms it explains)
-        self._items: OrderedDict[bytes, tuple[Markup, frozenset[str]]] = OrderedDict()
+        # digest -> (the rendering in pieces, the glossary terms it explains)
+        self._items: OrderedDict[bytes, tuple[Pieces, frozenset[str]]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -131,16 +143,16 @@ class KeptRenderings:
                 rendered = Markup(template.render(**values, slot=_slot_marker))  # noqa: S704
             finally:
                 g.rendering_kept = False
-            kept = (rendered, frozenset(explained.difference(before)))
+            kept = (_pieces(rendered), frozenset(explained.difference(before)))
             with self._lock:
                 self._items[key] = kept
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
-        rendered, explained_by_it = kept
+        pieces, explained_by_it = kept
         explained.update(explained_by_it)
         # Filled by the app's own form_guard (security/web.py, which imports this module).
         form_guard: SlotValue = current_app.jinja_env.globals["form_guard"]  # type: ignore[assignment]
-        return _fill(rendered, {"form_guard": form_guard, **(slots or {})})
+        return _fill(pieces, {"form_guard": form_guard, **(slots or {})})
 
 
 def kept_renderings() -> KeptRenderings:

@@ -36,7 +36,15 @@ ARGUMENTS = {
         "typed_back",
         "StanceForm",
     },
-    "_site_header.html": {"lang", "signed_in", "name", "acting", "owner", "person_id"},
+    "_site_header.html": {
+        "lang",
+        "idle_seconds",
+        "signed_in",
+        "name",
+        "acting",
+        "owner",
+        "person_id",
+    },
     "_site_end.html": {"lang", "signed_in", "here", "unread"},
 }
 # Globals whose result depends on their arguments, the language and the script root
