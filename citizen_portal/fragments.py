@@ -107,16 +107,20 @@ def _fill(pieces: Pieces, slots: Mapping[str, SlotValue]) -> Markup:
 
 
 class KeptRenderings:
-    """At most ``size`` renderings, the least recently used dropped first."""
+    """At most ``size`` renderings of each template, the least recently used
+    dropped first (per template, so that the many small headers of many readers
+    never push out the plan pages)."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._lock = Lock()
         # digest -> (the rendering in pieces, the glossary terms it explains)
-        self._items: OrderedDict[bytes, tuple[Pieces, frozenset[str]]] = OrderedDict()
+        self._templates: dict[str, OrderedDict[bytes, tuple[Pieces, frozenset[str]]]] = {
+            name: OrderedDict() for name in KEPT_TEMPLATES
+        }
 
     def __len__(self) -> int:
-        return len(self._items)
+        return sum(len(items) for items in self._templates.values())
 
     def render(
         self,
@@ -131,10 +135,11 @@ class KeptRenderings:
         language = str(get_locale())
         inputs = (template_name, language, request.script_root, before, sorted(values.items()))
         key = hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=32).digest()
+        items = self._templates.setdefault(template_name, OrderedDict())
         with self._lock:
-            kept = self._items.get(key)
+            kept = items.get(key)
             if kept is not None:
-                self._items.move_to_end(key)
+                items.move_to_end(key)
         if kept is None:
             template = current_app.jinja_env.get_template(template_name)
             g.rendering_kept = True
@@ -145,9 +150,9 @@ class KeptRenderings:
                 g.rendering_kept = False
             kept = (_pieces(rendered), frozenset(explained.difference(before)))
             with self._lock:
-                self._items[key] = kept
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
+                items[key] = kept
+                while len(items) > self.size:
+                    items.popitem(last=False)
         pieces, explained_by_it = kept
         explained.update(explained_by_it)
         # Filled by the app's own form_guard (security/web.py, which imports this module).

@@ -14,7 +14,7 @@ import re
 
 import pytest
 from flask import Flask, g
-from jinja2 import ChoiceLoader, DictLoader, Environment, meta, nodes
+from jinja2 import ChoiceLoader, DictLoader, Environment, Template, meta, nodes
 from markupsafe import Markup
 
 from citizen_portal import fragments
@@ -191,3 +191,29 @@ def test_form_guard_and_typed_text_keep_nothing_of_the_request(
     once = [re.findall(r'name="once" value="([^"]+)"', r) for r in (first, second)]
     assert len(once[0]) == len(once[1]) == 1
     assert once[0] != once[1], "each rendering has its own one-time token"
+
+
+def test_each_template_keeps_its_own_renderings(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many readers' headers never push a plan page's content out."""
+    loader = ChoiceLoader([DictLoader({"page.html": "{{ n }}", "header.html": "{{ n }}"})])
+    monkeypatch.setattr(app.jinja_env, "loader", loader)
+    monkeypatch.setattr(app.jinja_env, "cache", {})
+    monkeypatch.setattr(fragments, "KEPT_TEMPLATES", ("page.html", "header.html"))
+    kept = KeptRenderings(size=2)
+    rendered: list[str] = []
+    get_template = app.jinja_env.get_template
+
+    def counting_get_template(name: str) -> Template:
+        rendered.append(name)
+        return get_template(name)
+
+    monkeypatch.setattr(app.jinja_env, "get_template", counting_get_template)
+    with app.test_request_context():
+        kept.render("page.html", n=1)
+        for reader in range(5):
+            kept.render("header.html", n=reader)
+        kept.render("page.html", n=1)
+    assert rendered.count("page.html") == 1, "the page was kept while headers came and went"
+    assert len(kept) == 3
