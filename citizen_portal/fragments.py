@@ -56,6 +56,10 @@ from citizen_portal.glossary.markup import explained_on_this_page
 
 # Templates rendered from their arguments alone (tests/unit/test_kept_fragments.py).
 KEPT_TEMPLATES = ("plans/_plan_content.html", "_site_header.html", "_site_end.html")
+# Those that explain glossary terms: their key holds the terms explained above them.
+# (The others' does not, so the end of every page is one rendering whatever the
+# plan above it explained; a test checks this list against the templates.)
+EXPLAINING_TEMPLATES = frozenset({"plans/_plan_content.html"})
 
 # What a slot is filled with: a value, or a callable giving one for each marker.
 SlotValue = Markup | str | Callable[[], Markup | str]
@@ -130,8 +134,9 @@ class KeptRenderings:
     ) -> Markup:
         if template_name not in KEPT_TEMPLATES:
             raise ValueError(f"{template_name} is not rendered from its arguments alone")
+        explains = template_name in EXPLAINING_TEMPLATES
         explained = explained_on_this_page()
-        before = sorted(explained)
+        before = sorted(explained) if explains else []
         language = str(get_locale())
         inputs = (template_name, language, request.script_root, before, sorted(values.items()))
         key = hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=32).digest()
@@ -148,7 +153,8 @@ class KeptRenderings:
                 rendered = Markup(template.render(**values, slot=_slot_marker))  # noqa: S704
             finally:
                 g.rendering_kept = False
-            kept = (_pieces(rendered), frozenset(explained.difference(before)))
+            newly_explained = explained.difference(before) if explains else set()
+            kept = (_pieces(rendered), frozenset(newly_explained))
             with self._lock:
                 items[key] = kept
                 while len(items) > self.size:

@@ -160,3 +160,19 @@ def test_the_kept_header_and_menu_follow_each_reader_and_page(
     ]
     assert len(guards) == 2
     assert guards[0] != guards[1]
+
+
+def test_acting_for_someone_without_a_stored_name_still_says_so(
+    client: FlaskClient, db: Session, demo: dict[str, Person]
+) -> None:
+    """Found by a review: a partner may send a patient without a name, and the
+    kept header took an empty name for "not acting for anyone"."""
+    peter, hanne = demo["demo-peter"], demo["demo-hanne"]
+    peter.given_name = peter.family_name = ""
+    db.flush()
+    sign_in(client, db, hanne)
+    act_for(client, peter.id)
+    header = page(client, "/plans?lang=en").select_one("header.site-header")
+    assert header is not None
+    assert "You are acting for another person." in shown_text(str(header))
+    assert header.select('form[action="/acting-for"] button')

@@ -18,7 +18,12 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, Template, meta, nodes
 from markupsafe import Markup
 
 from citizen_portal import fragments
-from citizen_portal.fragments import KEPT_TEMPLATES, KeptRenderings, render_kept
+from citizen_portal.fragments import (
+    EXPLAINING_TEMPLATES,
+    KEPT_TEMPLATES,
+    KeptRenderings,
+    render_kept,
+)
 from citizen_portal.security.web import form_guard, typed_text
 from citizen_portal.wishes.forms import StanceForm
 
@@ -42,6 +47,7 @@ ARGUMENTS = {
         "signed_in",
         "name",
         "acting",
+        "acting_name",
         "owner",
         "person_id",
     },
@@ -97,6 +103,8 @@ def test_a_kept_template_reads_only_its_arguments(app: Flask, template_name: str
         assert names <= allowed, f"{name} reads {sorted(names - allowed)}"
         filters = {f.name for f in parsed.find_all(nodes.Filter)}
         assert filters <= PURE_FILTERS, f"{name} uses the filters {sorted(filters - PURE_FILTERS)}"
+        if "explain_terms" in filters:
+            assert template_name in EXPLAINING_TEMPLATES, f"{name} explains glossary terms"
         for call in parsed.find_all(nodes.Call):
             if isinstance(call.node, nodes.Name) and call.node.name == "url_for":
                 keywords = {k.key for k in call.kwargs}
