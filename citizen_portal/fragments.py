@@ -67,7 +67,8 @@ SlotValue = Markup | str | Callable[[], Markup | str]
 _SLOT_PREFIX = f"<!--slot:{secrets.token_hex(16)}:"
 
 
-def _slot_marker(name: str) -> Markup:
+def slot_marker(name: str) -> Markup:
+    """Where the slot ``name`` is in a kept rendering, until a request fills it."""
     return Markup(f"{_SLOT_PREFIX}{name}-->")  # noqa: S704 (our own constant)
 
 
@@ -76,10 +77,6 @@ def rendering_kept() -> bool:
     first gives its slot's marker then, the second nothing, whichever template
     calls them, imported with the context or not.)"""
     return bool(g.get("rendering_kept"))
-
-
-def slot_marker(name: str) -> Markup:
-    return _slot_marker(name)
 
 
 # A rendering as kept: the text before the first slot, then each slot's name with
@@ -119,9 +116,7 @@ class KeptRenderings:
         self.size = size
         self._lock = Lock()
         # digest -> (the rendering in pieces, the glossary terms it explains)
-        self._templates: dict[str, OrderedDict[bytes, tuple[Pieces, frozenset[str]]]] = {
-            name: OrderedDict() for name in KEPT_TEMPLATES
-        }
+        self._templates: dict[str, OrderedDict[bytes, tuple[Pieces, frozenset[str]]]] = {}
 
     def __len__(self) -> int:
         return sum(len(items) for items in self._templates.values())
@@ -150,7 +145,7 @@ class KeptRenderings:
             g.rendering_kept = True
             try:
                 # Autoescaped like every .html template: people's and partners' text is escaped.
-                rendered = Markup(template.render(**values, slot=_slot_marker))  # noqa: S704
+                rendered = Markup(template.render(**values, slot=slot_marker))  # noqa: S704
             finally:
                 g.rendering_kept = False
             newly_explained = explained.difference(before) if explains else set()

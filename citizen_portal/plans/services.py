@@ -119,19 +119,19 @@ def contact_function_id(version: PlanVersion) -> int | None:
     )
 
 
-def functions_by_id(session: Session, ids: set[int]) -> dict[int, Function]:
-    """Functions with their organisations, as they are now: one query (none for no ids)."""
-    if not ids:
-        return {}
-    return {f.id: f for f in session.scalars(_FUNCTIONS_BY_ID, {"ids": list(ids)})}
-
-
 # Built once ("expanding": the list of ids is spread into the IN when it runs).
 _FUNCTIONS_BY_ID = (
     select(Function)
     .where(Function.id.in_(bindparam("ids", expanding=True)))
     .options(joinedload(Function.organisation))
 )
+
+
+def functions_by_id(session: Session, ids: set[int]) -> dict[int, Function]:
+    """Functions with their organisations, as they are now: one query (none for no ids)."""
+    if not ids:
+        return {}
+    return {f.id: f for f in session.scalars(_FUNCTIONS_BY_ID, {"ids": list(ids)})}
 
 
 def is_overdue(action: Action, today: date) -> bool:

@@ -181,7 +181,7 @@ _NEWEST_STANCE_ID = (
     .scalar_subquery()
 )
 # One row whether or not there is a stance: (what was seen, the stance or None).
-_READER_STATE = select(_SEEN_NUMBER, PlanStance).select_from(
+_SEEN_AND_STANCE = select(_SEEN_NUMBER, PlanStance).select_from(
     select(literal(1).label("one"))
     .subquery()
     .outerjoin(PlanStance.__table__, PlanStance.id == _NEWEST_STANCE_ID)
@@ -194,7 +194,7 @@ def seen_and_stance(
     """In one query for the plan page: the newest version of the plan ``person_id``
     has seen (None: never looked), and the newest stance on version ``version_number``."""
     row = session.execute(
-        _READER_STATE,
+        _SEEN_AND_STANCE,
         {"person_id": person_id, "plan_id": plan_id, "version_number": version_number},
     ).one()
     return row[0], row[1]

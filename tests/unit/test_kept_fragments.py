@@ -154,7 +154,7 @@ def test_text_that_looks_like_a_slot_marker_stays_text(
 ) -> None:
     kept = _kept_with_slots(app, monkeypatch, "<p>{{ text }}</p>{{ slot('token') }}")
     with app.test_request_context():
-        marker = str(fragments._slot_marker("token"))
+        marker = str(fragments.slot_marker("token"))
         rendered = kept.render("slots.html", {"token": Markup("<b>x</b>")}, text=marker)
     assert rendered.count("<b>x</b>") == 1, "only the template's own marker is filled"
     assert "&lt;!--slot:" in rendered
