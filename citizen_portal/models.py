@@ -12,7 +12,7 @@ from citizen_portal.notifications.models import (
     PushSetting,
     PushSubscription,
 )
-from citizen_portal.organisations.models import Function, Organisation
+from citizen_portal.organisations.models import DirectoryRevision, Function, Organisation
 from citizen_portal.people.models import Person
 from citizen_portal.plans.models import (
     Action,
@@ -40,6 +40,7 @@ __all__ = [
     "Consent",
     "DevAuthorizationCode",
     "DevSigningKey",
+    "DirectoryRevision",
     "ExistingPlanSummary",
     "FormDraft",
     "Function",

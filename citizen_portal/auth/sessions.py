@@ -96,6 +96,8 @@ def keep_alive(token: str) -> None:
 
 # Built once: the session, both names and the number of unread messages (shown on
 # every page) in one query. A statement built per request costs as much as running it.
+# Of the two people, only their names are read here (every column costs on every
+# page; anything else is loaded if some later code asks for it).
 _UNREAD = (
     select(func.count(Notification.id))
     .where(Notification.person_id == UserSession.person_id, Notification.read_at.is_(None))
@@ -104,7 +106,10 @@ _UNREAD = (
 _SESSION_BY_TOKEN_HASH = (
     select(UserSession, _UNREAD)
     .where(UserSession.token_hash == bindparam("token_hash"))
-    .options(joinedload(UserSession.person), joinedload(UserSession.acting_for))
+    .options(
+        joinedload(UserSession.person).load_only(Person.given_name, Person.family_name),
+        joinedload(UserSession.acting_for).load_only(Person.given_name, Person.family_name),
+    )
 )
 
 

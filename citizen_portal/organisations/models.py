@@ -49,3 +49,16 @@ class Function(Base):
     address: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship(back_populates="functions")
+
+
+class DirectoryRevision(Base):
+    """One row: a random value the database replaces on every change to the
+    functions or organisations (triggers, migration 0021), in the changing
+    transaction. What was read of them under a revision is still what is stored
+    while it is unchanged (the plan page keeps the functions it shows by it:
+    plans/version_cache.py)."""
+
+    __tablename__ = "directory_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[str] = mapped_column(String(32))

@@ -24,7 +24,7 @@ from sqlalchemy import (
     event,
     false,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, query_expression, relationship
 
 from citizen_portal.db import Base, UTCDateTime, enum_column, utcnow
 from citizen_portal.organisations.models import Function, Organisation
@@ -64,6 +64,9 @@ class Plan(Base):
     handovers: Mapped[list[PlanHandover]] = relationship(
         back_populates="plan", order_by="PlanHandover.id"
     )
+    # Not a column: the functions and organisations' revision, read in the same
+    # query where a loader asks for it (the plan page's: plans/views.py), else None.
+    directory_revision: Mapped[str | None] = query_expression()
 
     @property
     def pending_handover(self) -> PlanHandover | None:

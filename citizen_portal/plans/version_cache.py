@@ -7,10 +7,18 @@ queries on every page (one ``VersionContents`` per app: plans/views.py). Kept
 unredacted and detached from any session: each request redacts it for its own
 reader (``plans.page.redaction``).
 
-Nothing that changes is kept here: the functions and organisations a version
-names (their phone numbers and opening hours are updated by their owners) are
-loaded per request (``functions_named_by``), and so are the plan, its list of
-versions, hand-overs, stances, what the reader has seen and consents.
+The functions and organisations a version names do change (their owners update
+phone numbers and opening hours), and the page shows them as they are now. They
+are kept too, with the directory's revision they were read under: a random value
+the database replaces in every transaction that changes either table (triggers,
+migration 0021; ``DirectoryRevision``). The plan page reads it in its plan's own
+query; while it is the one kept, the kept functions are what is stored, and
+another revision reads them again (``functions_named_by``). What is read after
+the revision is at least as new as it, so what is kept under a revision is never
+older than it.
+
+Nothing else that changes is kept: the plan, its list of versions, hand-overs,
+stances, what the reader has seen and consents are read on every request.
 """
 
 from __future__ import annotations
@@ -37,6 +45,10 @@ _CONTENT = (
 )
 
 
+# At most this many functions are kept (then it starts afresh).
+FUNCTIONS_KEPT = 4096
+
+
 class VersionContents:
     """At most ``size`` versions' content, the least recently used dropped first."""
 
@@ -44,6 +56,9 @@ class VersionContents:
         self.size = size
         self._lock = Lock()
         self._items: OrderedDict[int, PlanVersion] = OrderedDict()
+        # The functions shown, as stored under the directory's revision _revision.
+        self._revision: str | None = None
+        self._functions: dict[int, Function] = {}
 
     def get(self, session: Session, version_ids: Iterable[int]) -> dict[int, PlanVersion]:
         """Version id -> its content; what is not kept yet is read in ``session``'s
@@ -78,14 +93,43 @@ class VersionContents:
                     self._items.popitem(last=False)
         return found
 
+    def functions_named_by(
+        self, session: Session, versions: Iterable[PlanVersion], revision: str | None
+    ) -> dict[int, Function]:
+        """The functions (with their organisations) that ``versions`` name, as they
+        are now: kept ones when ``revision`` (the directory's, read in this
+        request) is the one they were read under, else one query. ``revision``
+        None (not read): always the query."""
+        ids = function_ids_named_by(versions)
+        if not ids:
+            return {}
+        with self._lock:
+            if revision is not None and revision == self._revision:
+                kept = {i: self._functions[i] for i in ids if i in self._functions}
+                if len(kept) == len(ids):
+                    return kept
+        loader = Session(bind=session.connection())
+        try:
+            loaded = functions_by_id(loader, ids)
+            loader.expunge_all()  # detached with all they show: shared by requests
+        finally:
+            loader.close()
+        if revision is not None:
+            with self._lock:
+                # Another revision (newer, or a slower request's older one) starts
+                # afresh: either way what was just read is at least as new as it.
+                if revision != self._revision or len(self._functions) > FUNCTIONS_KEPT:
+                    self._revision, self._functions = revision, {}
+                self._functions.update(loaded)
+        return loaded
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._revision, self._functions = None, {}
 
 
-def functions_named_by(session: Session, versions: Iterable[PlanVersion]) -> dict[int, Function]:
-    """The functions (with their organisations) that ``versions`` name, as they
-    are now: one query."""
+def function_ids_named_by(versions: Iterable[PlanVersion]) -> set[int]:
     ids: set[int] = set()
     for version in versions:
         ids.update(
@@ -98,4 +142,4 @@ def functions_named_by(session: Session, versions: Iterable[PlanVersion]) -> dic
             )
             if i is not None
         )
-    return functions_by_id(session, ids)
+    return ids

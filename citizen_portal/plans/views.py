@@ -14,18 +14,21 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, with_expression
 
 from citizen_portal.audit.models import AuditTag
 from citizen_portal.audit.services import record_read_or_change
 from citizen_portal.consents.services import withdrawn_plan_consent
 from citizen_portal.db import get_session, utcnow
 from citizen_portal.help.services import lines_for
+from citizen_portal.organisations.models import DirectoryRevision, Organisation
+from citizen_portal.people.models import Person
 from citizen_portal.plans import pdf, services
 from citizen_portal.plans.models import Plan, PlanHandover, PlanVersion
 from citizen_portal.plans.page import build_plan_page, plan_cards
 from citizen_portal.plans.page.model import ChangeKind
-from citizen_portal.plans.version_cache import VersionContents, functions_named_by
+from citizen_portal.plans.version_cache import VersionContents
 from citizen_portal.representation.services import as_representative
 from citizen_portal.security.actors import Actor, ActorKind
 from citizen_portal.security.permissions import Permission
@@ -138,7 +141,8 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
     """The plan's page in a few queries whatever its size: the plan with its
     versions, citizen, author and hand-overs in one (the loader's), what the
     reader has seen, the versions' content (kept per version id: it never
-    changes), the functions it names as they are now, stances, the audit record."""
+    changes), the functions it names as they are now (kept while the directory's
+    revision, read with the plan, is unchanged), stances, the audit record."""
     db = get_session()
     actor = signed_in_actor()
     listed = _version_numbered(plan, number)
@@ -158,7 +162,7 @@ def _plan_page(plan: Plan, number: int | None) -> Any:
     version = contents[listed.id]
     seen_version = contents[seen_listed.id] if seen_listed is not None else None
     shown = [v for v in (version, seen_version) if v is not None]
-    functions = functions_named_by(db, shown)
+    functions = version_contents().functions_named_by(db, shown, plan.directory_revision)
     _audit(
         actor,
         AuditTag.PLAN_VIEWED if number is None else AuditTag.PLAN_VERSION_VIEWED,
@@ -217,8 +221,9 @@ THE_PLAN_PAGE = from_url(
     "plan_id",
     as_="plan",
     options=(
-        joinedload(Plan.citizen),
-        joinedload(Plan.author_organisation),
+        # Of the people and organisations, the columns the page reads.
+        joinedload(Plan.citizen).load_only(Person.given_name, Person.family_name),
+        joinedload(Plan.author_organisation).load_only(Organisation.identifier, Organisation.name),
         # Of each version, what the list of versions and the plan's consent read;
         # the content of the versions shown comes from the version cache.
         joinedload(Plan.versions).load_only(
@@ -229,7 +234,15 @@ THE_PLAN_PAGE = from_url(
             PlanVersion.consent_given,
             PlanVersion.consent_date,
         ),
-        joinedload(Plan.handovers).joinedload(PlanHandover.to_organisation),
+        joinedload(Plan.handovers)
+        .joinedload(PlanHandover.to_organisation)
+        .load_only(Organisation.name),
+        # The functions' revision: while it is unchanged, the functions the page
+        # showed before are shown again without reading them (plans/version_cache.py).
+        with_expression(
+            Plan.directory_revision,
+            select(DirectoryRevision.revision).where(DirectoryRevision.id == 1).scalar_subquery(),
+        ),
     ),
 )
 
