@@ -12,9 +12,14 @@ throughput, p95 under 50 ms at 16 connections, 0 errors.
 
     .venv/bin/python bench/pages.py [--duration 10] [--connections 16 64]
                                     [--postgres URL] [--port 5068] [--rounds 1]
+                                    [--warmup 5]
 
-Each round measures the bare endpoint again, so each ratio compares runs made
-minutes apart at most (this machine's speed drifts by a tenth or more).
+Before the first round, each page is loaded for --warmup seconds and not
+counted: each worker fills its kept versions, functions and renderings, and
+PostgreSQL finishes analysing the freshly loaded demo data, as in a portal that
+has been up for a while. Each round measures the bare endpoint again, so each
+ratio compares runs made minutes apart at most (this machine's speed drifts by
+a tenth or more).
 """
 
 from __future__ import annotations
@@ -158,6 +163,9 @@ def main() -> None:
         default=1,
         help="measure everything this many times (each round its own bare run and ratios)",
     )
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="seconds of uncounted load per page first"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -178,6 +186,10 @@ def main() -> None:
                 status, _body = harness.get(base + path, citizen.cookie)
                 assert status == 200, f"{path} answered {status} before the run"
                 harness.get(base + path, citizen.cookie)  # a first visit marks it seen
+            if args.warmup > 0:
+                for page, path in pages.items():
+                    connections = max(args.connections)
+                    run_wrk(base + path, citizen.cookie, connections, args.warmup, script, page)
             for _round in range(args.rounds):
                 results = []
                 for connections in args.connections:

@@ -91,8 +91,10 @@ NOT_TEXT = {
     "plan_versions": {"content_hash"},
     "actions": {"key"},
     # Never shown on a page: a sealed draft's page path, the development provider's
-    # state, a device's push endpoint and keys, a notice category's name.
+    # state, a device's push endpoint and keys, a notice category's name, the
+    # directory's revision (a random value the database gives it).
     "form_drafts": {"page"},
+    "directory_revision": {"revision"},
     "dev_idp_codes": {"code_hash", "client_id", "redirect_uri", "scope", "subject", "nonce",
                       "code_challenge", "code_challenge_method"},
     "dev_idp_keys": {"name", "private_jwk"},
