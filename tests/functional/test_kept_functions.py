@@ -10,6 +10,7 @@ a command, psql).
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
@@ -134,8 +135,46 @@ def test_every_change_to_the_directory_and_nothing_else_gives_a_new_revision(
     db.delete(function)
     db.commit()
     assert changed(), "a function removed"
+    team.name = "Testteamet Syd"
+    db.commit()
+    assert changed(), "an organisation renamed"
+    db.delete(team)
+    db.commit()
+    assert changed(), "an organisation removed"
     peter = demo["demo-peter"]
     save_wish(db, Actor(peter.id, peter.id), None, WishSection.CONTACTS, "Ring til Hanne", 0)
     db.commit()
     assert not changed(), "a citizen's wish is not the directory"
     assert len(set(seen)) == len(seen) - 1, "each revision is new"
+
+
+def _on_postgresql(db: Session) -> str:
+    """The test database's schema on PostgreSQL (else the test is skipped)."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("the PostgreSQL trigger (CI's PostgreSQL run)")
+    schema: str = db.execute(text("SELECT current_schema()")).scalar_one()
+    return schema
+
+
+def test_a_writer_with_another_search_path_or_replication_role_still_changes_it(
+    db: Session, demo: dict[str, Person]
+) -> None:
+    """A DBA's session, another role's search path, or a replication session: the
+    trigger finds the revision in the changed table's own schema, and fires in a
+    session with session_replication_role = replica too."""
+    schema = _on_postgresql(db)
+    function_id = _named_function(action_plan_of(db, demo["demo-peter"])).id
+    before = _revision(db)
+    db.execute(text("SET LOCAL search_path = pg_catalog"))
+    qualified = f'UPDATE "{schema}".functions SET phone = :phone WHERE id = :id'  # noqa: S608 (the test's own schema)
+    db.execute(text(qualified), {"phone": NEW_PHONE, "id": function_id})
+    db.execute(text(f'SET LOCAL search_path = "{schema}"'))
+    after_search_path = _revision(db)
+    assert after_search_path != before
+    db.execute(text("SET LOCAL session_replication_role = replica"))
+    db.execute(
+        text("UPDATE functions SET phone = :phone WHERE id = :id"),
+        {"phone": "+45 22 22 22 22", "id": function_id},
+    )
+    db.execute(text("SET LOCAL session_replication_role = origin"))
+    assert _revision(db) != after_search_path

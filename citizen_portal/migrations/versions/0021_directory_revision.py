@@ -12,6 +12,10 @@ makes it (the plan API, a command, or a person with psql), in the changing
 transaction: a reader sees the new revision only together with the new rows.
 Random, not counted: a database restored from a backup and changed again never
 comes back to a revision a process kept something else under.
+
+A later migration that rebuilds either table on SQLite (batch_alter_table copies
+it into a new table) drops its triggers and must create them again;
+tests/functional/test_kept_functions.py fails on SQLite if it does not.
 """
 
 from __future__ import annotations
@@ -50,17 +54,23 @@ def upgrade() -> None:
         # Before the statement, once per statement: a transaction that changes the
         # directory locks this row before it changes any row of the directory, so
         # two of them wait for each other here rather than each holding rows the
-        # other needs. The function finds the table in the schema it was made in,
-        # whatever the search path of whoever changes a row.
+        # other needs. The row is found in the schema of the table changed
+        # (TG_TABLE_SCHEMA), not by the search path: whoever writes, as whatever
+        # role, and after the schema is renamed. ENABLE ALWAYS: it fires in a
+        # session with session_replication_role = replica too (replication, some
+        # restores); only disabling it by hand stops it (docs/deployment.md).
         op.execute(
-            'CREATE FUNCTION directory_changed() RETURNS trigger LANGUAGE plpgsql '
-            f"SET search_path FROM CURRENT AS $$ BEGIN {_bump(dialect)}; RETURN NULL; END $$"
+            "CREATE FUNCTION directory_changed() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN EXECUTE format('UPDATE %I.directory_revision SET revision = "
+            "replace(gen_random_uuid()::text, ''-'', '''') WHERE id = 1', TG_TABLE_SCHEMA); "
+            "RETURN NULL; END $$"
         )
         for name in TABLES:
             op.execute(
                 f'CREATE TRIGGER {name}_change_directory BEFORE INSERT OR UPDATE OR DELETE '
                 f'OR TRUNCATE ON {name} FOR EACH STATEMENT EXECUTE FUNCTION directory_changed()'
             )
+            op.execute(f'ALTER TABLE {name} ENABLE ALWAYS TRIGGER {name}_change_directory')
     else:
         # SQLite has row triggers only (and one writer at a time).
         for name in TABLES:
