@@ -112,7 +112,8 @@ def test_every_change_to_the_directory_and_nothing_else_gives_a_new_revision(
 ) -> None:
     seen = [_revision(db)]
 
-    def changed() -> bool:
+    def committed_with_a_new_revision() -> bool:
+        db.commit()
         seen.append(_revision(db))
         return seen[-1] != seen[-2]
 
@@ -123,28 +124,21 @@ def test_every_change_to_the_directory_and_nothing_else_gives_a_new_revision(
         sector=Sector.PSYCHIATRY,
     )
     db.add(team)
-    db.commit()
-    assert changed(), "a new organisation"
+    assert committed_with_a_new_revision(), "a new organisation"
     function = Function(identifier="sor:test-team|Kontakt", organisation=team, title="Kontakt")
     db.add(function)
-    db.commit()
-    assert changed(), "a new function"
+    assert committed_with_a_new_revision(), "a new function"
     function.opening_hours = "Hverdage 8-15"
-    db.commit()
-    assert changed(), "new opening hours"
+    assert committed_with_a_new_revision(), "new opening hours"
     db.delete(function)
-    db.commit()
-    assert changed(), "a function removed"
+    assert committed_with_a_new_revision(), "a function removed"
     team.name = "Testteamet Syd"
-    db.commit()
-    assert changed(), "an organisation renamed"
+    assert committed_with_a_new_revision(), "an organisation renamed"
     db.delete(team)
-    db.commit()
-    assert changed(), "an organisation removed"
+    assert committed_with_a_new_revision(), "an organisation removed"
     peter = demo["demo-peter"]
     save_wish(db, Actor(peter.id, peter.id), None, WishSection.CONTACTS, "Ring til Hanne", 0)
-    db.commit()
-    assert not changed(), "a citizen's wish is not the directory"
+    assert not committed_with_a_new_revision(), "a citizen's wish is not the directory"
     assert len(set(seen)) == len(seen) - 1, "each revision is new"
 
 
