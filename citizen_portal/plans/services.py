@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -177,9 +177,12 @@ def seen_versions(session: Session, person_id: int) -> dict[int, int]:
     return {row.plan_id: row.version_number for row in rows}
 
 
-_SEEN_ROW = select(PlanSeen).where(
+# One reader's row of one plan (bound parameters person_id and plan_id); also read
+# by the plan page's seen-and-stance query (wishes.services).
+SEEN_BY_READER = and_(
     PlanSeen.person_id == bindparam("person_id"), PlanSeen.plan_id == bindparam("plan_id")
 )
+_SEEN_ROW = select(PlanSeen).where(SEEN_BY_READER)
 
 
 def seen_row(session: Session, person_id: int, plan_id: int) -> PlanSeen | None:

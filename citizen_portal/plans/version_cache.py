@@ -24,8 +24,9 @@ stances, what the reader has seen and consents are read on every request.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from threading import Lock
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -33,6 +34,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from citizen_portal.organisations.models import Function
 from citizen_portal.plans.models import Action, PlanVersion
 from citizen_portal.plans.services import functions_by_id
+
+T = TypeVar("T")
 
 _CONTENT = (
     joinedload(PlanVersion.plan),  # for its type only, which never changes either
@@ -75,16 +78,14 @@ class VersionContents:
                     self._items.move_to_end(version_id)
                     found[version_id] = version
         if missing:
-            loader = Session(bind=session.connection())
-            try:
-                loaded = list(
+            loaded = _read_detached(
+                session,
+                lambda loader: list(
                     loader.scalars(
                         select(PlanVersion).where(PlanVersion.id.in_(missing)).options(*_CONTENT)
                     )
-                )
-                loader.expunge_all()
-            finally:
-                loader.close()
+                ),
+            )
             with self._lock:
                 for version in loaded:
                     self._items[version.id] = version
@@ -108,12 +109,7 @@ class VersionContents:
                 kept = {i: self._functions[i] for i in ids if i in self._functions}
                 if len(kept) == len(ids):
                     return kept
-        loader = Session(bind=session.connection())
-        try:
-            loaded = functions_by_id(loader, ids)
-            loader.expunge_all()  # detached with all they show: shared by requests
-        finally:
-            loader.close()
+        loaded = _read_detached(session, lambda loader: functions_by_id(loader, ids))
         if revision is not None:
             with self._lock:
                 # Another revision (newer, or a slower request's older one) starts
@@ -127,6 +123,19 @@ class VersionContents:
         with self._lock:
             self._items.clear()
             self._revision, self._functions = None, {}
+
+
+def _read_detached(session: Session, read: Callable[[Session], T]) -> T:
+    """What ``read`` loads in ``session``'s transaction, detached with everything it
+    loaded: read in a session of its own on the same connection, so nothing of the
+    request's is detached, and kept objects are shared by requests."""
+    loader = Session(bind=session.connection())
+    try:
+        loaded = read(loader)
+        loader.expunge_all()
+    finally:
+        loader.close()
+    return loaded
 
 
 def function_ids_named_by(versions: Iterable[PlanVersion]) -> set[int]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from citizen_portal.db import utcnow
 from citizen_portal.plans.models import Plan, PlanSeen, PlanVersion
+from citizen_portal.plans.services import SEEN_BY_READER
 from citizen_portal.plans.types import PlanType
 from citizen_portal.security.actors import Actor
 from citizen_portal.security.permissions import Permission
@@ -165,11 +166,7 @@ def stances(session: Session, plan_id: int) -> list[PlanStance]:
     )
 
 
-_SEEN_NUMBER = (
-    select(PlanSeen.version_number)
-    .where(PlanSeen.person_id == bindparam("person_id"), PlanSeen.plan_id == bindparam("plan_id"))
-    .scalar_subquery()
-)
+_SEEN_NUMBER = select(PlanSeen.version_number).where(SEEN_BY_READER).scalar_subquery()
 _NEWEST_STANCE_ID = (
     select(PlanStance.id)
     .where(
